@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets and .tcss styles. Renders and dispatches; no business rules."""

@@ -1,0 +1,36 @@
+"""Aggregates over a run's items and check results."""
+
+from __future__ import annotations
+
+from curator.storage.database import Database
+
+
+def split_counts(db: Database, run_id: int) -> dict[str, int]:
+    rows = db.fetchall(
+        "SELECT split, count(*) FROM items WHERE run_id = ? GROUP BY split ORDER BY split", [run_id]
+    )
+    return dict(rows)
+
+
+def check_pass_counts(db: Database, run_id: int) -> list[tuple[str, str, int, int, dict[str, tuple[int, int]]]]:
+    """Per check of the run, in spec order: (name, kind, passed, total, {split: (passed, total)})."""
+    rows = db.fetchall(
+        """
+        SELECT c.name, c.kind, i.split,
+               count(*) FILTER (WHERE r.passed) AS passed, count(r.passed) AS total
+        FROM checks c
+        JOIN check_results r ON r.run_id = c.run_id AND r.check_name = c.name
+        JOIN items i ON i.run_id = r.run_id AND i.item_key = r.item_key
+        WHERE c.run_id = ?
+        GROUP BY c.name, c.kind, c.position, i.split
+        ORDER BY c.position, c.name, i.split
+        """,
+        [run_id],
+    )
+    out: dict[str, list] = {}
+    for name, kind, split, passed, total in rows:
+        entry = out.setdefault(name, [name, kind, 0, 0, {}])
+        entry[2] += passed
+        entry[3] += total
+        entry[4][split] = (passed, total)
+    return [tuple(v) for v in out.values()]

@@ -1,0 +1,57 @@
+"""A workspace: a folder holding `curator.duckdb`, `models/` and `exports/`, found like git finds a repo."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curator.storage.database import Database
+
+WORKSPACE_ENV = "CURATOR_WORKSPACE"
+DEFAULT_DIRNAME = ".curator"
+DB_FILENAME = "curator.duckdb"
+
+
+def resolve_workspace_path(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
+    """The folder to use: `--workspace`, else $CURATOR_WORKSPACE, else `.curator/` in the current folder."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    from_env = os.environ.get(WORKSPACE_ENV)
+    if from_env:
+        return Path(from_env).expanduser().resolve()
+    return ((cwd or Path.cwd()) / DEFAULT_DIRNAME).resolve()
+
+
+@dataclass
+class Workspace:
+    """An open workspace; `db` is its single writer connection."""
+
+    root: Path
+    db: Database = field(repr=False)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, read_only: bool = False) -> Workspace:
+        """Open the workspace at `path` (resolved as above), creating it on first use."""
+        root = resolve_workspace_path(path)
+        if not read_only:
+            for folder in (root, root / "models", root / "exports"):
+                folder.mkdir(parents=True, exist_ok=True)
+        return cls(root=root, db=Database.open(root / DB_FILENAME, read_only=read_only))
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
