@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from curator.errors import NotFoundError
+from curator.storage import items as item_queries
 from curator.storage import runs as run_queries
 from curator.storage import summaries
 from curator.storage.runs import RunRow
@@ -68,3 +69,25 @@ def unique_run_name(ws: Workspace, wanted: str) -> str:
         n += 1
         name = f"{wanted}-{n}"
     return name
+
+
+def create_run_from_records(
+    ws: Workspace,
+    name: str,
+    records: list[dict],
+    *,
+    model: str | None = None,
+    adapter: str | None = None,
+    source_path: str | None = None,
+    source_format: str = "records",
+    parent_run_id: int | None = None,
+    settings: dict | None = None,
+) -> RunRow:
+    """Store a new run from Python records (item_id, input or input_messages, target, output, metadata, split)."""
+    with ws.db.transaction() as cur:
+        run_id = run_queries.insert_run(
+            cur, unique_run_name(ws, name), model=model, adapter=adapter, source_path=source_path,
+            source_format=source_format, parent_run_id=parent_run_id, settings=settings,
+        )
+        item_queries.insert_records(cur, run_id, records)
+    return resolve_run(ws, run_id)
