@@ -27,9 +27,11 @@ class BadRecord:
     problem: str
 
     def describe(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "record"
-        field = f", field '{self.field}'" if self.field else ""
-        return f"{where}{field}: {self.problem}"
+        """'line 3, field 'output': problem', or just the problem when it concerns the whole file."""
+        where = [f"line {self.line}"] if self.line is not None else []
+        if self.field:
+            where.append(f"field '{self.field}'")
+        return f"{', '.join(where)}: {self.problem}" if where else self.problem
 
 
 class BadInputError(CuratorError):

@@ -62,3 +62,18 @@ def test_a_second_writer_gets_one_line_not_a_traceback(tmp_path):
         assert "open for writing in another Curator process" in cli.stderr
     finally:
         ws.close()
+
+
+def test_a_nested_transaction_joins_the_outer_one_and_rolls_back_with_it(workspace):
+    import pytest as _pytest
+
+    with _pytest.raises(RuntimeError):
+        with workspace.db.transaction() as cur:
+            cur.execute("INSERT INTO runs (name) VALUES ('outer')")
+            with workspace.db.transaction() as inner:
+                inner.execute("INSERT INTO runs (name) VALUES ('inner')")
+            raise RuntimeError("boom")
+    assert workspace.db.fetchone("SELECT count(*) FROM runs") == (0,)
+    with workspace.db.transaction() as cur:
+        cur.execute("INSERT INTO runs (name) VALUES ('after')")
+    assert workspace.db.fetchone("SELECT name FROM runs") == ("after",)

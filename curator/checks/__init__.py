@@ -1,1 +1,25 @@
-"""Checks (graders): specs from TOML, evaluation over a run, results per item and check."""
+"""Checks (graders): specs from TOML, evaluation over a run, results per item and check.
+
+Names load on first use (PEP 562): `grade` and `CheckSpec` work in the training child process, which must
+not import DuckDB; only `run_checks`, `stored_checks` and spec validation reach the database layer.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_HOMES = {
+    "Grade": "graders", "grade": "graders", "grade_applicable": "graders",
+    "ProgressCallback": "runner", "check_summaries": "runner", "run_checks": "runner", "stored_checks": "runner",
+    "KINDS": "spec", "CheckSpec": "spec", "CheckSpecError": "spec", "load_spec": "spec", "load_spec_text": "spec",
+    "validate_specs": "spec",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'curator.checks' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"curator.checks.{home}"), name)

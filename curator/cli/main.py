@@ -13,6 +13,15 @@ from curator.errors import CuratorError
 # Each module defines `register(app)`; one line per command group.
 COMMAND_MODULES = (
     "curator.cli.runs",
+    "curator.cli.imports",
+    "curator.cli.checks",
+    "curator.cli.templates",
+    "curator.cli.generate",
+    "curator.cli.datasets",
+    "curator.cli.exports",
+    "curator.cli.app",
+    "curator.cli.patterns",
+    "curator.cli.evals", "curator.cli.train", "curator.cli.compare", "curator.cli.demo",
 )
 
 app = typer.Typer(

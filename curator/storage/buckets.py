@@ -1,10 +1,13 @@
-"""Queries over buckets and labels."""
+"""Queries over buckets, labels, notes and the undo log of label actions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from curator.storage.database import Database
+
+_BUCKET_COLUMNS = "bucket_id, name, description"
 
 
 @dataclass(frozen=True)
@@ -14,35 +17,278 @@ class BucketRow:
     description: str
 
 
+@dataclass(frozen=True)
+class BucketCount:
+    """A bucket with how many items (over all runs) and runs it labels."""
+
+    bucket: BucketRow
+    items: int
+    runs: int
+
+
+@dataclass(frozen=True)
+class BucketItem:
+    """One labelled item, for the list of a bucket's items."""
+
+    run_id: int
+    run_name: str
+    item_key: int
+    item_id: str
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    note_id: int
+    text: str
+    bucket_name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UndoneAction:
+    """What `undo_last_action` took back: a label action (with its bucket) or a note."""
+
+    kind: str
+    bucket_name: str | None
+    item_count: int
+
+
+@dataclass(frozen=True)
+class BucketImpact:
+    """One bucket's row in a run's bucket table."""
+
+    bucket: BucketRow
+    items: int
+    failing_items: int
+    all_failing_items: int
+    check_pass_rates: dict[str, float]
+    newest_note: str | None
+
+    @property
+    def failure_share(self) -> float:
+        return self.failing_items / self.all_failing_items if self.all_failing_items else 0.0
+
+
 def create_bucket(db: Database, name: str, description: str = "") -> BucketRow:
     row = db.fetchone(
-        "INSERT INTO buckets (name, description) VALUES (?, ?) RETURNING bucket_id, name, description",
-        [name, description],
+        f"INSERT INTO buckets (name, description) VALUES (?, ?) RETURNING {_BUCKET_COLUMNS}", [name, description]
     )
     return BucketRow(*row)
 
 
 def find_bucket(db: Database, name: str) -> BucketRow | None:
-    row = db.fetchone("SELECT bucket_id, name, description FROM buckets WHERE name = ?", [name])
+    row = db.fetchone(f"SELECT {_BUCKET_COLUMNS} FROM buckets WHERE name = ?", [name])
+    return BucketRow(*row) if row else None
+
+
+def get_bucket_by_id(db: Database, bucket_id: int) -> BucketRow | None:
+    row = db.fetchone(f"SELECT {_BUCKET_COLUMNS} FROM buckets WHERE bucket_id = ?", [bucket_id])
     return BucketRow(*row) if row else None
 
 
 def list_buckets(db: Database) -> list[BucketRow]:
-    return [BucketRow(*r) for r in db.fetchall("SELECT bucket_id, name, description FROM buckets ORDER BY name")]
+    return [BucketRow(*r) for r in db.fetchall(f"SELECT {_BUCKET_COLUMNS} FROM buckets ORDER BY name")]
+
+
+def recent_buckets(db: Database, limit: int = 9) -> list[BucketRow]:
+    """The buckets used (or created) most recently, newest first."""
+    rows = db.fetchall(
+        f"""SELECT {_BUCKET_COLUMNS} FROM buckets
+            ORDER BY coalesce(last_used_at, created_at) DESC, bucket_id DESC LIMIT ?""",
+        [limit],
+    )
+    return [BucketRow(*r) for r in rows]
+
+
+def bucket_counts(db: Database) -> list[BucketCount]:
+    rows = db.fetchall(
+        f"""SELECT {", ".join("b." + c.strip() for c in _BUCKET_COLUMNS.split(","))},
+                   count(l.item_key), count(DISTINCT l.run_id)
+            FROM buckets b LEFT JOIN labels l USING (bucket_id)
+            GROUP BY ALL ORDER BY b.name"""
+    )
+    return [BucketCount(BucketRow(*r[:3]), r[3], r[4]) for r in rows]
+
+
+def bucket_items(db: Database, bucket_id: int, limit: int = 500) -> list[BucketItem]:
+    rows = db.fetchall(
+        """SELECT l.run_id, r.name, l.item_key, i.item_id
+           FROM labels l JOIN runs r USING (run_id)
+           JOIN items i ON i.run_id = l.run_id AND i.item_key = l.item_key
+           WHERE l.bucket_id = ? ORDER BY l.run_id, l.item_key LIMIT ?""",
+        [bucket_id, limit],
+    )
+    return [BucketItem(*r) for r in rows]
+
+
+def rename_bucket(db: Database, bucket_id: int, name: str) -> None:
+    db.execute("UPDATE buckets SET name = ? WHERE bucket_id = ?", [name, bucket_id])
+
+
+def set_description(db: Database, bucket_id: int, description: str) -> None:
+    db.execute("UPDATE buckets SET description = ? WHERE bucket_id = ?", [description, bucket_id])
+
+
+def delete_bucket(db: Database, bucket_id: int) -> None:
+    """Delete a bucket with its labels; notes stay on their items, detached from it."""
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM labels WHERE bucket_id = ?", [bucket_id])
+        cur.execute("UPDATE notes SET bucket_id = NULL WHERE bucket_id = ?", [bucket_id])
+        cur.execute("DELETE FROM label_actions WHERE bucket_id = ?", [bucket_id])
+        cur.execute("DELETE FROM buckets WHERE bucket_id = ?", [bucket_id])
+
+
+def merge_buckets(db: Database, source_id: int, target_id: int) -> int:
+    """Move every label and note of `source_id` to `target_id` and delete the source; returns labels moved."""
+    with db.transaction() as cur:
+        before = cur.execute("SELECT count(*) FROM labels WHERE bucket_id = ?", [target_id]).fetchone()[0]
+        cur.execute(
+            """INSERT OR IGNORE INTO labels (run_id, item_key, bucket_id, created_at)
+               SELECT run_id, item_key, ?, created_at FROM labels WHERE bucket_id = ?""",
+            [target_id, source_id],
+        )
+        after = cur.execute("SELECT count(*) FROM labels WHERE bucket_id = ?", [target_id]).fetchone()[0]
+        cur.execute("DELETE FROM labels WHERE bucket_id = ?", [source_id])
+        cur.execute("UPDATE notes SET bucket_id = ? WHERE bucket_id = ?", [target_id, source_id])
+        cur.execute("DELETE FROM label_actions WHERE bucket_id IN (?, ?)", [source_id, target_id])
+        cur.execute("UPDATE labels SET action_id = NULL WHERE bucket_id = ?", [target_id])
+        cur.execute("UPDATE buckets SET last_used_at = current_timestamp WHERE bucket_id = ?", [target_id])
+        cur.execute("DELETE FROM buckets WHERE bucket_id = ?", [source_id])
+    return after - before
+
+
+def _start_action(cur, run_id: int, kind: str, bucket_id: int | None) -> int:
+    return cur.execute(
+        "INSERT INTO label_actions (run_id, kind, bucket_id) VALUES (?, ?, ?) RETURNING action_id",
+        [run_id, kind, bucket_id],
+    ).fetchone()[0]
+
+
+def _finish_label_action(cur, action_id: int, bucket_id: int) -> int:
+    """Record how many labels the action added (dropping it when none), mark the bucket used."""
+    added = cur.execute("SELECT count(*) FROM labels WHERE action_id = ?", [action_id]).fetchone()[0]
+    if added:
+        cur.execute("UPDATE label_actions SET item_count = ? WHERE action_id = ?", [added, action_id])
+    else:
+        cur.execute("DELETE FROM label_actions WHERE action_id = ?", [action_id])
+    cur.execute("UPDATE buckets SET last_used_at = current_timestamp WHERE bucket_id = ?", [bucket_id])
+    return added
 
 
 def add_labels(db: Database, run_id: int, item_keys: list[int], bucket_id: int) -> int:
     """Label items with a bucket (labels already there are kept); returns how many were new."""
     with db.transaction() as cur:
-        before = cur.execute("SELECT count(*) FROM labels WHERE bucket_id = ?", [bucket_id]).fetchone()[0]
+        action_id = _start_action(cur, run_id, "label", bucket_id)
         cur.execute(
-            """INSERT OR IGNORE INTO labels (run_id, item_key, bucket_id)
-               SELECT ?, unnest(?::BIGINT[]), ?""",
-            [run_id, item_keys, bucket_id],
+            """INSERT OR IGNORE INTO labels (run_id, item_key, bucket_id, action_id)
+               SELECT ?, unnest(?::BIGINT[]), ?, ?""",
+            [run_id, item_keys, bucket_id, action_id],
         )
-        cur.execute("UPDATE buckets SET last_used_at = current_timestamp WHERE bucket_id = ?", [bucket_id])
-        after = cur.execute("SELECT count(*) FROM labels WHERE bucket_id = ?", [bucket_id]).fetchone()[0]
-    return after - before
+        return _finish_label_action(cur, action_id, bucket_id)
+
+
+def add_labels_where(db: Database, run_id: int, keys_sql: str, params: list, bucket_id: int) -> int:
+    """Label every item key that `keys_sql` (a SELECT of item_key over the run) yields; returns how many were new."""
+    with db.transaction() as cur:
+        action_id = _start_action(cur, run_id, "label", bucket_id)
+        cur.execute(
+            f"""INSERT OR IGNORE INTO labels (run_id, item_key, bucket_id, action_id)
+                SELECT ?, item_key, ?, ? FROM ({keys_sql})""",
+            [run_id, bucket_id, action_id, *params],
+        )
+        return _finish_label_action(cur, action_id, bucket_id)
+
+
+def add_note(db: Database, run_id: int, item_key: int, text: str, bucket_id: int | None = None) -> int:
+    with db.transaction() as cur:
+        action_id = _start_action(cur, run_id, "note", bucket_id)
+        note_id = cur.execute(
+            "INSERT INTO notes (run_id, item_key, bucket_id, text) VALUES (?, ?, ?, ?) RETURNING note_id",
+            [run_id, item_key, bucket_id, text],
+        ).fetchone()[0]
+        cur.execute("UPDATE label_actions SET note_id = ?, item_count = 1 WHERE action_id = ?", [note_id, action_id])
+    return note_id
+
+
+def undo_last_action(db: Database, run_id: int) -> UndoneAction | None:
+    """Take back the newest label action of a run (its labels or its note); None when there is none."""
+    with db.transaction() as cur:
+        row = cur.execute(
+            """SELECT a.action_id, a.kind, a.note_id, a.item_count, b.name
+               FROM label_actions a LEFT JOIN buckets b USING (bucket_id)
+               WHERE a.run_id = ? ORDER BY a.action_id DESC LIMIT 1""",
+            [run_id],
+        ).fetchone()
+        if row is None:
+            return None
+        action_id, kind, note_id, item_count, bucket_name = row
+        if kind == "note":
+            cur.execute("DELETE FROM notes WHERE note_id = ?", [note_id])
+        else:
+            cur.execute("DELETE FROM labels WHERE action_id = ?", [action_id])
+        cur.execute("DELETE FROM label_actions WHERE action_id = ?", [action_id])
+    return UndoneAction(kind=kind, bucket_name=bucket_name, item_count=item_count)
+
+
+def item_buckets(db: Database, run_id: int, item_key: int) -> list[BucketRow]:
+    rows = db.fetchall(
+        f"""SELECT {", ".join("b." + c.strip() for c in _BUCKET_COLUMNS.split(","))}
+            FROM labels l JOIN buckets b USING (bucket_id)
+            WHERE l.run_id = ? AND l.item_key = ? ORDER BY b.name""",
+        [run_id, item_key],
+    )
+    return [BucketRow(*r) for r in rows]
+
+
+def item_notes(db: Database, run_id: int, item_key: int) -> list[NoteRow]:
+    rows = db.fetchall(
+        """SELECT n.note_id, n.text, b.name, n.created_at FROM notes n LEFT JOIN buckets b USING (bucket_id)
+           WHERE n.run_id = ? AND n.item_key = ? ORDER BY n.note_id""",
+        [run_id, item_key],
+    )
+    return [NoteRow(*r) for r in rows]
+
+
+_IMPACT = """
+WITH item_state AS (
+    SELECT item_key, bool_or(NOT passed) AS failed FROM check_results WHERE run_id = $run GROUP BY item_key
+), bucket_items AS (
+    SELECT l.bucket_id, l.item_key, coalesce(s.failed, false) AS failed
+    FROM labels l LEFT JOIN item_state s USING (item_key) WHERE l.run_id = $run
+)
+SELECT b.bucket_id, b.name, b.description, count(*) AS items, count(*) FILTER (WHERE bi.failed) AS failing,
+       (SELECT count(*) FROM item_state WHERE failed) AS all_failing
+FROM bucket_items bi JOIN buckets b USING (bucket_id)
+GROUP BY ALL ORDER BY failing DESC, items DESC, b.name
+"""
+
+_IMPACT_CHECKS = """
+SELECT l.bucket_id, c.check_name, avg(c.passed::DOUBLE)
+FROM labels l JOIN check_results c ON c.run_id = l.run_id AND c.item_key = l.item_key
+WHERE l.run_id = $run GROUP BY ALL
+"""
+
+_IMPACT_NOTES = """
+SELECT bucket_id, arg_max(text, note_id) FROM (
+    SELECT n.bucket_id, n.text, n.note_id FROM notes n WHERE n.run_id = $run AND n.bucket_id IS NOT NULL
+    UNION ALL
+    SELECT l.bucket_id, n.text, n.note_id FROM notes n
+    JOIN labels l ON l.run_id = n.run_id AND l.item_key = n.item_key WHERE n.run_id = $run
+) GROUP BY bucket_id
+"""
+
+
+def bucket_impact(db: Database, run_id: int) -> list[BucketImpact]:
+    """The buckets used in a run, the one holding the most failing items first."""
+    params = {"run": run_id}
+    rates: dict[int, dict[str, float]] = {}
+    for bucket_id, check, rate in db.fetchall(_IMPACT_CHECKS, params):
+        rates.setdefault(bucket_id, {})[check] = rate
+    notes = dict(db.fetchall(_IMPACT_NOTES, params))
+    return [
+        BucketImpact(BucketRow(bid, name, desc), items, failing, all_failing, rates.get(bid, {}), notes.get(bid))
+        for bid, name, desc, items, failing, all_failing in db.fetchall(_IMPACT, params)
+    ]
 
 
 def labelled_item_keys(db: Database, run_id: int, bucket_id: int) -> list[int]:

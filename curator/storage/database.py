@@ -34,6 +34,8 @@ class Database:
                     f"{path} is open for writing in another Curator process; close it there and try again"
                 ) from None
             raise CuratorError(f"cannot open {path}: {error}") from None
+        # DuckDB would otherwise draw its own progress bar over ours on long queries.
+        conn.execute("SET enable_progress_bar = false")
         if not read_only:
             migrate(conn)
         return cls(conn, path)
@@ -50,16 +52,32 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run a block as one transaction: it lands whole or not at all."""
+        """Run a block as one transaction: it lands whole or not at all.
+
+        A transaction opened inside another on the same thread joins it, so a domain function can
+        combine several storage calls into one atomic change.
+        """
         with self._write_lock:
             cur = self.cursor()
+            depth = getattr(self._local, "depth", 0)
+            if depth:
+                self._local.depth = depth + 1
+                try:
+                    yield cur
+                finally:
+                    self._local.depth = depth
+                return
             cur.execute("BEGIN TRANSACTION")
+            self._local.depth = 1
             try:
                 yield cur
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
-            cur.execute("COMMIT")
+            else:
+                cur.execute("COMMIT")
+            finally:
+                self._local.depth = 0
 
     def execute(self, sql: str, params: list | tuple | dict | None = None) -> duckdb.DuckDBPyConnection:
         return self.cursor().execute(sql, params) if params is not None else self.cursor().execute(sql)

@@ -37,11 +37,10 @@ FROM runs r
 LEFT JOIN runs p ON p.run_id = r.parent_run_id
 LEFT JOIN (SELECT run_id, count(*) AS n FROM items GROUP BY run_id) ic ON ic.run_id = r.run_id
 LEFT JOIN (
-    -- An item passes when it passes every check of its run.
-    SELECT run_id, avg(all_passed::DOUBLE) AS rate FROM (
-        SELECT run_id, item_key, bool_and(passed) AS all_passed
-        FROM check_results GROUP BY run_id, item_key
-    ) GROUP BY run_id
+    -- An item passes when it passes every check of its run; counting distinct failing keys avoids grouping by item.
+    SELECT run_id,
+           1 - count(DISTINCT item_key) FILTER (WHERE NOT passed)::DOUBLE / count(DISTINCT item_key) AS rate
+    FROM check_results GROUP BY run_id
 ) cr ON cr.run_id = r.run_id
 """
 

@@ -20,12 +20,12 @@ def check_pass_counts(db: Database, run_id: int) -> list[tuple[str, str, int, in
                count(*) FILTER (WHERE r.passed) AS passed, count(r.passed) AS total
         FROM checks c
         JOIN check_results r ON r.run_id = c.run_id AND r.check_name = c.name
-        JOIN items i ON i.run_id = r.run_id AND i.item_key = r.item_key
+        JOIN items i ON i.run_id = r.run_id AND i.item_key = r.item_key AND i.run_id = ?
         WHERE c.run_id = ?
         GROUP BY c.name, c.kind, c.position, i.split
         ORDER BY c.position, c.name, i.split
         """,
-        [run_id],
+        [run_id, run_id],
     )
     out: dict[str, list] = {}
     for name, kind, split, passed, total in rows:

@@ -1,0 +1,130 @@
+"""The options each check kind takes, their defaults, and the checks on their values."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from curator.checks import patterns
+
+# Options each kind accepts, with their defaults (None: optional; REQUIRED: must be given).
+REQUIRED = object()
+KIND_OPTIONS: dict[str, dict[str, object]] = {
+    "regex": {"pattern": REQUIRED, "ignore_case": False},
+    "regex_absent": {"pattern": REQUIRED, "ignore_case": False},
+    "tag_present": {"tag": REQUIRED},
+    "tag_absent": {"tag": REQUIRED},
+    "exact": {"ignore_case": True, "normalize_whitespace": True},
+    "numeric": {"tolerance": 1e-6, "relative_tolerance": None},
+    "semantic_map": {"groups": REQUIRED, "within_tag": None},
+    "json_schema": {"schema": None, "schema_file": None},
+}
+_TAG_NAME = re.compile(r"[A-Za-z_][\w.:-]*\Z")
+
+
+class OptionProblem(Exception):
+    """An option value that cannot be used: which key and why."""
+
+    def __init__(self, key: str, text: str):
+        super().__init__(text)
+        self.key, self.text = key, text
+
+
+def string_problem(value) -> str | None:
+    return None if isinstance(value, str) and value else "must be a non-empty string"
+
+
+def _need_bool(options: dict, key: str) -> None:
+    if not isinstance(options[key], bool):
+        raise OptionProblem(key, f"must be true or false, not {options[key]!r}")
+
+
+def _check_regex(options: dict, base: Path, resolve: bool) -> dict:
+    _need_bool(options, "ignore_case")
+    problem = string_problem(options["pattern"]) or patterns.regex_problem(
+        options["pattern"], ignore_case=options["ignore_case"])
+    if problem:
+        raise OptionProblem("pattern", problem)
+    return options
+
+
+def _check_tag(options: dict, base: Path, resolve: bool) -> dict:
+    tag = options["tag"]
+    if not isinstance(tag, str) or not _TAG_NAME.match(tag):
+        raise OptionProblem("tag", f"must be a tag name such as 'display_weather' (no angle brackets), not {tag!r}")
+    return options
+
+
+def _check_exact(options: dict, base: Path, resolve: bool) -> dict:
+    _need_bool(options, "ignore_case")
+    _need_bool(options, "normalize_whitespace")
+    return options
+
+
+def _check_numeric(options: dict, base: Path, resolve: bool) -> dict:
+    for key in ("tolerance", "relative_tolerance"):
+        value = options.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+            raise OptionProblem(key, f"must be a number >= 0, not {value!r}")
+    return options
+
+
+def _check_semantic_map(options: dict, base: Path, resolve: bool) -> dict:
+    groups = options["groups"]
+    if not isinstance(groups, list) or not groups:
+        raise OptionProblem("groups", "must be a list of {words = [...], token = \"...\"} tables")
+    for number, group in enumerate(groups, start=1):
+        if not isinstance(group, dict) or set(group) != {"words", "token"}:
+            raise OptionProblem("groups", f"group {number} must have exactly 'words' and 'token'")
+        words, token = group["words"], group["token"]
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise OptionProblem("groups", f"group {number}: 'words' must be a non-empty list of non-empty strings")
+        if not isinstance(token, str) or not token:
+            raise OptionProblem("groups", f"group {number}: 'token' must be a non-empty string")
+    within = options.get("within_tag")
+    if within is not None and (not isinstance(within, str) or not _TAG_NAME.match(within)):
+        raise OptionProblem("within_tag", f"must be a tag name such as 'display_weather', not {within!r}")
+    return options
+
+
+def _check_json_schema(options: dict, base: Path, resolve: bool) -> dict:
+    schema, schema_file = options.get("schema"), options.get("schema_file")
+    key = "schema" if schema_file is None else "schema_file"
+    if schema_file is not None and (not isinstance(schema_file, str) or not schema_file):
+        raise OptionProblem("schema_file", "must be a path (relative to the spec file)")
+    if resolve:
+        if (schema is None) == (schema_file is None):
+            raise OptionProblem("schema", "give exactly one of 'schema' (an inline table) or 'schema_file'")
+        if schema_file is not None:
+            schema = _read_schema_file(base / schema_file)
+            options = {**options, "schema": schema}
+    elif schema is None:
+        raise OptionProblem("schema", "a json_schema check needs 'schema' (an inline table)")
+    if not isinstance(schema, dict):
+        raise OptionProblem(key, "the schema must be a JSON object")
+    problem = patterns.schema_problem(schema)
+    if problem:
+        raise OptionProblem(key, problem)
+    return options
+
+
+def _read_schema_file(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise OptionProblem("schema_file", f"cannot read {path}: {error.strerror or error}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise OptionProblem("schema_file", f"{path} is not JSON: {error}") from None
+
+
+OPTION_CHECKS = {
+    "regex": _check_regex, "regex_absent": _check_regex, "tag_present": _check_tag, "tag_absent": _check_tag,
+    "exact": _check_exact, "numeric": _check_numeric, "semantic_map": _check_semantic_map,
+    "json_schema": _check_json_schema,
+}
+
+
+def check_options(kind: str, options: dict, base: Path, resolve_files: bool) -> dict:
+    """The options of a `kind` check, checked (and `schema_file` read from `base` when resolving)."""
+    return OPTION_CHECKS[kind](options, base, resolve_files)

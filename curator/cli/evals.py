@@ -1,0 +1,52 @@
+"""`curator eval`: run a local model (+ LoRA adapter) over a run's inputs; store a new run linked to its parent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from curator.cli.context import console, open_workspace, progress
+
+
+def eval_command(
+    model: str = typer.Option(..., "--model", "-m", help="Local model folder (safetensors; nothing is downloaded)."),
+    items: str = typer.Option(..., "--items", "-i", help="A run (name or id) whose inputs to use, or an eval file."),
+    adapter: str = typer.Option(None, "--adapter", "-a", help="LoRA adapter folder to apply on top of the model."),
+    checks: Path = typer.Option(None, "--checks", "-c", help="Check spec (TOML); default: the parent run's checks."),
+    name: str = typer.Option(None, "--name", help="Name of the new run (default: PARENT@MODEL)."),
+    backend: str = typer.Option("auto", "--backend", help="auto (vLLM on a CUDA GPU when installed), vllm, transformers."),
+    max_new_tokens: int = typer.Option(256, "--max-new-tokens", help="Tokens to generate per item."),
+    temperature: float = typer.Option(0.0, "--temperature", help="0 = greedy decoding."),
+    batch_size: int = typer.Option(16, "--batch-size", help="Items per generation batch (transformers)."),
+    seed: int = typer.Option(0, "--seed", help="Sampling seed (when temperature > 0)."),
+    cpu_threads: int = typer.Option(0, "--cpu-threads", help="Torch threads on the CPU; 0 = torch's default."),
+    trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
+) -> None:
+    """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
+    from curator.loop.evals import EvalRequest, run_eval
+    from curator.training.inference import GenerationSettings
+
+    request = EvalRequest(
+        model=model, items=items, adapter=adapter, checks=checks, name=name, backend=backend,
+        trust_remote_code=trust_remote_code, cpu_threads=cpu_threads,
+        generation=GenerationSettings(max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size,
+                                      seed=seed),
+    )
+    with open_workspace() as ws, progress() as bar:
+        task = bar.add_task("loading the model", total=None)
+
+        def show(event: dict) -> None:
+            if event.get("event") == "loaded":
+                bar.update(task, description=f"generating ({event['backend']})", total=event["total"])
+            elif event.get("event") == "generated":
+                bar.update(task, completed=event["done"])
+
+        run = run_eval(ws, request, on_event=show)
+    console.print(f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}'); "
+                  f"pass rate {run.pass_rate:.1%}." if run.pass_rate is not None else
+                  f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}').", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eval")(eval_command)

@@ -1,0 +1,94 @@
+"""`curator generate` and `curator examples`: make checked examples from a template, then review them."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from curator import examples as example_domain
+from curator.cli.context import console, err_console, open_workspace, progress
+from curator.generation import DEFAULT_PER_FAILURE, generate as generate_examples
+
+examples_app = typer.Typer(help="Review generated examples: list, accept, reject, accept all.", no_args_is_help=True)
+
+
+def generate(
+    template: str = typer.Argument(..., help="Template name."),
+    count: int = typer.Option(DEFAULT_PER_FAILURE, "--count", "-n", help="Examples to generate (per source failure)."),
+    seed: int = typer.Option(None, "--seed", help="Sampling seed (default: a fresh one, printed)."),
+    run: int = typer.Option(None, "--source-run", help="Source run id (default: the template's)."),
+    item: int = typer.Option(None, "--source-item", help="Source item key (default: the template's)."),
+    dedupe: float = typer.Option(1.0, "--dedupe-threshold", help="Refuse near duplicates above this similarity (1: exact only)."),
+    guard: float = typer.Option(0.85, "--guard-threshold", help="Refuse inputs this close to a held-out item."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Generate examples; each is checked, guarded against held-out items and de-duplicated before review."""
+    with open_workspace() as ws, progress() as bar:
+        task = bar.add_task("generating and checking", total=count)
+        report = generate_examples(ws, template, n=count, seed=seed, source_run_id=run, source_item_key=item,
+                                   dedupe_threshold=dedupe, contamination_threshold=guard,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if as_json:
+        typer.echo(json.dumps({"batch": report.batch_id, "template": report.template, "seed": report.seed,
+                               "counts": report.counts, "stopped_early": report.stopped_early}))
+        return
+    console.print(f"Batch {report.batch_id} from '{report.template}' (seed {report.seed}): "
+                  + ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())), highlight=False)
+    for candidate in report.candidates:
+        if candidate.reason:
+            console.print(f"  {candidate.status}: {candidate.rendered.input!r}: {candidate.reason}", highlight=False)
+    if report.stopped_early:
+        err_console.print("warning: the template's time limit stopped generation early")
+
+
+@examples_app.command("list")
+def list_examples(
+    batch: int = typer.Option(None, "--batch", help="Only this batch."),
+    status: str = typer.Option(None, "--status", help="Only this status (proposed, accepted, rejected, ...)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+) -> None:
+    """List generated examples with their status and lineage."""
+    with open_workspace() as ws:
+        rows = example_domain.list_examples(ws, batch_id=batch, statuses=(status,) if status else None)
+    if as_json:
+        typer.echo(json.dumps([{"id": e.example_id, "batch": e.batch_id, "template": e.template_name,
+                                "bucket": e.bucket_name, "source_run_id": e.source_run_id,
+                                "source_item_key": e.source_item_key, "seed": e.seed, "status": e.status,
+                                "reason": e.reason, "input": e.input, "target": e.target} for e in rows],
+                              ensure_ascii=False))
+        return
+    table = Table("id", "batch", "status", "input", "target", "reason")
+    for e in rows:
+        table.add_row(str(e.example_id), str(e.batch_id), e.status, e.input, e.target, e.reason or "")
+    console.print(table if rows else "No examples: `curator generate TEMPLATE`.")
+
+
+@examples_app.command("accept")
+def accept(ids: list[int] = typer.Argument(..., help="Example ids.")) -> None:
+    """Accept examples into the pool that dataset recipes draw fixes from."""
+    with open_workspace() as ws:
+        moved = example_domain.accept(ws, ids)
+    console.print(f"Accepted {moved} example(s).")
+
+
+@examples_app.command("reject")
+def reject(ids: list[int] = typer.Argument(..., help="Example ids.")) -> None:
+    """Reject examples (they stay stored, with their lineage)."""
+    with open_workspace() as ws:
+        moved = example_domain.reject(ws, ids)
+    console.print(f"Rejected {moved} example(s).")
+
+
+@examples_app.command("accept-all")
+def accept_all(batch: int = typer.Option(..., "--batch", help="Batch whose proposed examples to accept.")) -> None:
+    """Accept every proposed example of a batch (refused ones stay refused)."""
+    with open_workspace() as ws:
+        moved = example_domain.accept_all(ws, batch_id=batch)
+    console.print(f"Accepted {moved} example(s) of batch {batch}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("generate")(generate)
+    app.add_typer(examples_app, name="examples")

@@ -1,0 +1,114 @@
+"""`curator template`: write templates from a file or from a failing item, add slots, preview them."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from curator.cli.context import console, open_workspace
+from curator.templates import TemplateRenderer
+from curator.templates import library as template_domain
+from curator.templates.authoring import make_slot
+from curator.templates.files import load_template_file
+
+template_app = typer.Typer(help="Templates that turn one failure into near neighbours (Jinja, sandboxed).",
+                           no_args_is_help=True)
+
+
+def _split(values: str | None) -> list[str]:
+    return [v.strip() for v in values.split(",") if v.strip()] if values else []
+
+
+@template_app.command("new")
+def new(
+    path: str = typer.Argument(..., help="TOML or JSON file: name, input, target, slots, zipped, variants, synonyms."),
+    bucket: str = typer.Option(None, "--bucket", "-b", help="Bucket the template fixes."),
+    replace: bool = typer.Option(False, "--replace", help="Replace a stored template of the same name."),
+) -> None:
+    """Store a template written in a file (it must compile; nothing is stored otherwise)."""
+    spec = load_template_file(path)
+    with open_workspace() as ws:
+        if replace and spec.name in {t.name for t in template_domain.list_templates(ws)}:
+            record = template_domain.save_template(ws, spec, bucket=bucket)
+        else:
+            record = template_domain.create_template(ws, spec, bucket=bucket)
+        total = TemplateRenderer(record.spec).total
+    console.print(f"Template '{record.name}' stored: {total:,} distinct examples possible.")
+
+
+@template_app.command("from-item")
+def from_item(
+    run: str = typer.Argument(..., help="Run name or id."),
+    item_key: int = typer.Argument(..., help="Item number in the run (as shown by the app)."),
+    name: str = typer.Option(None, "--name", "-n", help="Template name (default RUN-item-KEY)."),
+    bucket: str = typer.Option(None, "--bucket", "-b", help="Bucket the template fixes."),
+) -> None:
+    """Start a template from a failing item: its input and corrected target become the template text."""
+    with open_workspace() as ws:
+        record = template_domain.create_from_item(ws, run, item_key, name=name, bucket=bucket)
+    console.print(f"Template '{record.name}' started from item {item_key} of '{run}'. "
+                  f"Next: `curator template slot {record.name} SPAN SLOT --values ...`", highlight=False)
+
+
+@template_app.command("slot")
+def slot(
+    name: str = typer.Argument(..., help="Template name."),
+    span: str = typer.Argument(..., help="Text in the template to turn into a slot, e.g. sunny."),
+    slot_name: str = typer.Argument(..., help="Slot name, e.g. weather."),
+    values: str = typer.Option(None, "--values", help="More comma-separated values (the span is the first)."),
+    perturb: str = typer.Option(None, "--perturb", help="Comma-separated: punctuation, case, whitespace, markup, synonyms."),
+) -> None:
+    """Turn every occurrence of SPAN in the input and target into {{ SLOT }}."""
+    with open_workspace() as ws:
+        spec = template_domain.get_template(ws, name).spec
+        updated = make_slot(spec, span, slot_name, _split(values), _split(perturb))
+        template_domain.save_template(ws, updated)
+        total = TemplateRenderer(updated).total
+    console.print(f"Slot '{slot_name}' added to '{name}': {total:,} distinct examples possible.", highlight=False)
+
+
+@template_app.command("list")
+def list_templates(as_json: bool = typer.Option(False, "--json", help="JSON for scripts.")) -> None:
+    """List templates with their bucket, source failure and size of their slot product."""
+    with open_workspace() as ws:
+        records = template_domain.list_templates(ws)
+    rows = [{"name": r.name, "bucket": r.bucket_name, "source_run_id": r.source_run_id,
+             "source_item_key": r.source_item_key, "slots": r.spec.slot_names(),
+             "possible": TemplateRenderer(r.spec).total} for r in records]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    table = Table("name", "bucket", "source", "slots", "possible")
+    for r in rows:
+        source = f"run {r['source_run_id']} item {r['source_item_key']}" if r["source_run_id"] else ""
+        table.add_row(r["name"], r["bucket"] or "", source, ", ".join(r["slots"]), f"{r['possible']:,}")
+    console.print(table if rows else "No templates yet: `curator template from-item RUN ITEM`.")
+
+
+@template_app.command("show")
+def show(name: str = typer.Argument(..., help="Template name.")) -> None:
+    """Print a template as JSON (the same keys a template file uses)."""
+    with open_workspace() as ws:
+        record = template_domain.get_template(ws, name)
+    typer.echo(json.dumps(record.spec.to_dict(), indent=2, ensure_ascii=False))
+
+
+@template_app.command("preview")
+def preview(
+    name: str = typer.Argument(..., help="Template name."),
+    count: int = typer.Option(3, "--count", "-n", help="How many examples to render."),
+    seed: int = typer.Option(0, "--seed", help="Sampling seed."),
+) -> None:
+    """Render a few examples without checking or storing them."""
+    with open_workspace() as ws:
+        spec = template_domain.get_template(ws, name).spec
+    examples, _ = TemplateRenderer(spec).sample(count, seed)
+    for example in examples:
+        console.print(f"[bold]{example.variant}[/] input: {example.input!r}\n   target: {example.target!r}",
+                      highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(template_app, name="template")

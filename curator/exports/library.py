@@ -1,0 +1,85 @@
+"""Exports of a run or a dataset version: pick the rows, shape them, write them safely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from curator.errors import CuratorError
+from curator.exports import shapes
+from curator.exports.files import atomic_file, safe_destination
+from curator.exports.writers import FILE_FORMATS, SUFFIXES, write_rows
+from curator.recipes.library import get_version, parse_version_ref, read_version_rows
+from curator.runs import resolve_run
+from curator.storage import exports as export_queries
+from curator.workspace import Workspace
+
+RUN_SHAPES = ("raw", *shapes.SHAPES)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    shape: str
+    file_format: str
+
+
+def _check_choice(value: str, allowed: tuple, what: str) -> None:
+    if value not in allowed:
+        raise CuratorError(f"unknown {what} '{value}' (one of {', '.join(allowed)})")
+
+
+def default_name(label: str, shape: str, file_format: str) -> str:
+    return f"{label}-{shape}{SUFFIXES[file_format]}"
+
+
+def export_run(ws: Workspace, run_ref: str, shape: str = "raw", file_format: str = "jsonl",
+               folder: Path | None = None, name: str | None = None, force: bool = False,
+               system_prompt: str | None = None) -> ExportResult:
+    """A run's items: raw (every item, every column) or sft/chat/dpo/kto rows from its dev items."""
+    _check_choice(shape, RUN_SHAPES, "shape")
+    _check_choice(file_format, FILE_FORMATS, "format")
+    run = resolve_run(ws, run_ref)
+    path = safe_destination(folder or ws.exports_dir, name or default_name(run.name, shape, file_format), force)
+    if shape == "raw":
+        if file_format == "hf":
+            raise CuratorError("raw items export as jsonl or parquet; use --shape sft/chat/dpo/kto for a HF folder")
+        with atomic_file(path) as temporary:
+            count = export_queries.copy_run_items(ws.db, run.run_id, temporary, file_format)
+        return ExportResult(path, count, shape, file_format)
+    items = export_queries.dev_items_with_verdict(ws.db, run.run_id)
+    rows = _run_rows(items, shape, system_prompt)
+    write_rows(shapes.require_rows(rows, shape, f"run '{run.name}'"), path, file_format)
+    return ExportResult(path, len(rows), shape, file_format)
+
+
+def _run_rows(items: list[dict], shape: str, system_prompt: str | None) -> list[dict]:
+    if shape == "dpo":
+        return shapes.dpo_rows(items)
+    if shape == "kto":
+        return shapes.kto_rows(items)
+    sft = shapes.run_sft_rows(items)
+    if shape == "chat":
+        by_key = {i["item_key"]: i["input_messages"] for i in items}
+        return shapes.chat_rows([r | {"prompt_messages": by_key.get(r["source_item_key"])} for r in sft], system_prompt)
+    return sft
+
+
+def export_dataset(ws: Workspace, ref: str, shape: str = "sft", file_format: str = "jsonl",
+                   folder: Path | None = None, name: str | None = None, force: bool = False,
+                   system_prompt: str | None = None) -> ExportResult:
+    """A frozen dataset version (`name` or `name@N`) as SFT prompt/completion or chat messages, lineage kept."""
+    _check_choice(file_format, FILE_FORMATS, "format")
+    if shape not in ("sft", "chat"):
+        raise CuratorError(f"a dataset version holds SFT rows; export '{shape}' from a run instead "
+                           "(chosen/rejected and labels come from graded outputs)")
+    recipe, number = parse_version_ref(ref)
+    version = get_version(ws, recipe, number)
+    rows = read_version_rows(version)
+    system_prompt = system_prompt if system_prompt is not None else version.spec.get("system_prompt")
+    shaped = shapes.chat_rows(rows, system_prompt) if shape == "chat" else shapes.sft_rows(rows)
+    label = f"{version.recipe_name}-v{version.version}"
+    path = safe_destination(folder or ws.exports_dir, name or default_name(label, shape, file_format), force)
+    write_rows(shaped, path, file_format)
+    return ExportResult(path, len(shaped), shape, file_format)

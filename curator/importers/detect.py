@@ -1,0 +1,90 @@
+"""Which tool wrote a file, told from its content (the file name is only a hint for CSV)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from curator.importers.bad_file import BadFileError
+
+FORMATS = ("lm_eval", "inspect", "promptfoo", "jsonl", "csv", "parquet")
+HARNESS_FORMATS = ("lm_eval", "inspect", "promptfoo")
+INSPECT_MEMBERS = ("header.json", "_journal/start.json")
+PEEK_BYTES = 1 << 16
+
+
+def check_readable(path: Path) -> None:
+    """A clear error for a path that is not a non-empty file."""
+    if not path.exists():
+        raise BadFileError(path, "no such file")
+    if path.is_dir():
+        raise BadFileError(path, "is a directory, not a file: name one log file inside it")
+    if path.stat().st_size == 0:
+        raise BadFileError(path, "the file is empty")
+
+
+def check_format_name(name: str, path: Path) -> str:
+    wanted = name.replace("-", "_").lower()
+    if wanted not in FORMATS:
+        raise BadFileError(path, f"unknown format '{name}' (choose one of {', '.join(FORMATS)})")
+    return wanted
+
+
+def detect_format(path: Path) -> str:
+    """One of FORMATS, from the file's first bytes; a BadInputError when it is none of them."""
+    with path.open("rb") as f:
+        head = f.read(PEEK_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith((b"{", b"[")):
+        return _json_format(path)
+    if path.suffix.lower() in (".csv", ".tsv") or _looks_like_csv(head):
+        return "csv"
+    raise BadFileError(path, "cannot tell the format: not JSON, JSON lines, CSV, Parquet or an Inspect .eval log "
+                              f"(name it with --format, one of {', '.join(FORMATS)})")
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        names = set(zipfile.ZipFile(path).namelist())
+    except zipfile.BadZipFile as error:
+        raise BadFileError(path, f"a damaged zip file ({error})") from None
+    if names & set(INSPECT_MEMBERS):
+        return "inspect"
+    raise BadFileError(path, "a zip file that is not an Inspect .eval log (it has no header.json or _journal/start.json)")
+
+
+def _json_format(path: Path) -> str:
+    first = _first_json_value(path)
+    if isinstance(first, dict):
+        if "eval" in first and ("samples" in first or "status" in first):
+            return "inspect"
+        if isinstance(first.get("results"), dict) and "results" in first["results"] or "evalId" in first:
+            return "promptfoo"
+        if "doc_id" in first and "arguments" in first and ("resps" in first or "filtered_resps" in first):
+            return "lm_eval"
+    return "jsonl"
+
+
+def _first_json_value(path: Path):
+    """The first line parsed as JSON; the whole file when the first line is only part of a document."""
+    with path.open("rb") as f:
+        line = f.readline().removeprefix(b"\xef\xbb\xbf")
+    try:
+        return json.loads(line)
+    except ValueError:
+        pass
+    try:
+        with path.open("rb") as f:
+            return json.loads(f.read().removeprefix(b"\xef\xbb\xbf"))
+    except ValueError:
+        return None  # a JSON-lines file with a bad first line: the JSON-lines reader names the line
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    first = head.split(b"\n", 1)[0]
+    return b"," in first and b"\x00" not in head

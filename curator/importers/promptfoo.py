@@ -1,0 +1,112 @@
+"""promptfoo results (`promptfoo eval -o results.json` and `promptfoo export`): one item per test × prompt/provider."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from curator.errors import BadRecord
+from curator.importers.bad_file import BadFileError
+from curator.importers.mapping import RecordProblem
+from curator.importers.messages import normalise_messages, render_messages
+from curator.importers.parsed import ParsedRun, json_safe
+
+
+def parse_promptfoo(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
+    document = _document(path)
+    rows = _result_rows(path, document)
+    several_columns = len({row.get("promptIdx") for row in rows if isinstance(row, dict)}) > 1
+    records, skipped, seen = [], [], {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            record = _record(row, number, several_columns)
+            if record["item_id"] in seen:
+                raise RecordProblem("testIdx", f"duplicate item id '{record['item_id']}' (also result {seen[record['item_id']]})")
+            seen[record["item_id"]] = number
+            records.append(record)
+        except RecordProblem as problem:
+            if not skip_bad_lines:
+                raise BadFileError(path, problem.problem, field=problem.field, where=f"result {number}") from None
+            skipped.append(BadRecord(line=None, field=problem.field, problem=f"result {number}: {problem.problem}"))
+    providers = sorted({r["metadata"]["provider"] for r in records if r["metadata"]["provider"]})
+    return ParsedRun(records=records, default_name=path.stem, model=", ".join(providers) or None, skipped=skipped,
+                     settings={"eval_id": document.get("evalId")})
+
+
+def _document(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadFileError(path, f"not a readable promptfoo results file: {error}") from None
+    if not isinstance(data, dict):
+        raise BadFileError(path, "not a promptfoo results file: expected a JSON object with 'results'", field="results")
+    return data
+
+
+def _result_rows(path: Path, document: dict) -> list:
+    results = document.get("results")
+    rows = results.get("results") if isinstance(results, dict) else results
+    if not isinstance(rows, list):
+        raise BadFileError(path, "not a promptfoo results file: no list of results", field="results.results")
+    return rows
+
+
+def _record(row, number: int, several_columns: bool) -> dict:
+    if not isinstance(row, dict):
+        raise RecordProblem(None, "expected a JSON object")
+    prompt = row.get("prompt") or {}
+    raw_prompt = prompt.get("raw") if isinstance(prompt, dict) else prompt
+    if not isinstance(raw_prompt, str):
+        raise RecordProblem("prompt.raw", "missing (every result needs the prompt that was sent)")
+    messages = _chat_prompt(raw_prompt)
+    test_index = row.get("testIdx", number - 1)
+    grading = row.get("gradingResult") or {}
+    provider = row.get("provider")
+    return {
+        "item_id": f"{test_index}/{row.get('promptIdx', 0)}" if several_columns else str(test_index),
+        "source_line": None,
+        "input": render_messages(messages) if messages else raw_prompt, "input_messages": messages,
+        "target": _expected(row), "output": _response_text(row.get("response")),
+        "metadata": json_safe({
+            "provider": provider.get("id") if isinstance(provider, dict) else provider,
+            "vars": row.get("vars") or (row.get("testCase") or {}).get("vars") or {},
+            "success": row.get("success"), "score": row.get("score"), "error": row.get("error"),
+            "pass": grading.get("pass"), "reason": grading.get("reason"),
+            "named_scores": grading.get("namedScores") or {},
+            "assertions": [_assertion(c) for c in grading.get("componentResults") or []],
+            "latency_ms": row.get("latencyMs"), "cost": row.get("cost"),
+        }),
+    }
+
+
+def _chat_prompt(raw: str) -> list[dict] | None:
+    """Messages of a chat prompt (promptfoo sends those as a JSON list in `raw`), else None."""
+    if not raw.lstrip().startswith("["):
+        return None
+    try:
+        return normalise_messages(json.loads(raw))
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+def _response_text(response) -> str | None:
+    """The provider's output as text; None for a row that errored before any response."""
+    if not isinstance(response, dict) or response.get("output") is None:
+        return None
+    output = response["output"]
+    return output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+
+
+def _expected(row: dict) -> str | None:
+    """The value of the test's first `equals` assertion: the one assertion that names the right answer."""
+    for assertion in (row.get("testCase") or {}).get("assert") or []:
+        if isinstance(assertion, dict) and assertion.get("type") == "equals" and assertion.get("value") is not None:
+            value = assertion["value"]
+            return value if isinstance(value, str) else json.dumps(value)
+    return None
+
+
+def _assertion(component: dict) -> dict:
+    assertion = component.get("assertion") or {}
+    return {"type": assertion.get("type"), "value": assertion.get("value"), "pass": component.get("pass"),
+            "score": component.get("score"), "reason": component.get("reason")}

@@ -1,0 +1,145 @@
+"""Recipes in a workspace: save, plan (live counts per source), build frozen versions, look versions up."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from curator.contamination import ContaminationGuard
+from curator.errors import BadInputError, CuratorError, NotFoundError
+from curator.exports.files import atomic_file, safe_destination
+from curator.recipes.allocation import allocate
+from curator.recipes.sources import source_rows
+from curator.recipes.spec import RecipeSpec, spec_from_dict
+from curator.storage import datasets as dataset_queries
+from curator.storage import examples as example_queries
+from curator.storage.datasets import VersionRow
+from curator.workspace import Workspace
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][\w.-]*\Z")
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """One source in the mixer: its share, the rows it must give, the rows it has, and whether that is enough."""
+
+    name: str
+    kind: str
+    share: float
+    requested: int
+    available: int
+
+    @property
+    def too_small(self) -> bool:
+        return self.available < self.requested
+
+
+def datasets_dir(ws: Workspace):
+    return ws.root / "datasets"
+
+
+def save_recipe(ws: Workspace, spec: RecipeSpec) -> RecipeSpec:
+    if not _SAFE_NAME.match(spec.name):
+        raise BadInputError(f"recipe '{spec.name}'", "a recipe name may hold letters, digits, '_', '-' and '.'",
+                            field="name")
+    spec = spec_from_dict(spec.to_dict(), f"recipe '{spec.name}'")
+    dataset_queries.save_recipe(ws.db, spec.name, spec.to_dict())
+    return spec
+
+
+def get_recipe(ws: Workspace, name: str) -> RecipeSpec:
+    row = dataset_queries.find_recipe(ws.db, name)
+    if row is None:
+        raise NotFoundError(f"no dataset recipe named '{name}' (see `curator dataset list`)")
+    return spec_from_dict(row.spec, f"recipe '{name}'")
+
+
+def list_recipes(ws: Workspace) -> list[dataset_queries.RecipeRow]:
+    return dataset_queries.list_recipes(ws.db)
+
+
+def plan(ws: Workspace, spec: RecipeSpec) -> list[SourcePlan]:
+    """Requested and available rows per source, for the mixer's live counts and too-small warnings."""
+    counts = allocate([s.share for s in spec.sources], spec.total)
+    return [SourcePlan(s.name, s.kind, s.share, n, len(source_rows(ws, s))) for s, n in zip(spec.sources, counts)]
+
+
+def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], list[dict]]:
+    """The rows of a build (sampled per source, then shuffled) and the manifest entry of each source."""
+    guard = ContaminationGuard(example_queries.held_out_inputs(ws.db))
+    counts = allocate([s.share for s in spec.sources], spec.total)
+    chosen, entries = [], []
+    for source, count in zip(spec.sources, counts):
+        offered = source_rows(ws, source)
+        pool = [row for row in offered if guard.check_one(row["prompt"]) is None]
+        if len(pool) < count:
+            raise CuratorError(f"source '{source.name}' has {len(pool)} usable rows; its share "
+                               f"({source.share:.0%} of {spec.total}) asks for {count}")
+        picked = random.Random(f"{seed}:{source.name}").sample(pool, count)
+        chosen += picked
+        entries.append({"name": source.name, "kind": source.kind, "share": source.share, "rows": count,
+                        "available": len(offered), "refused_held_out": len(offered) - len(pool)})
+    random.Random(seed).shuffle(chosen)
+    return chosen, entries
+
+
+def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
+    """Freeze the recipe into a new numbered version: a read-only JSONL file, a manifest and a content hash."""
+    spec = get_recipe(ws, name)
+    seed = spec.seed if seed is None else seed
+    rows, entries = _pick_rows(ws, spec, seed)
+    payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    content_hash = hashlib.sha256(payload).hexdigest()
+    recipe_id = dataset_queries.find_recipe(ws.db, name).recipe_id
+    version = dataset_queries.next_version(ws.db, recipe_id)
+    path = safe_destination(datasets_dir(ws) / name, f"v{version}.jsonl")
+    manifest = {"recipe": name, "version": version, "seed": seed, "total": len(rows), "sources": entries,
+                "content_hash": content_hash, "file": str(path)}
+    with atomic_file(path) as temporary:
+        temporary.write_bytes(payload)
+    os.chmod(path, 0o444)
+    try:
+        dataset_queries.insert_version(ws.db, recipe_id, version, spec.to_dict() | {"seed": seed}, manifest,
+                                       content_hash, str(path), len(rows))
+    except Exception:
+        os.chmod(path, 0o644)
+        path.unlink(missing_ok=True)
+        raise
+    path.with_suffix(".manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return get_version(ws, name, version)
+
+
+def parse_version_ref(ref: str) -> tuple[str, int | None]:
+    """`name` (newest version), `name@3` or `name@v3`."""
+    name, _, version = ref.partition("@")
+    if not version:
+        return name, None
+    digits = version[1:] if version.lower().startswith("v") else version
+    if not digits.isdigit():
+        raise CuratorError(f"'{ref}': a version is written name@N or name@vN")
+    return name, int(digits)
+
+
+def get_version(ws: Workspace, name: str, version: int | None = None) -> VersionRow:
+    row = dataset_queries.get_version(ws.db, name, version)
+    if row is None:
+        which = f"version {version} of " if version else "a built version of "
+        raise NotFoundError(f"no {which}dataset '{name}' (see `curator dataset list`)")
+    return row
+
+
+def list_versions(ws: Workspace, name: str | None = None) -> list[VersionRow]:
+    return dataset_queries.list_versions(ws.db, name)
+
+
+def read_version_rows(version: VersionRow) -> list[dict]:
+    """The rows of a frozen version, after proving the file still has the hash it was frozen with."""
+    payload = Path(version.path).read_bytes()
+    if hashlib.sha256(payload).hexdigest() != version.content_hash:
+        raise CuratorError(f"{version.path} no longer matches its content hash; the frozen version was altered")
+    return [json.loads(line) for line in payload.decode("utf-8").splitlines() if line.strip()]

@@ -1,0 +1,1 @@
+"""Fix-with-data screens: the template editor, the review of generated examples, and the dataset mixer."""

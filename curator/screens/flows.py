@@ -1,0 +1,114 @@
+"""The app's ways into fixing with data and into patterns: templates, examples, mixer, suggestions, more like this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.message import Message
+
+from curator import browse
+from curator.browse import ItemFilter
+from curator.embeddings import Embedder
+from curator.errors import CuratorError
+from curator.patterns.similar import similar_items
+from curator.screens.browser import BrowserScreen
+from curator.screens.fix import palette as _fix_palette  # noqa: F401  (registers the fix palette commands)
+from curator.screens.fix.example_review import ExampleReviewScreen
+from curator.screens.fix.mixer import MixerScreen
+from curator.screens.fix.template_editor import TemplateEditorScreen
+from curator.screens.overview import OverviewScreen
+from curator.screens.patterns import PatternsScreen
+
+SIMILAR_COUNT = 20
+
+
+@dataclass
+class SimilarProgressed(Message):
+    """Embedding texts for "more like this": `done` of `total` new texts."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SimilarProgressed)
+
+
+@dataclass
+class SimilarFound(Message):
+    """The nearest failing neighbours of an item, best first."""
+
+    run_id: int
+    item_id: str
+    item_keys: list[int]
+
+
+@dataclass
+class SimilarFailed(Message):
+    error: str
+
+
+class FlowsMixin:
+    """Opens the fix and patterns screens for the app's current run or item; finds an item's look-alikes in a worker."""
+
+    embedder: Embedder | None
+    """The embedding model for suggestions and "more like this" (None: the configured one, loaded when needed)."""
+
+    def start_template(self, run_id: int, item_key: int) -> None:
+        """Open the template editor on the item's input and target, in the item's bucket."""
+        bucket = browse.template_bucket(self.workspace, run_id, item_key)
+        try:
+            editor = TemplateEditorScreen(self.workspace, run_id=run_id, item_key=item_key, bucket=bucket)
+        except CuratorError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.push_screen(editor)
+
+    def open_newest_examples(self, run_id: int | None) -> None:
+        batch_id = browse.newest_batch(self.workspace, run_id)
+        if batch_id is None:
+            self.notify("no generated examples yet: t on an item starts a template", markup=False)
+            return
+        self.push_screen(ExampleReviewScreen(self.workspace, batch_id=batch_id))
+
+    def open_mixer(self, recipe_name: str | None = None) -> None:
+        self.push_screen(MixerScreen(self.workspace, recipe_name))
+
+    def open_suggestions(self, run_id: int) -> None:
+        self.push_screen(PatternsScreen(self.workspace, run_id, embedder=self.embedder))
+
+    def on_patterns_screen_suggestion_accepted(self, message: PatternsScreen.SuggestionAccepted) -> None:
+        """Refresh the overview of the run, so its bucket table shows the new bucket."""
+        for screen in self.screen_stack:
+            if isinstance(screen, OverviewScreen) and screen.run_id == message.run_id:
+                screen.load_overview()
+
+    def more_like_this(self, run_id: int, item_key: int, item_id: str) -> None:
+        """Open the browser on the failures most like the item (embedding them first, in a worker, if needed)."""
+        self.notify(f"finding the failures most like {item_id}…", timeout=2, markup=False)
+        self._find_similar(run_id, item_key, item_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="similar")
+    def _find_similar(self, run_id: int, item_key: int, item_id: str) -> None:
+        try:
+            found = similar_items(self.workspace, run_id, item_key, k=SIMILAR_COUNT, among="failures",
+                                  embedder=self.embedder,
+                                  progress=lambda done, total: self.post_message(SimilarProgressed(done, total)))
+        except (CuratorError, OSError, ImportError) as error:
+            self.post_message(SimilarFailed(str(error)))
+            return
+        self.post_message(SimilarFound(run_id, item_id, [key for key, _ in found]))
+
+    def on_similar_progressed(self, message: SimilarProgressed) -> None:
+        if message.total and message.done == 0:
+            self.notify(f"embedding {message.total:,} texts of the run (once; they are cached)…", timeout=3,
+                        markup=False)
+        elif message.total and message.done == message.total:
+            self.notify(f"embedded {message.total:,} texts", timeout=2, markup=False)
+
+    def on_similar_found(self, message: SimilarFound) -> None:
+        item_filter = ItemFilter(message.run_id, item_keys=tuple(message.item_keys), similar_to=message.item_id)
+        self.push_screen(BrowserScreen(item_filter))
+
+    def on_similar_failed(self, message: SimilarFailed) -> None:
+        self.notify(message.error, severity="error", markup=False)

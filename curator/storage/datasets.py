@@ -1,0 +1,112 @@
+"""Queries over dataset recipes, frozen versions, and the rows a recipe draws from a run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from curator.storage.database import Database
+
+
+@dataclass(frozen=True)
+class RecipeRow:
+    recipe_id: int
+    name: str
+    spec: dict
+    version_count: int
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    recipe_id: int
+    recipe_name: str
+    version: int
+    spec: dict
+    manifest: dict
+    content_hash: str
+    path: str
+    row_count: int
+    created_at: datetime
+
+
+_RECIPES = """SELECT r.recipe_id, r.name, r.spec, (SELECT count(*) FROM dataset_versions v WHERE v.recipe_id = r.recipe_id)
+              FROM dataset_recipes r"""
+_VERSIONS = """SELECT v.recipe_id, r.name, v.version, v.spec, v.manifest, v.content_hash, v.path, v.row_count, v.created_at
+               FROM dataset_versions v JOIN dataset_recipes r ON r.recipe_id = v.recipe_id"""
+
+
+def _recipe(row: tuple) -> RecipeRow:
+    return RecipeRow(row[0], row[1], json.loads(row[2]), row[3])
+
+
+def _version(row: tuple) -> VersionRow:
+    values = list(row)
+    values[3], values[4] = json.loads(values[3]), json.loads(values[4])
+    return VersionRow(*values)
+
+
+def save_recipe(db: Database, name: str, spec: dict) -> int:
+    """Insert or replace a recipe's spec (frozen versions keep the spec they were built from)."""
+    with db.transaction() as cur:
+        row = cur.execute("SELECT recipe_id FROM dataset_recipes WHERE name = ?", [name]).fetchone()
+        if row:
+            cur.execute("UPDATE dataset_recipes SET spec = ?, updated_at = current_timestamp WHERE recipe_id = ?",
+                        [json.dumps(spec), row[0]])
+            return row[0]
+        return cur.execute("INSERT INTO dataset_recipes (name, spec) VALUES (?, ?) RETURNING recipe_id",
+                           [name, json.dumps(spec)]).fetchall()[0][0]
+
+
+def find_recipe(db: Database, name: str) -> RecipeRow | None:
+    row = db.fetchone(_RECIPES + " WHERE r.name = ?", [name])
+    return _recipe(row) if row else None
+
+
+def list_recipes(db: Database) -> list[RecipeRow]:
+    return [_recipe(r) for r in db.fetchall(_RECIPES + " ORDER BY r.name")]
+
+
+def next_version(db: Database, recipe_id: int) -> int:
+    return db.fetchone("SELECT coalesce(max(version), 0) + 1 FROM dataset_versions WHERE recipe_id = ?", [recipe_id])[0]
+
+
+def insert_version(db: Database, recipe_id: int, version: int, spec: dict, manifest: dict, content_hash: str,
+                   path: str, row_count: int) -> None:
+    with db.transaction() as cur:
+        cur.execute(
+            """INSERT INTO dataset_versions (recipe_id, version, spec, manifest, content_hash, path, row_count)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [recipe_id, version, json.dumps(spec), json.dumps(manifest), content_hash, path, row_count],
+        )
+
+
+def get_version(db: Database, recipe_name: str, version: int | None = None) -> VersionRow | None:
+    """One frozen version of a recipe; the newest when `version` is None."""
+    if version is None:
+        row = db.fetchone(_VERSIONS + " WHERE r.name = ? ORDER BY v.version DESC LIMIT 1", [recipe_name])
+    else:
+        row = db.fetchone(_VERSIONS + " WHERE r.name = ? AND v.version = ?", [recipe_name, version])
+    return _version(row) if row else None
+
+
+def list_versions(db: Database, recipe_name: str | None = None) -> list[VersionRow]:
+    if recipe_name is None:
+        return [_version(r) for r in db.fetchall(_VERSIONS + " ORDER BY r.name, v.version")]
+    return [_version(r) for r in db.fetchall(_VERSIONS + " WHERE r.name = ? ORDER BY v.version", [recipe_name])]
+
+
+def passing_dev_items(db: Database, run_id: int) -> list[tuple[int, str, str]]:
+    """(item_key, input, completion) of dev items that pass every check that applies to them (replay data).
+
+    The completion is the item's target when it has one, else the output the model gave.
+    """
+    return db.fetchall(
+        """SELECT i.item_key, i.input, coalesce(i.target, i.output)
+           FROM items i JOIN (
+               SELECT item_key FROM check_results WHERE run_id = ? GROUP BY item_key HAVING bool_and(passed)
+           ) ok ON ok.item_key = i.item_key
+           WHERE i.run_id = ? AND i.split = 'dev' AND i.input IS NOT NULL AND coalesce(i.target, i.output) IS NOT NULL
+           ORDER BY i.item_key""",
+        [run_id, run_id],
+    )

@@ -1,0 +1,100 @@
+"""Queries over training jobs: insert, status changes, look up, list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from curator.storage.database import Database
+
+STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One training job as stored."""
+
+    job_id: int
+    dataset_recipe_id: int | None
+    dataset_version: int | None
+    dataset_path: str
+    source_run_id: int | None
+    base_model: str
+    parent_adapter: str | None
+    config: dict
+    status: str
+    error: str | None
+    metrics: dict
+    adapter_path: str | None
+    produced_run_id: int | None
+    job_dir: str
+    progress_path: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+_SELECT = """SELECT job_id, dataset_recipe_id, dataset_version, dataset_path, source_run_id, base_model,
+                    parent_adapter, config, status, error, metrics, adapter_path, produced_run_id, job_dir,
+                    progress_path, created_at, started_at, finished_at
+             FROM training_jobs"""
+
+
+def _row(values: tuple) -> JobRow:
+    values = list(values)
+    values[7] = json.loads(values[7]) if values[7] else {}
+    values[10] = json.loads(values[10]) if values[10] else {}
+    return JobRow(*values)
+
+
+def insert_job(db: Database, *, dataset_path: str, base_model: str, config: dict, dataset_recipe_id: int | None = None,
+               dataset_version: int | None = None, source_run_id: int | None = None,
+               parent_adapter: str | None = None) -> int:
+    with db.transaction() as cur:
+        return cur.execute(
+            """INSERT INTO training_jobs (dataset_recipe_id, dataset_version, dataset_path, source_run_id, base_model,
+                                          parent_adapter, config)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING job_id""",
+            [dataset_recipe_id, dataset_version, dataset_path, source_run_id, base_model, parent_adapter,
+             json.dumps(config)],
+        ).fetchone()[0]
+
+
+def set_paths(db: Database, job_id: int, job_dir: str, progress_path: str) -> None:
+    with db.transaction() as cur:
+        cur.execute("UPDATE training_jobs SET job_dir = ?, progress_path = ? WHERE job_id = ?",
+                    [job_dir, progress_path, job_id])
+
+
+def mark_running(db: Database, job_id: int) -> None:
+    with db.transaction() as cur:
+        cur.execute("UPDATE training_jobs SET status = 'running', started_at = current_timestamp WHERE job_id = ?",
+                    [job_id])
+
+
+def mark_finished(db: Database, job_id: int, status: str, *, error: str | None = None, metrics: dict | None = None,
+                  adapter_path: str | None = None) -> None:
+    """Record how a job ended; only a succeeded job gets an adapter path (the others leave none usable)."""
+    if status not in STATUSES[2:]:
+        raise ValueError(f"not a final status: {status}")
+    with db.transaction() as cur:
+        cur.execute(
+            """UPDATE training_jobs SET status = ?, error = ?, metrics = ?, adapter_path = ?,
+                      finished_at = current_timestamp WHERE job_id = ?""",
+            [status, error, json.dumps(metrics or {}), adapter_path if status == "succeeded" else None, job_id],
+        )
+
+
+def set_produced_run(db: Database, job_id: int, run_id: int) -> None:
+    with db.transaction() as cur:
+        cur.execute("UPDATE training_jobs SET produced_run_id = ? WHERE job_id = ?", [run_id, job_id])
+
+
+def get_job(db: Database, job_id: int) -> JobRow | None:
+    row = db.fetchone(_SELECT + " WHERE job_id = ?", [job_id])
+    return _row(row) if row else None
+
+
+def list_jobs(db: Database) -> list[JobRow]:
+    return [_row(r) for r in db.fetchall(_SELECT + " ORDER BY job_id")]

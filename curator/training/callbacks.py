@@ -1,0 +1,136 @@
+"""The trainer callback: JSON-lines progress, early stopping on the dev items' checks, best-adapter saving."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from curator.training.grading import specs_from_dicts, tally
+from curator.training.inference import GenerationSettings, TransformersBackend
+from curator.training.job import JobSpec
+from curator.training.progress import ProgressWriter, is_main_process
+
+
+class EarlyStopping:
+    """Tracks the best dev pass rate and how many evals in a row did not beat it."""
+
+    def __init__(self, patience: int):
+        self.patience = patience
+        self.best_rate: float | None = None
+        self.best_step: int | None = None
+        self.evals_without_gain = 0
+
+    def record(self, step: int, rate: float) -> bool:
+        """Note an eval; True when it is the best so far."""
+        if self.best_rate is None or rate > self.best_rate:
+            self.best_rate, self.best_step, self.evals_without_gain = rate, step, 0
+            return True
+        self.evals_without_gain += 1
+        return False
+
+    @property
+    def exhausted(self) -> bool:
+        return self.patience > 0 and self.evals_without_gain >= self.patience
+
+
+class CallbackLogic:
+    """What happens at each log, step and end of training; plain Python so it reads like a script."""
+
+    def __init__(self, job: JobSpec, writer: ProgressWriter, stop, trainer, tokenizer):
+        self.job, self.writer, self.stop, self.trainer, self.tokenizer = job, writer, stop, trainer, tokenizer
+        self.specs = specs_from_dicts(job.checks)
+        self.early = EarlyStopping(job.trainer.patience)
+        self.train_started = time.monotonic()
+        self.eval_seconds = 0.0
+        self.last_eval_step = -1
+        self.last_loss: float | None = None
+        self.tokens = 0
+        self.stopped_early = False
+
+    @property
+    def evaluates(self) -> bool:
+        return bool(self.specs and self.job.dev_items)
+
+    def train_seconds(self) -> float:
+        return time.monotonic() - self.train_started - self.eval_seconds
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        logs = logs or {}
+        if "loss" not in logs:
+            return
+        self.last_loss = float(logs["loss"])
+        self.tokens = int(logs.get("num_tokens", self.tokens))
+        seconds = max(self.train_seconds(), 1e-9)
+        step, total = state.global_step, state.max_steps
+        self.writer.emit(
+            "step", step=step, total_steps=total, epoch=round(float(state.epoch or 0), 3), loss=self.last_loss,
+            learning_rate=float(logs.get("learning_rate", 0.0)), tokens_per_s=round(self.tokens / seconds, 1),
+            eta_s=round(seconds / max(step, 1) * max(total - step, 0), 1),
+        )
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.stop.cancelled:
+            control.should_training_stop = True
+            return control
+        every = self.job.trainer.eval_every
+        if self.evaluates and every > 0 and state.global_step % every == 0:
+            self.evaluate(state.global_step)
+            if self.early.exhausted:
+                self.stopped_early = True
+                self.writer.emit("stopped_early", step=state.global_step, best_step=self.early.best_step,
+                                 best_pass_rate=self.early.best_rate)
+                control.should_training_stop = True
+        return control
+
+    def evaluate(self, step: int) -> None:
+        """Generate on the dev items, grade with the checks, save the adapter when it is the best so far."""
+        started = time.monotonic()
+        settings = GenerationSettings(**self.job.generation)
+        backend = TransformersBackend.from_loaded(self.trainer.model, self.tokenizer, settings)
+        outputs = backend.generate([item.get("prompt") or item["input"] for item in self.job.dev_items])
+        result = tally(self.specs, self.job.dev_items, outputs)
+        best = self.early.record(step, result.pass_rate)
+        if best:
+            self.save_adapter()
+        self.last_eval_step = step
+        self.eval_seconds += time.monotonic() - started
+        self.writer.emit("eval", step=step, best=best, **result.as_dict())
+
+    def final_eval(self) -> None:
+        """An eval at the last step, unless one just ran."""
+        step = self.trainer.state.global_step
+        if self.evaluates and step != self.last_eval_step and not self.stopped_early:
+            self.evaluate(step)
+
+    def save_adapter(self) -> None:
+        if is_main_process():
+            self.trainer.model.save_pretrained(self.job.output_dir)
+
+    def finish(self) -> dict:
+        """Save the adapter (the best one when evals ran) with its job file and metrics; return the metrics."""
+        if not self.evaluates:
+            self.save_adapter()
+        seconds = self.train_seconds()
+        metrics = {
+            "steps": self.trainer.state.global_step, "final_loss": self.last_loss, "train_s": round(seconds, 2),
+            "tokens_per_s": round(self.tokens / max(seconds, 1e-9), 1), "train_tokens": self.tokens,
+            "stopped_early": self.stopped_early,
+            "best_step": self.early.best_step, "best_pass_rate": self.early.best_rate,
+        }
+        if is_main_process():
+            out = Path(self.job.output_dir)
+            (out / "curator-job.json").write_text(json.dumps(asdict(self.job), indent=2))
+            (out / "curator-metrics.json").write_text(json.dumps(metrics, indent=2))
+        return metrics
+
+
+def make_progress_callback(job: JobSpec, writer: ProgressWriter, stop, trainer, tokenizer):
+    """A transformers TrainerCallback running CallbackLogic (the class is built here: transformers is heavy)."""
+    from transformers import TrainerCallback  # ~3.5 s; child process only
+
+    class ProgressCallback(CallbackLogic, TrainerCallback):
+        pass
+
+    return ProgressCallback(job, writer, stop, trainer, tokenizer)

@@ -1,0 +1,42 @@
+"""`curator eval` over an eval file: a new run linked to the imported run, settings stored, checks applied."""
+
+import json
+
+import pytest
+from loopwork import weather_run
+from typer.testing import CliRunner
+
+from curator.cli.main import app
+from curator.demo.setup import checks_file
+from curator.demo.task import eval_records
+from curator.runs import list_runs, summarise_run
+from curator.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+
+def test_eval_over_a_file_stores_a_linked_run_with_its_settings_and_checks(tmp_path, demo_model_dir):
+    items = tmp_path / "eval.jsonl"
+    items.write_text("".join(json.dumps({"id": r["item_id"], "input": r["input"], "target": r["target"],
+                                         "split": r["split"]}) + "\n" for r in eval_records(per_case=1)))
+    result = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "eval", "--model", str(demo_model_dir),
+                                      "--items", str(items), "--checks", str(checks_file()), "--name", "tiny",
+                                      "--max-new-tokens", "16", "--cpu-threads", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Stored run 'tiny' (16 items" in result.output
+    with Workspace.open(tmp_path / "ws") as ws:
+        runs = {r.name: r for r in list_runs(ws)}
+        new = runs["tiny"]
+        assert runs[new.parent_name].source_path.endswith("eval.jsonl")
+        assert new.settings["backend"] == "transformers"
+        assert new.settings["generation"]["max_new_tokens"] == 16
+        assert {c.name for c in summarise_run(ws, new.run_id).checks} >= {"weather_tag", "answer"}
+
+
+def test_eval_with_a_model_path_that_is_not_a_folder_fails_in_one_line(workspace):
+    weather_run(workspace, per_case=1)
+    workspace.close()
+    result = CliRunner().invoke(app, ["-w", str(workspace.root), "eval", "--model", "org/hub-model",
+                                      "--items", "weather"])
+    assert result.exit_code != 0
+    assert "is not a local folder" in str(result.exception or result.output)
