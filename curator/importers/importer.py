@@ -134,7 +134,7 @@ def _store_stream(ws: Workspace, plan: _Plan, stream: generic.RecordStream, spli
     def insert(cur, run_id: int) -> int:
         count = 0
         for batch in stream.batches():
-            count += import_queries.insert_item_batch(cur, run_id, batch, first_key=count)
+            count += insert_records(cur, run_id, batch, first_key=count)
             report("reading", count, None)
         plan.settings["skipped"] = len(stream.skipped)
         if count == 0 and stream.skipped:

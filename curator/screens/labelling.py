@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -31,14 +33,10 @@ class LabellingMixin:
 
     run_id: int
     recent: list[BucketRow]
-
-    def current_item_key(self) -> int | None:
-        """The item_key the keys act on (None when no item is highlighted)."""
-        raise NotImplementedError
-
-    def labels_changed(self) -> None:
-        """Re-read whatever shows labels or notes."""
-        raise NotImplementedError
+    # Supplied by the screen: the item_key the keys act on (None when no item is highlighted),
+    # and a refresh of whatever shows labels or notes.
+    current_item_key: Callable[[], int | None]
+    labels_changed: Callable[[], None]
 
     def load_recent_buckets(self) -> None:
         self.recent = bucket_domain.recent_buckets(self.app.workspace)

@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 
 class SourceRejected(Exception):
@@ -181,32 +180,3 @@ def mark_held_out(cur, run_id: int, share: float, seed: int) -> int:
         [run_id, str(seed), threshold],
     )
     return cur.execute("SELECT count(*) FROM items WHERE run_id = ? AND split = 'held_out'", [run_id]).fetchone()[0]
-
-
-def insert_item_batch(cur, run_id: int, records: list[dict], first_key: int) -> int:
-    """Insert Python item records as items first_key.. of `run_id` (records read one by one, in batches)."""
-    def column(name: str, encode=None) -> list:
-        return [None if r.get(name) is None else (encode(r[name]) if encode else r[name]) for r in records]
-
-    table = pa.table({
-        "item_key": pa.array(range(first_key, first_key + len(records)), pa.int64()),
-        "item_id": pa.array(column("item_id"), pa.string()),
-        "input": pa.array(column("input"), pa.string()),
-        "input_messages": pa.array(column("input_messages", json.dumps), pa.string()),
-        "target": pa.array(column("target"), pa.string()),
-        "output": pa.array(column("output"), pa.string()),
-        "metadata": pa.array([json.dumps(r.get("metadata") or {}) for r in records], pa.string()),
-        "split": pa.array([r.get("split") or "dev" for r in records], pa.string()),
-        "source_line": pa.array(column("source_line"), pa.int64()),
-    })
-    cur.register("_curator_item_batch", table)
-    try:
-        cur.execute(
-            """INSERT INTO items (run_id, item_key, item_id, input, input_messages, target, output, metadata, split, source_line)
-               SELECT $run_id, item_key, item_id, input, input_messages::JSON, target, output, metadata::JSON, split, source_line
-               FROM _curator_item_batch""",
-            {"run_id": run_id},
-        )
-    finally:
-        cur.unregister("_curator_item_batch")
-    return len(records)

@@ -26,15 +26,19 @@ class ItemRow:
     source_line: int | None
 
 
-def insert_records(cur, run_id: int, records: list[dict]) -> int:
-    """Insert Python records (keys as ITEM_COLUMNS) as items 0..n-1 of `run_id`, inside the caller's transaction."""
+def insert_records(cur, run_id: int, records: list[dict], first_key: int = 0) -> int:
+    """Insert Python records (keys as ITEM_COLUMNS) as items first_key.. of `run_id`, in the caller's transaction.
+
+    A record without an item_id gets its position as id.
+    """
     def column(name: str, encode=None) -> list:
         values = [r.get(name) for r in records]
         return [None if v is None else encode(v) for v in values] if encode else values
 
     table = pa.table({
-        "item_key": pa.array(range(len(records)), pa.int64()),
-        "item_id": pa.array([str(r.get("item_id", i)) for i, r in enumerate(records)], pa.string()),
+        "item_key": pa.array(range(first_key, first_key + len(records)), pa.int64()),
+        "item_id": pa.array([str(r["item_id"]) if r.get("item_id") is not None else str(first_key + i)
+                             for i, r in enumerate(records)], pa.string()),
         "input": pa.array(column("input"), pa.string()),
         "input_messages": pa.array(column("input_messages", json.dumps), pa.string()),
         "target": pa.array(column("target"), pa.string()),
