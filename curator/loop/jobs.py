@@ -105,6 +105,31 @@ def get_job(ws: Workspace, job_id: int) -> JobRow:
     return job
 
 
+def default_base_model(ws: Workspace, run_ref: str | int | None = None) -> str:
+    """The base model a retrain starts from: the run's model if it is a local folder, else the demo's base model
+    if this workspace has built one, else "" (the retrain form asks for it)."""
+    from curator.demo.setup import MODEL_DIRNAME  # the demo's layout; importing it loads no ML library
+    from curator.training.demo_model import is_built  # pure: reads a marker file, imports nothing heavy
+
+    model = resolve_run(ws, run_ref).model if run_ref is not None else None
+    if model and Path(model).is_dir():
+        return model
+    demo = ws.models_dir / MODEL_DIRNAME
+    return str(demo) if is_built(demo) else ""
+
+
+def default_settings(ws: Workspace, base_model: str) -> tuple[LoraSettings, TrainerSettings]:
+    """LoRA and trainer defaults for a retrain from `base_model`: the demo's tuned ones for the demo's tiny model
+    (one CPU thread, a retrain in about a minute), the general small-data defaults otherwise."""
+    from curator.demo.loop import DEMO_LORA, DEMO_TRAINER  # the demo imports this module: avoid a cycle
+    from curator.demo.setup import MODEL_DIRNAME
+
+    demo = (ws.models_dir / MODEL_DIRNAME).resolve()
+    if base_model and Path(base_model).resolve() == demo:
+        return DEMO_LORA, DEMO_TRAINER
+    return LoraSettings(), TrainerSettings()
+
+
 def list_jobs(ws: Workspace) -> list[JobRow]:
     return job_queries.list_jobs(ws.db)
 

@@ -143,3 +143,21 @@ def read_version_rows(version: VersionRow) -> list[dict]:
     if hashlib.sha256(payload).hexdigest() != version.content_hash:
         raise CuratorError(f"{version.path} no longer matches its content hash; the frozen version was altered")
     return [json.loads(line) for line in payload.decode("utf-8").splitlines() if line.strip()]
+
+
+def _offers_bucket(version: VersionRow, bucket_name: str) -> bool:
+    """True when a fixes source of the version names the bucket and gave the build at least one row."""
+    built = {s["name"]: s.get("rows", 0) for s in version.manifest.get("sources", [])}
+    return any(s.get("kind") == "fixes" and bucket_name in s.get("buckets", []) and built.get(s.get("name"), 0) > 0
+               for s in version.spec.get("sources", []))
+
+
+def newest_version_with_bucket(ws: Workspace, bucket_name: str) -> VersionRow | None:
+    """The newest frozen version holding accepted fixes of the bucket (by their lineage); None if none does."""
+    newest_first = sorted(list_versions(ws), key=lambda v: (v.created_at, v.recipe_id, v.version), reverse=True)
+    for version in newest_first:
+        if _offers_bucket(version, bucket_name) and any(
+                row.get("bucket") == bucket_name and row.get("source_kind") == "fixes"
+                for row in read_version_rows(version)):
+            return version
+    return None

@@ -18,6 +18,8 @@ register_actions(
     "Runs",
     ActionSpec("runs.open", "runs", "enter", "open_run", "Open", "Open the highlighted run", priority=True),
     ActionSpec("runs.delete", "runs", "d", "delete_run", "Delete", "Delete the run and its labels"),
+    ActionSpec("runs.compare", "runs", "c", "compare_with_parent", "Compare",
+               "Compare the highlighted run with its parent: per check, per bucket, items fixed and regressed"),
 )
 
 register_actions(
@@ -31,6 +33,8 @@ register_actions(
                "Review the newest batch of examples generated from this run's templates"),
     ActionSpec("overview.mixer", "overview", "M", "open_mixer", "Mixer",
                "Mix accepted examples and other sources into a dataset, and build it"),
+    ActionSpec("overview.retrain", "overview", "r", "retrain", "Retrain",
+               "Train a LoRA adapter on the newest dataset holding the highlighted bucket's accepted fixes"),
     ActionSpec("overview.back", "overview", "escape", "app.pop_screen", "Back", "Back to the runs"),
 )
 
@@ -84,7 +88,9 @@ register_actions(
 
 register_actions(
     "Buckets",
-    ActionSpec("buckets.rename", "buckets", "r", "rename", "Rename", "Rename the highlighted bucket"),
+    ActionSpec("buckets.retrain", "buckets", "r", "retrain", "Retrain",
+               "Train a LoRA adapter on the newest dataset holding the highlighted bucket's accepted fixes"),
+    ActionSpec("buckets.rename", "buckets", "f2", "rename", "Rename", "Rename the highlighted bucket"),
     ActionSpec("buckets.describe", "buckets", "e", "describe", "Describe", "Edit the bucket's description"),
     ActionSpec("buckets.merge", "buckets", "m", "merge", "Merge", "Merge the bucket into another"),
     ActionSpec("buckets.delete", "buckets", "d", "delete", "Delete", "Delete the bucket and its labels"),

@@ -23,6 +23,7 @@ from curator.screens.commands import CuratorCommands
 from curator.screens.detail import DetailScreen
 from curator.screens.flows import FlowsMixin
 from curator.screens.help import HelpScreen
+from curator.screens.loop_flows import LoopFlowsMixin
 from curator.screens.overview import OverviewScreen
 from curator.screens.runs import RunsScreen
 from curator.workspace import Workspace
@@ -30,9 +31,9 @@ from curator.workspace import Workspace
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
 
-class CuratorApp(FlowsMixin, App):
-    """Review a workspace: runs, their overview, the item browser, item detail and buckets; from there, the fix and
-    patterns screens (see flows.py)."""
+class CuratorApp(FlowsMixin, LoopFlowsMixin, App):
+    """Review a workspace: runs, their overview, the item browser, item detail and buckets; from there, the fix,
+    patterns and retrain loop screens (see flows.py and loop_flows.py)."""
 
     TITLE = "Curator"
     CSS_PATH = "styles/app.tcss"

@@ -1,4 +1,4 @@
-"""The buckets screen: every bucket with its items; rename, describe, merge, delete."""
+"""The buckets screen: every bucket with its items; rename, describe, merge, delete, retrain on its fixes."""
 
 from __future__ import annotations
 
@@ -109,6 +109,11 @@ class BucketsScreen(Screen):
         except CuratorError as error:
             self.notify(str(error), severity="error", markup=False)
         self.load_buckets()
+
+    def action_retrain(self) -> None:
+        bucket = self.highlighted_bucket()
+        if bucket is not None:
+            self.app.retrain_on_bucket(bucket, self.app.current_run_id)
 
     def action_new_bucket(self) -> None:
         self.app.push_screen(BucketPicker("New bucket (type its name)"), callback=lambda _: self.load_buckets())

@@ -103,6 +103,15 @@ class OverviewScreen(Screen):
     def action_open_mixer(self) -> None:
         self.app.open_mixer()
 
+    def action_retrain(self) -> None:
+        """Retrain on the highlighted bucket of the bucket table (whichever table has the focus)."""
+        table = self.query_one("#buckets-table", DataTable)
+        if self.overview is None or not self.overview.buckets:
+            self.notify("no buckets in this run yet: put failures in a bucket first (b in the browser)", markup=False)
+            return
+        row = min(max(table.cursor_row, 0), len(self.overview.buckets) - 1)
+        self.app.retrain_on_bucket(self.overview.buckets[row].bucket, self.run_id)
+
     def action_open_selected(self) -> None:
         focused = self.focused
         if isinstance(focused, DataTable):

@@ -1,4 +1,4 @@
-"""The runs screen: every run of the workspace; enter opens one, d deletes one after a confirmation."""
+"""The runs screen: every run of the workspace; enter opens one, c compares it with its parent, d deletes one."""
 
 from __future__ import annotations
 
@@ -88,6 +88,11 @@ class RunsScreen(Screen):
         run = self.highlighted_run()
         if run is not None:
             self.app.open_run(run.run_id)
+
+    def action_compare_with_parent(self) -> None:
+        run = self.highlighted_run()
+        if run is not None:
+            self.app.compare_with_parent(run.run_id)
 
     def action_delete_run(self) -> None:
         run = self.highlighted_run()

@@ -10,8 +10,10 @@ from review_support import add_weather_checks, fix_dates, weather_records
 
 from curator.runs import create_run_from_records
 
-# The patterns flows reuse the failure families of tests/patterns (not a package): put them on the path.
+# The patterns flows reuse the failure families of tests/patterns, the loop flows the small model and short jobs of
+# tests/training (neither is a package): put them on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "patterns"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
 
 @pytest.fixture
@@ -23,3 +25,11 @@ def review_ws(workspace):
     fix_dates(workspace)
     workspace.run_id = run.run_id
     return workspace
+
+
+@pytest.fixture(scope="session")
+def demo_model_dir(tmp_path_factory):
+    """The small test demo model, built once per session (shared with tests/training)."""
+    from loopwork import build_test_model
+
+    return build_test_model(tmp_path_factory.getbasetemp())

@@ -188,7 +188,7 @@ async def test_rename_describe_and_delete_a_bucket(review_ws):
         await create_bucket_inline(pilot, "tmp", "")
         await pilot.press("B")
         await settle(pilot)
-        await pilot.press("r", "ctrl+u", *"renamed", "enter")
+        await pilot.press("f2", "ctrl+u", *"renamed", "enter")
         await settle(pilot)
         await pilot.press("e", *"a better description", "enter")
         await settle(pilot)

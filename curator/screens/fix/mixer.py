@@ -16,6 +16,7 @@ from curator.recipes.sources import source_rows
 from curator.recipes.spec import SOURCE_KINDS, RecipeSpec, Source
 from curator.screens import registry
 from curator.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.screens.loop import actions as _loop_actions  # noqa: F401  (declares the retrain binding read below)
 from curator.screens.literal import literal, one_line
 from curator.workspace import Workspace
 
@@ -50,7 +51,7 @@ class MixerScreen(Screen):
     """Compose a recipe (a stored one, or a new one under `recipe_name`); every change recounts the sources."""
 
     CSS_PATH = "fix.tcss"
-    BINDINGS = registry.bindings("fix.mixer")
+    BINDINGS = registry.bindings("fix.mixer", "loop.mixer")
 
     def __init__(self, workspace: Workspace, recipe_name: str | None = None) -> None:
         super().__init__()
@@ -172,6 +173,14 @@ class MixerScreen(Screen):
         parts = ", ".join(f"{s['name']} {s['rows']}" for s in version.manifest["sources"])
         result.update(Text(literal(f"built {version.recipe_name} v{version.version}: {version.row_count} rows "
                                    f"({parts}) -> {version.path}")))
+
+    def action_retrain(self) -> None:
+        """The retrain form on the recipe's newest built version (the app fills in the base model and run)."""
+        versions = recipe_domain.list_versions(self.workspace, self.recipe_name)
+        if not versions:
+            self.notify(f"'{self.recipe_name}' has no built version yet: ctrl+b builds one", markup=False)
+            return
+        self.app.open_retrain(f"{self.recipe_name}@{versions[-1].version}", self.app.current_run_id)
 
     def action_back(self) -> None:
         self.dismiss(self.recipe_name)

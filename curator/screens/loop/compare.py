@@ -6,12 +6,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from curator.compare import SPLITS, Comparison, ItemChange, RowComparison, compare_runs, item_pair
+from curator.screens import registry
+from curator.screens.loop import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.workspace import Workspace
 
 
@@ -30,9 +31,8 @@ class CompareScreen(Screen):
     """Before/after figures read from the stored check results of the two runs."""
 
     CSS_PATH = "loop.tcss"
-    BINDINGS = [
-        Binding("escape", "close", "Back", id="compare.back", tooltip="Leave the comparison"),
-    ]
+    BINDINGS = registry.bindings("loop.compare")
+    ACTION_SCOPES = ("loop.compare",)
 
     def __init__(self, workspace: Workspace, run_ref: str | int, parent_ref: str | int | None = None) -> None:
         super().__init__()
@@ -93,7 +93,8 @@ class SideBySideScreen(Screen):
     """One item's input and target, with the output before and after side by side."""
 
     CSS_PATH = "loop.tcss"
-    BINDINGS = [Binding("escape", "close", "Back", id="side.back", tooltip="Back to the comparison")]
+    BINDINGS = registry.bindings("loop.side")
+    ACTION_SCOPES = ("loop.side",)
 
     def __init__(self, workspace: Workspace, comparison: Comparison, change: ItemChange) -> None:
         super().__init__()

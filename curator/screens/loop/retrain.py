@@ -7,13 +7,14 @@ from dataclasses import fields
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from curator.errors import CuratorError
 from curator.loop import jobs as job_domain
+from curator.screens import registry
+from curator.screens.loop import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.training.job import LoraSettings, TrainerSettings
 from curator.workspace import Workspace
 
@@ -48,10 +49,8 @@ class RetrainForm(ModalScreen[int | None]):
     """Start a LoRA job on a dataset version; dismisses with the new job's id (None when cancelled)."""
 
     CSS_PATH = "loop.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "submit", "Start training", id="retrain.submit", tooltip="Create the job with these settings"),
-        Binding("escape", "cancel", "Cancel", id="retrain.cancel", tooltip="Close without training"),
-    ]
+    BINDINGS = registry.bindings("loop.retrain")
+    ACTION_SCOPES = ("loop.retrain",)
 
     def __init__(self, workspace: Workspace, dataset: str, base_model: str = "", source_run: str | None = None,
                  lora: LoraSettings | None = None, trainer: TrainerSettings | None = None,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -15,7 +14,11 @@ from textual.widgets import Footer, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
+from curator.errors import CuratorError
 from curator.loop import jobs as job_domain
+from curator.screens import registry
+from curator.screens.dialogs import ConfirmDialog
+from curator.screens.loop import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.storage.runs import RunRow
 from curator.workspace import Workspace
 
@@ -24,11 +27,8 @@ class TrainingScreen(Screen):
     """Follows one training job (starting it when queued) until it ends; `e` re-evaluates with its adapter."""
 
     CSS_PATH = "loop.tcss"
-    BINDINGS = [
-        Binding("c", "cancel_job", "Cancel job", id="training.cancel", tooltip="Stop the child cleanly; no adapter is kept"),
-        Binding("e", "reeval", "Re-evaluate", id="training.reeval", tooltip="Run base + adapter over the run's items"),
-        Binding("escape", "close", "Back", id="training.back", tooltip="Leave this screen"),
-    ]
+    BINDINGS = registry.bindings("loop.training")
+    ACTION_SCOPES = ("loop.training",)
 
     @dataclass
     class Progressed(Message):
@@ -63,6 +63,8 @@ class TrainingScreen(Screen):
         self.losses: list[tuple[int, float]] = []
         self.pass_rates: list[tuple[int, float]] = []
         self.produced_run: RunRow | None = None
+        self.following = False
+        """True while this screen's worker runs the job (leaving the screen would stop it)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="training"):
@@ -85,7 +87,12 @@ class TrainingScreen(Screen):
     def follow_job(self) -> None:
         """Start the child and pass its events on; the outcome is recorded by the domain."""
         worker = get_current_worker()
-        self.handle = job_domain.start_job(self.workspace, self.job_id, self.launcher)
+        self.following = True
+        try:
+            self.handle = job_domain.start_job(self.workspace, self.job_id, self.launcher)
+        except CuratorError as error:  # e.g. an unknown launcher: shown on the status line, the job stays queued
+            self.post_message(self.Ended(self.status, str(error)))
+            return
         job = job_domain.wait_job(self.workspace, self.handle, on_event=lambda e: self.post_message(self.Progressed(e)),
                                   should_cancel=lambda: worker.is_cancelled)
         self.post_message(self.Ended(job.status, job.error))
@@ -127,7 +134,7 @@ class TrainingScreen(Screen):
 
     @on(Ended)
     def show_end(self, message: Ended) -> None:
-        self.status = message.status
+        self.status, self.following = message.status, False
         if message.status == "succeeded":
             self._set_status("succeeded: press e to re-evaluate the run with base + adapter")
         else:
@@ -166,4 +173,10 @@ class TrainingScreen(Screen):
         self.app.push_screen(CompareScreen(self.workspace, message.run.run_id))
 
     def action_close(self) -> None:
-        self.dismiss(self.produced_run)
+        """Leave; while the job runs, only after a confirmation, since leaving stops it."""
+        if not self.following:
+            self.dismiss(self.produced_run)
+            return
+        question = "The job is still running and leaving this screen stops it. Cancel the job and leave?"
+        self.app.push_screen(ConfirmDialog(question, yes_label="Cancel job and leave"),
+                             callback=lambda yes: yes and self.dismiss(self.produced_run))
