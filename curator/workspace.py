@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curator.errors import CuratorError
 from curator.storage.database import Database
 
 WORKSPACE_ENV = "CURATOR_WORKSPACE"
@@ -35,8 +36,11 @@ class Workspace:
         """Open the workspace at `path` (resolved as above), creating it on first use."""
         root = resolve_workspace_path(path)
         if not read_only:
-            for folder in (root, root / "models", root / "exports"):
-                folder.mkdir(parents=True, exist_ok=True)
+            try:
+                for folder in (root, root / "models", root / "exports"):
+                    folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise CuratorError(f"cannot use {root} as a workspace: {error.strerror or error}") from None
         return cls(root=root, db=Database.open(root / DB_FILENAME, read_only=read_only))
 
     @property

@@ -7,13 +7,13 @@ import typer
 from curator.cli.context import state
 
 
-def open_app(workspace_path: str | None) -> None:
-    """Open the workspace and run the Textual app until the user quits."""
+def open_app(workspace_path: str | None, start_run_id: int | None = None) -> None:
+    """Open the workspace and run the Textual app until the user quits (on a run's overview, if given)."""
     from curator.screens.app import CuratorApp  # Textual costs ~0.3 s: only load it when the app is opened
     from curator.workspace import Workspace
 
     with Workspace.open(workspace_path) as ws:
-        CuratorApp(ws).run()
+        CuratorApp(ws, start_run_id=start_run_id).run()
 
 
 def register(app: typer.Typer) -> None:

@@ -12,8 +12,10 @@ from rich.console import Console
 
 from curator.workspace import Workspace
 
-console = Console()
-err_console = Console(stderr=True)
+# Markup off: run names, inputs and outputs are user text, and "[/INST]" must print as typed, not crash Rich.
+# Styled messages build `rich.text.Text` explicitly.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 
 @dataclass
@@ -28,7 +30,7 @@ def fail(message: str, code: int = 1) -> None:
     """Print one line to stderr and exit non-zero."""
     from rich.markup import escape
 
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True, markup=True)
     sys.exit(code)
 
 

@@ -64,7 +64,7 @@ def demo(
             err_console.print(f"Demo ready in {time.monotonic() - started:.0f}s: run '{demo_state.base_run.name}' "
                               f"({demo_state.base_run.item_count} items) in {ws.root}")
     if not script:
-        _open_app_or_explain(demo_state)
+        _open_app_on(demo_state)
         return
     from curator.demo.loop import run_loop
 
@@ -87,16 +87,11 @@ def demo(
                   f"{len(result.comparison.regressed)} regressed; {total_s:.0f}s in all.", highlight=False)
 
 
-def _open_app_or_explain(demo_state) -> None:
-    """Open the review app on the workspace; print the next steps when the app is not there."""
-    try:
-        from curator.cli.app import open_app
-    except ImportError:
-        open_app = None
-    if open_app is None:
-        console.print(f"Next: `curator show {demo_state.base_run.name}`, then `curator demo --script` for the loop.")
-        return
-    open_app(state.workspace_path)
+def _open_app_on(demo_state) -> None:
+    """Open the review app on the base run's overview, where its failures are."""
+    from curator.cli.app import open_app
+
+    open_app(state.workspace_path, start_run_id=demo_state.base_run.run_id)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from curator import runs as run_domain
 from curator.cli.context import console, open_workspace
@@ -60,8 +61,8 @@ def show(
         typer.echo(json.dumps(payload))
         return
     r = summary.run
-    console.print(f"[bold]{r.name}[/]  model={r.model or '—'} adapter={r.adapter or '—'} "
-                  f"format={r.source_format or '—'}", highlight=False, markup=True)
+    console.print(Text.assemble((r.name, "bold"), f"  model={r.model or '—'} adapter={r.adapter or '—'} "
+                                  f"format={r.source_format or '—'}"), highlight=False)
     console.print(f"{r.item_count:,} items: " + ", ".join(f"{n:,} {s}" for s, n in summary.splits.items()))
     if not summary.checks:
         console.print("No checks yet: `curator check RUN --spec checks.toml`.")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from curator.importers.bad_file import BadFileError
 from curator.importers.mapping import RecordProblem
 
 BOM = b"\xef\xbb\xbf"
@@ -92,6 +93,10 @@ def parquet_rows(path: Path) -> Iterator[tuple[int, object]]:
 
 
 def parquet_columns(path: Path) -> list[str]:
+    import pyarrow as pa
     import pyarrow.parquet as pq  # see parquet_rows
 
-    return list(pq.read_schema(path).names)
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise BadFileError(path, f"not a readable Parquet file ({str(error).splitlines()[0]})") from None

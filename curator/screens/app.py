@@ -50,15 +50,19 @@ class CuratorApp(FlowsMixin, LoopFlowsMixin, App):
     class ExportFailed(Message):
         error: str
 
-    def __init__(self, workspace: Workspace, theme: str = DARK_THEME, embedder: Embedder | None = None) -> None:
+    def __init__(self, workspace: Workspace, theme: str = DARK_THEME, embedder: Embedder | None = None,
+                 start_run_id: int | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self.embedder = embedder
         self._start_theme = theme
+        self._start_run_id = start_run_id
 
     def on_mount(self) -> None:
         self.theme = self._start_theme
         self.push_screen(RunsScreen())
+        if self._start_run_id is not None:
+            self.open_run(self._start_run_id)  # escape goes back to the runs screen
 
     @property
     def current_run_id(self) -> int | None:

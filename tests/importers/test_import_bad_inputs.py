@@ -130,3 +130,16 @@ def test_skip_bad_lines_over_a_ragged_csv(workspace):
     result = import_file(workspace, BAD / "ragged.csv", skip_bad_lines=True)
     assert [i.item_id for i in iter_items(workspace.db, result.run.run_id)] == ["a", "c"]
     assert [s.describe() for s in result.skipped] == ["line 3: has 5 fields but the header has 4"]
+
+
+def test_a_damaged_parquet_file_named_as_parquet_is_one_line(workspace, tmp_path):
+    from curator.importers import import_file
+    from curator.storage.runs import table_counts
+
+    bad = tmp_path / "damaged.parquet"
+    bad.write_bytes(b"PAR1 this is not really parquet")
+    before = table_counts(workspace.db)
+    with pytest.raises(BadInputError) as caught:
+        import_file(workspace, bad, format="parquet")
+    assert str(caught.value).startswith(f"{bad}: not a readable Parquet file")
+    assert table_counts(workspace.db) == before
