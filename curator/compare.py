@@ -1,5 +1,6 @@
 """A run against its parent: pass rates per check and per bucket, before and after, dev and held-out apart,
-and the items fixed and regressed. Every figure comes from the check results stored for the two runs."""
+and the items fixed and regressed. Every figure comes from the check results stored for the two runs, over the
+items present in both (matched on item_id) and split by the parent's dev/held-out labels."""
 
 from __future__ import annotations
 
@@ -76,21 +77,37 @@ def _empty() -> dict[str, Rate]:
     return {s: Rate() for s in SPLITS}
 
 
-def _check_rates(ws: Workspace, run_id: int) -> dict[str, dict[str, Rate]]:
-    rates: dict[str, dict[str, Rate]] = {}
-    for name, split, passed, total in compare_queries.check_split_counts(ws.db, run_id):
-        rates.setdefault(name, _empty())[split] = Rate(passed, total)
+def _check_rates(ws: Workspace, before_run_id: int, after_run_id: int) -> dict[str, dict[str, dict[str, Rate]]]:
+    """side -> check -> split -> Rate, over the matched item pairs under the parent's split labels."""
+    rates: dict[str, dict[str, dict[str, Rate]]] = {"before": {}, "after": {}}
+    for name, side, split, passed, total in compare_queries.paired_check_counts(ws.db, before_run_id, after_run_id):
+        if split in SPLITS:
+            rates[side].setdefault(name, _empty())[split] = Rate(passed, total)
     return rates
+
+
+def format_rate(rate: float | None) -> str:
+    """A pass rate as a whole percentage; a dash when nothing applied."""
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def format_delta(delta: float | None) -> str:
+    """A change in points with one decimal; a change that rounds to zero is "±0" (never "-0.0")."""
+    if delta is None:
+        return ""
+    points = round(delta * 100, 1)
+    return "±0" if points == 0 else f"{points:+.1f}"
 
 
 def compare_runs(ws: Workspace, run_ref: str | int, parent_ref: str | int | None = None) -> Comparison:
     """Compare a run with its parent (or with `parent_ref`)."""
     after = resolve_run(ws, run_ref)
-    if parent_ref is None and after.parent_run_id is None:
-        raise CuratorError(f"run '{after.name}' has no parent run to compare with; name one")
+    if parent_ref is None and (after.parent_run_id is None or after.parent_name is None):
+        raise CuratorError(f"run '{after.name}' has no parent run (use --parent)")
     before = resolve_run(ws, parent_ref if parent_ref is not None else after.parent_run_id)
     result = Comparison(before, after)
-    before_rates, after_rates = _check_rates(ws, before.run_id), _check_rates(ws, after.run_id)
+    rates = _check_rates(ws, before.run_id, after.run_id)
+    before_rates, after_rates = rates["before"], rates["after"]
     names = compare_queries.check_order(ws.db, before.run_id) or sorted(before_rates)
     names += [n for n in compare_queries.check_order(ws.db, after.run_id) if n not in names]
     result.checks = [RowComparison(n, before_rates.get(n, _empty()), after_rates.get(n, _empty())) for n in names]

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from curator.checks import grade, stored_checks
 from curator.contamination import DEFAULT_THRESHOLD, ContaminationGuard, NgramIndex
 from curator.storage import examples as example_queries
-from curator.templates.library import TemplateRecord, get_template
+from curator.errors import CuratorError
+from curator.runs import resolve_run
+from curator.templates.library import TemplateRecord, get_template, source_item
 from curator.templates.rendering import Rendered, TemplateRenderer
 from curator.workspace import Workspace
 
@@ -106,6 +108,7 @@ class GenerationReport:
     counts: dict[str, int]
     stopped_early: bool
     candidates: list[Candidate]
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def proposed(self) -> int:
@@ -131,17 +134,47 @@ def generate(ws: Workspace, template_ref: str | int, n: int = DEFAULT_PER_FAILUR
              dedupe_threshold: float = 1.0, contamination_threshold: float = DEFAULT_THRESHOLD,
              progress: Callable[[int, int], None] | None = None) -> GenerationReport:
     """Generate `n` examples from a template for one source failure and store them all (refused ones with reasons)."""
+    _check_numbers(n, dedupe_threshold, contamination_threshold)
     record = get_template(ws, template_ref)
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-    run_id = source_run_id if source_run_id is not None else record.source_run_id
-    item_key = source_item_key if source_item_key is not None else record.source_item_key
+    run_id, item_key = _source(ws, record, source_run_id, source_item_key)
     screen = screen_for(ws, run_id, dedupe_threshold, contamination_threshold)
+    warnings = [] if screen.checks else [_no_checks_warning(ws, run_id)]
     candidates, stopped_early = generate_candidates(TemplateRenderer(record.spec), n, seed, screen, progress)
     batch_id = _store(ws, record, run_id, item_key, seed, candidates)
     counts: dict[str, int] = {}
     for c in candidates:
         counts[c.status] = counts.get(c.status, 0) + 1
-    return GenerationReport(batch_id, record.name, seed, counts, stopped_early, candidates)
+    return GenerationReport(batch_id, record.name, seed, counts, stopped_early, candidates, warnings)
+
+
+def _check_numbers(n: int, dedupe_threshold: float, contamination_threshold: float) -> None:
+    """Refuse counts and thresholds out of range before anything is rendered or stored."""
+    if n < 1:
+        raise CuratorError(f"count must be at least 1, not {n}")
+    for label, value in (("dedupe threshold", dedupe_threshold), ("guard threshold", contamination_threshold)):
+        if not 0 < value <= 1:
+            raise CuratorError(f"{label} must be above 0 and at most 1, not {value}")
+
+
+def _source(ws: Workspace, record: TemplateRecord, run_ref: int | None, item_key: int | None) -> tuple:
+    """The source run id and item key (given or the template's), refused unless the run has that dev item."""
+    run_id = run_ref if run_ref is not None else record.source_run_id
+    item_key = item_key if item_key is not None else record.source_item_key
+    if run_id is None:
+        if item_key is not None:
+            raise CuratorError(f"source item {item_key} needs a source run (--source-run)")
+        return None, None
+    if item_key is None:
+        return resolve_run(ws, run_id).run_id, None
+    run, _ = source_item(ws, run_id, item_key)
+    return run.run_id, item_key
+
+
+def _no_checks_warning(ws: Workspace, run_id: int | None) -> str:
+    if run_id is None:
+        return "no source run: examples were not graded by any check"
+    return f"run '{resolve_run(ws, run_id).name}' has no stored checks: examples were not graded by any check"
 
 
 def _store(ws: Workspace, record: TemplateRecord, run_id: int | None, item_key: int | None, seed: int,

@@ -10,22 +10,26 @@ from loopwork import weather_run  # noqa: E402
 
 from curator import buckets as bucket_domain  # noqa: E402
 from curator.checks import run_checks  # noqa: E402
-from curator.compare import compare_runs  # noqa: E402
+from curator.compare import compare_runs, format_delta  # noqa: E402
 from curator.demo.setup import demo_checks  # noqa: E402
 from curator.errors import CuratorError  # noqa: E402
 from curator.runs import create_run_from_records  # noqa: E402
 from curator.storage import items as item_queries  # noqa: E402
 
 
-def _child_run(ws, parent, fix: set[str], break_: set[str]):
-    """A re-eval run: tag restored on the items in `fix`, tag removed on the items in `break_`."""
+def _child_run(ws, parent, fix: set[str], break_: set[str], flip_splits: bool = False, drop: set[str] = frozenset()):
+    """A re-eval run: tag restored on the items in `fix`, tag removed on the items in `break_`; optionally with
+    every split label swapped and the items in `drop` missing."""
     records = []
     for item in item_queries.iter_items(ws.db, parent.run_id):
+        if item.item_id in drop:
+            continue
         output = item.target if item.item_id in fix else item.output
         if item.item_id in break_:
             output = "<answer>0</answer>"
+        split = {"dev": "held_out", "held_out": "dev"}[item.split] if flip_splits else item.split
         records.append({"item_id": item.item_id, "input": item.input, "target": item.target, "output": output,
-                        "split": item.split, "metadata": item.metadata})
+                        "split": split, "metadata": item.metadata})
     run = create_run_from_records(ws, "after", records, parent_run_id=parent.run_id)
     run_checks(ws, run.run_id, demo_checks())
     return run
@@ -83,3 +87,42 @@ def test_compare_cli_prints_json(workspace, monkeypatch):
     payload = json.loads(result.stdout)
     assert payload["parent"] == "weather" and [c["item_id"] for c in payload["fixed"]] == ["dev-bright-0"]
     assert payload["checks"]["weather_tag"]["after"]["dev"] == pytest.approx(2 / 7)
+
+
+def test_check_rates_use_matched_items_under_the_parents_split_labels(workspace):
+    parent = weather_run(workspace, per_case=2)
+    after = _child_run(workspace, parent, fix={"dev-bright-0"}, break_=set(), flip_splits=True,
+                       drop={"held_out-plain-0"})
+    result = compare_runs(workspace, after.name)
+    for row in result.checks:
+        for split in ("dev", "held_out"):
+            assert row.before[split].total == row.after[split].total, (row.name, split)
+    tag = next(r for r in result.checks if r.name == "weather_tag")
+    # held-out: 13 <api> items left in both runs (one plain dropped), nothing changed there.
+    assert (tag.before["held_out"].passed, tag.before["held_out"].total) == (1, 13)
+    assert (tag.after["held_out"].passed, tag.after["held_out"].total) == (1, 13)
+    assert (tag.before["dev"].passed, tag.after["dev"].passed) == (2, 3)
+    assert format_delta(tag.delta("held_out")) == "±0" and format_delta(tag.delta("dev")) == "+7.1"
+    assert [(c.item_id, c.split) for c in result.fixed] == [("dev-bright-0", "dev")] and result.regressed == []
+
+
+def test_deltas_show_one_decimal_of_points_and_no_negative_zero():
+    assert [format_delta(d) for d in (-1 / 7, 1 / 14, 0.0, -0.0004, 0.0004, None)] == \
+        ["-14.3", "+7.1", "±0", "±0", "±0", ""]
+
+
+def test_deleting_the_parent_leaves_the_child_without_a_parent(workspace):
+    from typer.testing import CliRunner
+
+    from curator.cli.main import app
+    from curator.runs import delete_run, resolve_run
+
+    parent = weather_run(workspace, per_case=1)
+    child = _child_run(workspace, parent, fix={"dev-bright-0"}, break_=set())
+    delete_run(workspace, parent.name)
+    assert resolve_run(workspace, child.run_id).parent_run_id is None
+    assert workspace.db.fetchone("SELECT parent_run_id FROM runs WHERE run_id = ?", [child.run_id]) == (None,)
+    workspace.close()
+    result = CliRunner().invoke(app, ["-w", str(workspace.root), "compare", "after"])
+    assert result.exit_code != 0
+    assert "run 'after' has no parent run (use --parent)" in result.output + str(result.exception)

@@ -6,17 +6,10 @@ import json
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from curator.cli.context import console, open_workspace
-from curator.compare import SPLITS, Comparison, RowComparison
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def signed(delta: float | None) -> str:
-    return "" if delta is None else f"{delta * 100:+.0f}"
+from curator.compare import SPLITS, Comparison, RowComparison, format_delta, format_rate
 
 
 def comparison_table(title: str, rows: list[RowComparison]) -> Table:
@@ -29,13 +22,15 @@ def comparison_table(title: str, rows: list[RowComparison]) -> Table:
     for row in rows:
         cells = []
         for split in SPLITS:
-            cells += [percent(row.before[split].rate), percent(row.after[split].rate), signed(row.delta(split))]
+            cells += [format_rate(row.before[split].rate), format_rate(row.after[split].rate),
+                      format_delta(row.delta(split))]
         table.add_row(row.name, *cells)
     return table
 
 
 def print_comparison(result: Comparison) -> None:
-    console.print(f"[bold]{result.after_run.name}[/] against [bold]{result.before_run.name}[/]", highlight=False)
+    console.print(Text.assemble((result.after_run.name, "bold"), " against ", (result.before_run.name, "bold")),
+                  highlight=False)
     console.print(comparison_table("checks", result.checks))
     if result.buckets:
         console.print(comparison_table("buckets (item pass rate)", result.buckets))

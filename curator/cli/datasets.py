@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from curator.cli.context import console, err_console, open_workspace
 from curator.recipes import library as recipe_domain
@@ -18,7 +19,7 @@ def _print_plan(ws, spec) -> None:
     table = Table("source", "kind", "share", "rows", "available", "")
     for p in recipe_domain.plan(ws, spec):
         table.add_row(p.name, p.kind, f"{p.share:.0%}", f"{p.requested:,}", f"{p.available:,}",
-                      "[red]too small[/]" if p.too_small else "")
+                      Text("too small", style="red") if p.too_small else "")
     console.print(table)
 
 

@@ -24,7 +24,8 @@ def eval_command(
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
 ) -> None:
     """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
-    from curator.loop.evals import EvalRequest, run_eval
+    from curator.cli.train import reopen_workspace
+    from curator.loop.evals import EvalRequest, check_spec_file, finish_eval, start_eval
     from curator.training.inference import GenerationSettings
 
     request = EvalRequest(
@@ -33,7 +34,11 @@ def eval_command(
         generation=GenerationSettings(max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size,
                                       seed=seed),
     )
-    with open_workspace() as ws, progress() as bar:
+    check_spec_file(request)
+    with open_workspace() as ws:
+        handle = start_eval(ws, request)
+    # The workspace stays free while the model generates; it is reopened to store the new run.
+    with progress() as bar:
         task = bar.add_task("loading the model", total=None)
 
         def show(event: dict) -> None:
@@ -42,7 +47,9 @@ def eval_command(
             elif event.get("event") == "generated":
                 bar.update(task, completed=event["done"])
 
-        run = run_eval(ws, request, on_event=show)
+        final = handle.child.wait(show)
+    with reopen_workspace() as ws:
+        run = finish_eval(ws, handle, final)
     console.print(f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}'); "
                   f"pass rate {run.pass_rate:.1%}." if run.pass_rate is not None else
                   f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}').", highlight=False)

@@ -16,12 +16,13 @@ examples_app = typer.Typer(help="Review generated examples: list, accept, reject
 
 def generate(
     template: str = typer.Argument(..., help="Template name."),
-    count: int = typer.Option(DEFAULT_PER_FAILURE, "--count", "-n", help="Examples to generate (per source failure)."),
+    count: int = typer.Option(DEFAULT_PER_FAILURE, "--count", "-n", min=1,
+                              help="Examples to generate (per source failure)."),
     seed: int = typer.Option(None, "--seed", help="Sampling seed (default: a fresh one, printed)."),
     run: int = typer.Option(None, "--source-run", help="Source run id (default: the template's)."),
     item: int = typer.Option(None, "--source-item", help="Source item key (default: the template's)."),
-    dedupe: float = typer.Option(1.0, "--dedupe-threshold", help="Refuse near duplicates above this similarity (1: exact only)."),
-    guard: float = typer.Option(0.85, "--guard-threshold", help="Refuse inputs this close to a held-out item."),
+    dedupe: float = typer.Option(1.0, "--dedupe-threshold", min=0.0, max=1.0, help="Refuse near duplicates above this similarity (1: exact only)."),
+    guard: float = typer.Option(0.85, "--guard-threshold", min=0.0, max=1.0, help="Refuse inputs this close to a held-out item."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Generate examples; each is checked, guarded against held-out items and de-duplicated before review."""
@@ -32,13 +33,16 @@ def generate(
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
     if as_json:
         typer.echo(json.dumps({"batch": report.batch_id, "template": report.template, "seed": report.seed,
-                               "counts": report.counts, "stopped_early": report.stopped_early}))
+                               "counts": report.counts, "stopped_early": report.stopped_early,
+                               "warnings": report.warnings}))
         return
     console.print(f"Batch {report.batch_id} from '{report.template}' (seed {report.seed}): "
                   + ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())), highlight=False)
     for candidate in report.candidates:
         if candidate.reason:
             console.print(f"  {candidate.status}: {candidate.rendered.input!r}: {candidate.reason}", highlight=False)
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", highlight=False)
     if report.stopped_early:
         err_console.print("warning: the template's time limit stopped generation early")
 

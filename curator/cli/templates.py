@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from curator.cli.context import console, open_workspace
 from curator.templates import TemplateRenderer
@@ -98,7 +99,7 @@ def show(name: str = typer.Argument(..., help="Template name.")) -> None:
 @template_app.command("preview")
 def preview(
     name: str = typer.Argument(..., help="Template name."),
-    count: int = typer.Option(3, "--count", "-n", help="How many examples to render."),
+    count: int = typer.Option(3, "--count", "-n", min=1, help="How many examples to render."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed."),
 ) -> None:
     """Render a few examples without checking or storing them."""
@@ -106,8 +107,8 @@ def preview(
         spec = template_domain.get_template(ws, name).spec
     examples, _ = TemplateRenderer(spec).sample(count, seed)
     for example in examples:
-        console.print(f"[bold]{example.variant}[/] input: {example.input!r}\n   target: {example.target!r}",
-                      highlight=False)
+        line = Text.assemble((example.variant, "bold"), f" input: {example.input!r}\n   target: {example.target!r}")
+        console.print(line, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

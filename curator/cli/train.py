@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import typer
 from rich.table import Table
@@ -43,7 +44,7 @@ def train(
     launcher: str = typer.Option("python", "--launcher", help="python, or accelerate (several GPUs)."),
 ) -> None:
     """Train a LoRA adapter on a frozen dataset version in a child process, with early stopping on the checks."""
-    from curator.loop.jobs import TrainingRequest, create_job, start_job, wait_job
+    from curator.loop.jobs import TrainingRequest, create_job, get_job, record_event, start_job
 
     request = TrainingRequest(
         dataset=dataset, base_model=model, source_run=run, parent_adapter=parent_adapter,
@@ -54,13 +55,34 @@ def train(
                                 bf16=bf16),
     )
     with open_workspace() as ws:
-        job = create_job(ws, request)
+        job = create_job(ws, request, launcher)
         handle = start_job(ws, job.job_id, launcher)
-        err_console.print(f"job {job.job_id}: training in a child process (log: {handle.child.log_file})")
-        done = wait_job(ws, handle, on_event=_printer())
+    # The workspace stays free while the child runs (`curator jobs`, `runs` and the app can open it).
+    err_console.print(f"job {job.job_id}: training in a child process (log: {handle.child.log_file})")
+    final = handle.child.wait(_printer())
+    with reopen_workspace() as ws:
+        record_event(ws, handle.job_id, final)
+        done = get_job(ws, handle.job_id)
     if done.status != "succeeded":
         raise CuratorError(f"training job {done.job_id} {done.status}: {done.error or 'stopped'}")
     console.print(f"job {done.job_id} succeeded: adapter {done.adapter_path}", highlight=False)
+
+
+def reopen_workspace(interval_s: float = 1.0):
+    """The workspace again after a child ended, waiting (with one note) while another Curator process holds it."""
+    from curator.cli.context import state
+    from curator.errors import WorkspaceLockedError
+    from curator.workspace import Workspace
+
+    noted = False
+    while True:
+        try:
+            return Workspace.open(state.workspace_path)
+        except WorkspaceLockedError:
+            if not noted:
+                err_console.print("waiting for the workspace to record the result (close Curator elsewhere)…")
+                noted = True
+            time.sleep(interval_s)
 
 
 def _printer():

@@ -133,11 +133,16 @@ def _specs(ws: Workspace, request: EvalRequest, parent: RunRow) -> list[CheckSpe
     return load_spec(request.checks) if request.checks else stored_checks(ws, parent.run_id)
 
 
+def check_spec_file(request: EvalRequest) -> None:
+    """A bad spec fails before the model is loaded."""
+    if request.checks:
+        load_spec(request.checks)
+
+
 def run_eval(ws: Workspace, request: EvalRequest, on_event: EventCallback = lambda e: None,
              should_cancel: Callable[[], bool] = lambda: False) -> RunRow:
-    """Start the eval child, wait for it, store the run: the one code path for the CLI and the app."""
-    if request.checks:
-        load_spec(request.checks)  # a bad spec fails before the model is loaded
+    """Start the eval child, wait for it, store the run (the CLI does the same with the workspace closed meanwhile)."""
+    check_spec_file(request)
     handle = start_eval(ws, request)
     final = handle.child.wait(on_event, should_cancel=should_cancel)
     return finish_eval(ws, handle, final)

@@ -72,10 +72,30 @@ def dev_items(ws: Workspace, run_id: int) -> list[dict]:
             for i in item_queries.iter_items(ws.db, run_id, split="dev")]
 
 
-def create_job(ws: Workspace, request: TrainingRequest) -> JobRow:
-    """Record a queued job and write its job file under `<models>/adapters/job-N/`."""
-    dataset = resolve_dataset(ws, request.dataset)
+def check_launcher(launcher: str) -> None:
+    if launcher not in LAUNCHERS:
+        raise CuratorError(f"unknown launcher '{launcher}': use {' or '.join(LAUNCHERS)}")
+
+
+def validate_request(request: TrainingRequest, lora: LoraSettings, trainer: TrainerSettings) -> None:
+    """Refuse a job that could never start (before anything is stored): local folders, positive settings."""
+    if not request.base_model or not Path(request.base_model).is_dir():
+        raise CuratorError(f"model path '{request.base_model}' is not a local folder "
+                           "(Curator loads models from disk only)")
+    if request.parent_adapter and not Path(request.parent_adapter).is_dir():
+        raise CuratorError(f"parent adapter path '{request.parent_adapter}' is not a local folder")
+    for flag, value in (("--lora-r", lora.r), ("--lr", trainer.learning_rate), ("--epochs", trainer.epochs),
+                        ("--batch-size", trainer.batch_size), ("--max-length", trainer.max_length)):
+        if not value > 0:
+            raise CuratorError(f"{flag} must be greater than 0 (got {value})")
+
+
+def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python") -> JobRow:
+    """Check the request, then record a queued job and write its job file under `<models>/adapters/job-N/`."""
+    check_launcher(launcher)
     lora, trainer = request.lora or LoraSettings(), request.trainer or TrainerSettings()
+    validate_request(request, lora, trainer)
+    dataset = resolve_dataset(ws, request.dataset)
     source = resolve_run(ws, request.source_run) if request.source_run else None
     config = {"lora": asdict(lora), "trainer": asdict(trainer), "generation": request.generation or {},
               "dataset": dataset.label}
@@ -84,6 +104,15 @@ def create_job(ws: Workspace, request: TrainingRequest) -> JobRow:
         dataset_recipe_id=dataset.recipe_id, dataset_version=dataset.version,
         source_run_id=source.run_id if source else None, parent_adapter=request.parent_adapter,
     )
+    try:
+        return _write_job_file(ws, job_id, request, dataset, lora, trainer, source)
+    except BaseException as error:  # no job left queued that could never start
+        job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
+        raise
+
+
+def _write_job_file(ws: Workspace, job_id: int, request: TrainingRequest, dataset: DatasetRef, lora: LoraSettings,
+                    trainer: TrainerSettings, source) -> JobRow:
     job_dir = ws.models_dir / "adapters" / f"job-{job_id}"
     spec = JobSpec(
         dataset_file=dataset.path, base_model=str(Path(request.base_model).resolve()),
@@ -139,15 +168,19 @@ def start_job(ws: Workspace, job_id: int, launcher: str = "python") -> TrainingH
     job = get_job(ws, job_id)
     if job.status != "queued":
         raise CuratorError(f"job {job_id} is {job.status}; only a queued job can start")
-    if launcher not in LAUNCHERS:
-        raise CuratorError(f"unknown launcher '{launcher}': use {' or '.join(LAUNCHERS)}")
-    job_dir = Path(job.job_dir)
-    spec = JobSpec.load(job_dir / "job.json")
-    Path(spec.progress_file).unlink(missing_ok=True)
-    child = ChildProcess.module("curator.training", [job_dir / "job.json"], Path(spec.progress_file),
-                                job_dir / "child.log", cancel_file=spec.cancel_file, launcher=launcher)
+    try:
+        check_launcher(launcher)
+        job_dir = Path(job.job_dir)
+        spec = JobSpec.load(job_dir / "job.json")
+        Path(spec.progress_file).unlink(missing_ok=True)
+        child = ChildProcess.module("curator.training", [job_dir / "job.json"], Path(spec.progress_file),
+                                    job_dir / "child.log", cancel_file=spec.cancel_file, launcher=launcher)
+        child.start()
+    except Exception as error:  # a job that cannot start is failed, not left queued
+        job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
+        raise
     job_queries.mark_running(ws.db, job_id)
-    return TrainingHandle(job_id, spec, child.start())
+    return TrainingHandle(job_id, spec, child)
 
 
 def record_event(ws: Workspace, job_id: int, event: dict) -> None:
@@ -171,7 +204,7 @@ def wait_job(ws: Workspace, handle: TrainingHandle, on_event: EventCallback = la
 def run_job(ws: Workspace, request: TrainingRequest, launcher: str = "python",
             on_event: EventCallback = lambda e: None, should_cancel: Callable[[], bool] = lambda: False) -> JobRow:
     """Create, start and wait for a job: `curator train` and `curator demo --script`."""
-    job = create_job(ws, request)
+    job = create_job(ws, request, launcher)
     return wait_job(ws, start_job(ws, job.job_id, launcher), on_event, should_cancel)
 
 

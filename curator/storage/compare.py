@@ -22,14 +22,28 @@ ORDER BY b.item_key
 """
 
 
-def check_split_counts(db: Database, run_id: int) -> list[tuple[str, str, int, int]]:
-    """(check, split, passed, applicable) for every check of the run with results."""
-    return db.fetchall(
-        """SELECT r.check_name, i.split, count(*) FILTER (WHERE r.passed), count(*)
-           FROM check_results r JOIN items i ON i.run_id = r.run_id AND i.item_key = r.item_key
-           WHERE r.run_id = ? GROUP BY r.check_name, i.split ORDER BY r.check_name, i.split""",
-        [run_id],
-    )
+# Per check, over the items present in both runs (matched on item_id), split by the earlier run's split labels.
+_PAIRED_CHECK_COUNTS = """
+WITH pairs AS (
+    SELECT b.item_key AS before_key, a.item_key AS after_key, b.split
+    FROM items b JOIN items a ON a.run_id = ? AND a.item_id = b.item_id
+    WHERE b.run_id = ?
+)
+SELECT r.check_name, 'before' AS side, p.split, count(*) FILTER (WHERE r.passed), count(*)
+FROM pairs p JOIN check_results r ON r.run_id = ? AND r.item_key = p.before_key
+GROUP BY r.check_name, p.split
+UNION ALL
+SELECT r.check_name, 'after' AS side, p.split, count(*) FILTER (WHERE r.passed), count(*)
+FROM pairs p JOIN check_results r ON r.run_id = ? AND r.item_key = p.after_key
+GROUP BY r.check_name, p.split
+ORDER BY 1, 2, 3
+"""
+
+
+def paired_check_counts(db: Database, before_run_id: int, after_run_id: int) -> list[tuple[str, str, str, int, int]]:
+    """(check, 'before' | 'after', split, passed, applicable) over the items matched between the two runs,
+    each counted under the earlier run's split."""
+    return db.fetchall(_PAIRED_CHECK_COUNTS, [after_run_id, before_run_id, before_run_id, after_run_id])
 
 
 def check_order(db: Database, run_id: int) -> list[str]:

@@ -91,10 +91,11 @@ def insert_run(
 
 
 def delete_run(db: Database, run_id: int) -> None:
-    """Delete a run with its items, check results and anything else keyed on the run."""
+    """Delete a run with its items, check results and anything else keyed on the run; its children lose their parent."""
     with db.transaction() as cur:
         for table in run_scoped_tables(cur):
             cur.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+        cur.execute("UPDATE runs SET parent_run_id = NULL WHERE parent_run_id = ?", [run_id])
         cur.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
 
 

@@ -79,12 +79,20 @@ def unique_template_name(ws: Workspace, wanted: str) -> str:
     return name
 
 
-def draft_from_item(ws: Workspace, run_ref: str | int, item_key: int, name: str | None = None) -> TemplateSpec:
-    """An unsaved template whose text is the item's input and (corrected) target: the start of a fix."""
+def source_item(ws: Workspace, run_ref: str | int, item_key: int):
+    """The run and dev item a template or batch starts from; missing items and held-out items are refused."""
     run = resolve_run(ws, run_ref)
     item = item_queries.get_item(ws.db, run.run_id, item_key)
     if item is None:
         raise NotFoundError(f"run '{run.name}' has no item {item_key}")
+    if item.split == "held_out":
+        raise CuratorError(f"item {item_key} of run '{run.name}' is held out: templates start from dev items only")
+    return run, item
+
+
+def draft_from_item(ws: Workspace, run_ref: str | int, item_key: int, name: str | None = None) -> TemplateSpec:
+    """An unsaved template whose text is the item's input and (corrected) target: the start of a fix."""
+    run, item = source_item(ws, run_ref, item_key)
     if not (item.target or "").strip():
         raise CuratorError(f"item {item_key} of run '{run.name}' has no target to start a template from")
     wanted = name or f"{run.name}-item-{item_key}"

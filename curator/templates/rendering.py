@@ -8,6 +8,7 @@ import random
 import time
 from dataclasses import dataclass
 
+from curator.errors import CuratorError
 from curator.templates.engine import CompiledText, compile_text
 from curator.templates.perturbations import expand_value
 from curator.templates.spec import TemplateError, TemplateSpec
@@ -110,6 +111,8 @@ class TemplateRenderer:
 
     def sample_indices(self, n: int, seed: int) -> list[int]:
         """`n` distinct positions of the product, the same for the same seed; all of them when the product is smaller."""
+        if n < 1:
+            raise CuratorError(f"template '{self.spec.name}': asks for {n} examples; ask for at least 1")
         if n > self.spec.max_examples:
             raise TemplateError(
                 self.spec.name, f"asks for {n:,} examples; this template allows at most {self.spec.max_examples:,}",

@@ -125,7 +125,16 @@ def spec_from_dict(raw: dict, name: str | None = None) -> TemplateSpec:
     except (ValueError, TypeError, AttributeError) as error:
         raise TemplateError(name or "?", str(error)) from None
     _check_names(spec)
+    _check_limits(spec)
     return spec
+
+
+def _check_limits(spec: TemplateSpec) -> None:
+    if spec.max_examples < 1:
+        raise TemplateError(spec.name, f"max_examples must be at least 1, not {spec.max_examples}", field="max_examples")
+    if not spec.time_limit_s >= 0:
+        raise TemplateError(spec.name, f"time_limit_s must not be negative, not {spec.time_limit_s}",
+                            field="time_limit_s")
 
 
 def _check_names(spec: TemplateSpec) -> None:

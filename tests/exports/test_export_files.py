@@ -100,3 +100,46 @@ def test_dataset_version_exports_with_lineage(run_ws):
     assert chat[0]["messages"][0] == {"role": "system", "content": "S"}
     with pytest.raises(CuratorError, match="export 'dpo' from a run"):
         export_dataset(run_ws, "d", "dpo")
+
+
+@pytest.mark.parametrize("file_format", ["jsonl", "hf"])
+def test_the_folder_itself_is_refused_and_its_files_kept(run_ws, tmp_path, file_format):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine")
+    for folder in (victim, None):
+        with pytest.raises(CuratorError, match="is the folder .* itself"):
+            export_run(run_ws, "base", "sft", file_format, folder=folder, name=".", force=True)
+    assert (victim / "keep.txt").read_text() == "mine"
+    assert run_ws.exports_dir.is_dir()
+
+
+def test_hf_export_replaces_only_a_saved_dataset_folder(run_ws, tmp_path):
+    (tmp_path / "out" / "mine").mkdir(parents=True)
+    (tmp_path / "out" / "mine" / "notes.txt").write_text("keep")
+    with pytest.raises(CuratorError, match="not a saved dataset folder"):
+        export_run(run_ws, "base", "sft", "hf", folder=tmp_path / "out", name="mine", force=True)
+    assert (tmp_path / "out" / "mine" / "notes.txt").read_text() == "keep"
+    first = export_run(run_ws, "base", "sft", "hf", folder=tmp_path / "out", name="ds")
+    again = export_run(run_ws, "base", "dpo", "hf", folder=tmp_path / "out", name="ds", force=True)
+    assert len(load(again.path, "hf")) == 1 and first.path == again.path
+
+
+def test_jsonl_onto_a_folder_is_refused(run_ws, tmp_path):
+    (tmp_path / "out" / "sub").mkdir(parents=True)
+    with pytest.raises(CuratorError, match="is a folder"):
+        export_run(run_ws, "base", "sft", folder=tmp_path / "out", name="sub", force=True)
+    assert (tmp_path / "out" / "sub").is_dir()
+
+
+def test_exports_get_the_umask_default_mode(run_ws, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        for shape, file_format in (("raw", "jsonl"), ("sft", "jsonl"), ("dpo", "parquet"), ("kto", "hf")):
+            path = export_run(run_ws, "base", shape, file_format, folder=tmp_path / "out").path
+            assert stat.S_IMODE(path.stat().st_mode) == (0o755 if file_format == "hf" else 0o644), path
+    finally:
+        os.umask(old)

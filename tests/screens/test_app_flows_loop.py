@@ -193,7 +193,7 @@ async def test_c_on_a_child_run_compares_it_with_its_parent(workspace):
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         row = compare.query_one("#compare-checks", DataTable).get_row("weather_tag")
-        assert [str(c) for c in row] == ["weather_tag", "14%", "0%", "-14", "14%", "29%", "+14"]
+        assert [str(c) for c in row] == ["weather_tag", "14%", "0%", "-14.3", "14%", "29%", "+14.3"]
         shown = screen_text(app)
         assert "after after  vs  before weather" in shown and "fixed: 1 items" in shown
         await pilot.press("escape")

@@ -105,3 +105,45 @@ def test_syntax_error_names_the_line():
 def test_empty_render_is_refused():
     with pytest.raises(BadInputError, match="renders an empty target"):
         renderer(input="{{ a }}", target="{{ b }}", slots={"a": ["x"], "b": [" "]}).render_index(0)
+
+
+@pytest.mark.parametrize(("source", "problem"), [
+    ("{{ 'x' * 3000000000 }}", "too large"),
+    ("{{ [1] * 3000000000 }}", "too large"),
+    ("{{ 3000000000 * 'x' }}", "too large"),
+    ("{{ 7 ** 3000000000 }}", "too large"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}", "too large"),
+    ("{% for i in range(10000) %}{% for j in range(10000) %}.{% endfor %}{% endfor %}", "too large"),
+])
+def test_runaway_templates_fail_fast_with_one_line(source, problem):
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(BadInputError) as error:
+        renderer(input=source, target="x").render_index(0)
+    message = str(error.value)
+    assert message.startswith("template 't', field 'input': ") and problem in message and "\n" not in message
+    assert time.monotonic() - started < 2
+
+
+def test_small_repeats_ranges_and_powers_still_render():
+    r = renderer(input="{{ 'ab' * 3 }} {{ range(3)|length }}{% for i in range(3) %}{{ i }}{% endfor %}",
+                 target="{{ 2 ** 10 }} {{ [0] * 2 }}")
+    assert (r.render_index(0).input, r.render_index(0).target) == ("ababab 3012", "1024 [0, 0]")
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"max_examples": -5}, "template 't', field 'max_examples': max_examples must be at least 1, not -5"),
+    ({"max_examples": 0}, "field 'max_examples': max_examples must be at least 1, not 0"),
+    ({"time_limit_s": -1}, "field 'time_limit_s': time_limit_s must not be negative"),
+])
+def test_out_of_range_limits_are_refused_naming_the_field(raw, message):
+    with pytest.raises(BadInputError, match=message):
+        renderer(**raw)
+
+
+def test_asking_for_fewer_than_one_example_is_one_line():
+    from curator.errors import CuratorError
+
+    with pytest.raises(CuratorError, match="asks for -1 examples; ask for at least 1"):
+        renderer().sample(-1, seed=0)

@@ -40,3 +40,37 @@ def test_eval_with_a_model_path_that_is_not_a_folder_fails_in_one_line(workspace
                                       "--items", "weather"])
     assert result.exit_code != 0
     assert "is not a local folder" in str(result.exception or result.output)
+
+
+def test_the_workspace_is_free_while_the_eval_child_generates(workspace, demo_model_dir):
+    import subprocess
+    import sys
+    import time
+
+    from curator.errors import WorkspaceLockedError
+
+    weather_run(workspace, per_case=1)
+    root = workspace.root
+    workspace.close()
+    cli = subprocess.Popen(
+        [sys.executable, "-c", "from curator.cli.main import main; main()", "-w", str(root), "eval",
+         "--model", str(demo_model_dir), "--items", "weather", "--name", "after", "--max-new-tokens", "16",
+         "--cpu-threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    opened_before_the_run_was_stored, deadline = False, time.monotonic() + 120
+    try:
+        while not opened_before_the_run_was_stored and cli.poll() is None and time.monotonic() < deadline:
+            if list((root / "jobs").glob("eval-*/child.log")):
+                try:
+                    with Workspace.open(root) as ws:  # what `curator runs` or the app does meanwhile
+                        opened_before_the_run_was_stored = [r.name for r in list_runs(ws)] == ["weather"]
+                except WorkspaceLockedError:
+                    pass
+            time.sleep(0.1)
+        output = cli.communicate(timeout=180)[0]
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert opened_before_the_run_was_stored, output
+    assert cli.returncode == 0 and "Stored run 'after'" in output, output
+    with Workspace.open(root) as ws:
+        assert sorted(r.name for r in list_runs(ws)) == ["after", "weather"]

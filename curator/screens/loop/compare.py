@@ -10,21 +10,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from curator.compare import SPLITS, Comparison, ItemChange, RowComparison, compare_runs, item_pair
+from curator.compare import (SPLITS, Comparison, ItemChange, RowComparison, compare_runs, format_delta,
+                             format_rate, item_pair)
 from curator.screens import registry
 from curator.screens.loop import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.workspace import Workspace
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
 def delta_text(delta: float | None) -> Text:
-    if delta is None:
-        return Text("")
-    style = "green" if delta > 0 else "red" if delta < 0 else ""
-    return Text(f"{delta * 100:+.0f}", style=style)
+    text = format_delta(delta)
+    return Text(text, style="green" if text.startswith("+") else "red" if text.startswith("-") else "")
 
 
 class CompareScreen(Screen):
@@ -68,7 +63,8 @@ class CompareScreen(Screen):
         for row in rows:
             cells: list = [row.name]
             for split in SPLITS:
-                cells += [percent(row.before[split].rate), percent(row.after[split].rate), delta_text(row.delta(split))]
+                cells += [format_rate(row.before[split].rate), format_rate(row.after[split].rate),
+                          delta_text(row.delta(split))]
             table.add_row(*cells, key=row.name)
         return table
 

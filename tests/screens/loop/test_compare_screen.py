@@ -42,7 +42,7 @@ async def test_the_screen_shows_rates_deltas_and_opens_both_outputs(workspace):
         checks = screen.query_one("#compare-checks", DataTable)
         row = checks.get_row("weather_tag")
         # 7 <api> items per split: 1 plain passes before; held-out gains one, dev loses its plain one.
-        assert [str(c) for c in row] == ["weather_tag", "14%", "0%", "-14", "14%", "29%", "+14"]
+        assert [str(c) for c in row] == ["weather_tag", "14%", "0%", "-14.3", "14%", "29%", "+14.3"]
         fixed = screen.query_one("#compare-fixed", DataTable)
         assert fixed.row_count == 1 and fixed.get_row_at(0)[0] == "held_out-bright-0"
         assert screen.query_one("#compare-regressed", DataTable).get_row_at(0)[0] == "dev-plain-0"
