@@ -61,6 +61,8 @@ def _zip_format(path: Path) -> str:
 def _json_format(path: Path) -> str:
     first = _first_json_value(path)
     if isinstance(first, dict):
+        if _is_lm_eval_summary(first):
+            raise BadFileError(path, _lm_eval_summary_problem(path))
         if "eval" in first and ("samples" in first or "status" in first):
             return "inspect"
         if isinstance(first.get("results"), dict) and "results" in first["results"] or "evalId" in first:
@@ -68,6 +70,18 @@ def _json_format(path: Path) -> str:
         if "doc_id" in first and "arguments" in first and ("resps" in first or "filtered_resps" in first):
             return "lm_eval"
     return "jsonl"
+
+
+def _is_lm_eval_summary(document: dict) -> bool:
+    """An lm-evaluation-harness results_*.json: aggregate metrics per task, no per-item samples."""
+    return isinstance(document.get("results"), dict) and "configs" in document and "versions" in document
+
+
+def _lm_eval_summary_problem(path: Path) -> str:
+    samples = sorted(p.name for p in path.parent.glob("samples_*.json*"))
+    hint = f" (beside it: {', '.join(samples[:3])}{', ...' if len(samples) > 3 else ''})" if samples else ""
+    return ("an lm-evaluation-harness results summary (aggregate metrics, no items): import the "
+            f"samples_<task>_*.jsonl file that --log_samples writes{hint}")
 
 
 def _first_json_value(path: Path):

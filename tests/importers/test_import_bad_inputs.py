@@ -143,3 +143,17 @@ def test_a_damaged_parquet_file_named_as_parquet_is_one_line(workspace, tmp_path
         import_file(workspace, bad, format="parquet")
     assert str(caught.value).startswith(f"{bad}: not a readable Parquet file")
     assert table_counts(workspace.db) == before
+
+
+def test_an_lm_eval_results_summary_points_to_the_samples_file(workspace, shared_data):
+    from curator.importers import import_file
+    from curator.storage.runs import table_counts
+
+    summary = shared_data / "lm-eval" / "results_2024-08-21T03-44-09.494230.json"
+    before = table_counts(workspace.db)
+    with pytest.raises(BadInputError) as caught:
+        import_file(workspace, summary)
+    message = str(caught.value)
+    assert message.startswith(f"{summary}: an lm-evaluation-harness results summary (aggregate metrics, no items)")
+    assert "samples_asdiv_2024-08-21T03-44-09.494230.jsonl" in message
+    assert table_counts(workspace.db) == before
