@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from curator.errors import NotFoundError
+from curator.naming import first_free_name
 from curator.storage import items as item_queries
 from curator.storage import runs as run_queries
 from curator.storage import summaries
@@ -64,11 +65,7 @@ def delete_run(ws: Workspace, ref: str | int) -> RunRow:
 
 def unique_run_name(ws: Workspace, wanted: str) -> str:
     """`wanted`, or `wanted-2`, `wanted-3`... when that name is taken."""
-    name, n = wanted, 1
-    while run_queries.name_taken(ws.db, name):
-        n += 1
-        name = f"{wanted}-{n}"
-    return name
+    return first_free_name(wanted, lambda name: run_queries.name_taken(ws.db, name))
 
 
 def create_run_from_records(

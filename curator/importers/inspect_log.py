@@ -7,11 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from curator.errors import BadRecord
 from curator.importers.bad_file import BadFileError
 from curator.importers.mapping import RecordProblem
 from curator.importers.messages import render_messages
-from curator.importers.parsed import ParsedRun, json_safe
+from curator.importers.parsed import ParsedRun, collect_records, json_safe
 
 ATTACHMENT = re.compile(r"attachment://([0-9a-f]+)")
 SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
@@ -21,18 +20,11 @@ PASS_GRADES = {"C": True, "I": False, True: True, False: False, 1: True, 0: Fals
 def parse_inspect(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
     header, samples = _read_zip(path) if zipfile.is_zipfile(path) else _read_json(path)
     eval_info = header.get("eval") or {}
-    records, skipped, seen = [], [], {}
-    for number, (where, sample) in enumerate(samples, start=1):
-        try:
-            record = _record(sample)
-            if record["item_id"] in seen:
-                raise RecordProblem("id", f"duplicate sample id and epoch '{record['item_id']}' (also in {seen[record['item_id']]})")
-            seen[record["item_id"]] = where
-            records.append(record)
-        except RecordProblem as problem:
-            if not skip_bad_lines:
-                raise BadFileError(path, problem.problem, field=problem.field, where=where) from None
-            skipped.append(BadRecord(line=None, field=problem.field, problem=f"{where}: {problem.problem}"))
+    records, skipped = collect_records(
+        path, samples, _record,
+        lambda item_id, first: RecordProblem("id", f"duplicate sample id and epoch '{item_id}' (also in {first})"),
+        skip_bad_lines,
+    )
     return ParsedRun(
         records=records, default_name=eval_info.get("task") or path.stem, model=eval_info.get("model"),
         skipped=skipped, settings={"task": eval_info.get("task"), "status": header.get("status")},

@@ -5,29 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from curator.errors import BadRecord
 from curator.importers.bad_file import BadFileError
 from curator.importers.mapping import RecordProblem
 from curator.importers.messages import normalise_messages, render_messages
-from curator.importers.parsed import ParsedRun, json_safe
+from curator.importers.parsed import ParsedRun, collect_records, json_safe
 
 
 def parse_promptfoo(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
     document = _document(path)
     rows = _result_rows(path, document)
     several_columns = len({row.get("promptIdx") for row in rows if isinstance(row, dict)}) > 1
-    records, skipped, seen = [], [], {}
-    for number, row in enumerate(rows, start=1):
-        try:
-            record = _record(row, number, several_columns)
-            if record["item_id"] in seen:
-                raise RecordProblem("testIdx", f"duplicate item id '{record['item_id']}' (also result {seen[record['item_id']]})")
-            seen[record["item_id"]] = number
-            records.append(record)
-        except RecordProblem as problem:
-            if not skip_bad_lines:
-                raise BadFileError(path, problem.problem, field=problem.field, where=f"result {number}") from None
-            skipped.append(BadRecord(line=None, field=problem.field, problem=f"result {number}: {problem.problem}"))
+    numbered = [(f"result {number}", (number, row)) for number, row in enumerate(rows, start=1)]
+    records, skipped = collect_records(
+        path, numbered, lambda entry: _record(entry[1], entry[0], several_columns),
+        lambda item_id, first: RecordProblem("testIdx", f"duplicate item id '{item_id}' (also {first})"),
+        skip_bad_lines,
+    )
     providers = sorted({r["metadata"]["provider"] for r in records if r["metadata"]["provider"]})
     return ParsedRun(records=records, default_name=path.stem, model=", ".join(providers) or None, skipped=skipped,
                      settings={"eval_id": document.get("evalId")})

@@ -6,6 +6,8 @@ import re
 
 import numpy as np
 
+from curator.naming import first_free_name
+
 # Words of two letters or more, underscores included (`display_weather`).
 TOKEN_PATTERN = r"(?u)\b[^\W\d][\w]+\b"
 # Markup tags (`<think>`, `</answer>`) are the format every item shares, not what sets a cluster apart.
@@ -48,11 +50,7 @@ def propose_names(keywords: list[list[str]], taken: set[str] = frozenset()) -> l
     names: list[str] = []
     used = set(taken)
     for number, words in enumerate(keywords, start=1):
-        base = "-".join(words) or f"cluster-{number}"
-        name, n = base, 1
-        while name in used:
-            n += 1
-            name = f"{base}-{n}"
+        name = first_free_name("-".join(words) or f"cluster-{number}", used.__contains__)
         used.add(name)
         names.append(name)
     return names

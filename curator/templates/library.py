@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from curator import buckets as bucket_domain
 from curator.errors import CuratorError, NotFoundError
+from curator.naming import first_free_name
 from curator.runs import resolve_run
 from curator.storage import items as item_queries
 from curator.storage import templates as template_queries
@@ -72,11 +73,7 @@ def list_templates(ws: Workspace) -> list[TemplateRecord]:
 
 
 def unique_template_name(ws: Workspace, wanted: str) -> str:
-    name, n = wanted, 1
-    while template_queries.template_name_taken(ws.db, name):
-        n += 1
-        name = f"{wanted}-{n}"
-    return name
+    return first_free_name(wanted, lambda name: template_queries.template_name_taken(ws.db, name))
 
 
 def source_item(ws: Workspace, run_ref: str | int, item_key: int):

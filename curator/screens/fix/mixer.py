@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from curator.errors import CuratorError
+from curator.naming import first_free_name
 from curator.recipes import library as recipe_domain
 from curator.recipes.allocation import allocate
 from curator.recipes.sources import source_rows
@@ -33,11 +34,7 @@ def source_from_form(kind: str, argument: str, share_percent: str, taken: set[st
         share = float(share_percent) / 100
     except ValueError:
         raise CuratorError(f"share '{share_percent}' is not a number of percent") from None
-    name, n = kind, 1
-    while name in taken:
-        n += 1
-        name = f"{kind}-{n}"
-    source = Source(name=name, kind=kind, share=share)
+    source = Source(name=first_free_name(kind, taken.__contains__), kind=kind, share=share)
     if kind == "fixes":
         source.buckets = [b.strip() for b in argument.split(",") if b.strip()]
     elif kind == "replay":
