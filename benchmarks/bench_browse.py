@@ -26,15 +26,21 @@ PAGE_DOWNS = 50
 
 def build_workspace(path: str, items: int) -> None:
     """A run of `items` weather items with two checks (`tag` fails on a third, `answer` on a seventh)."""
-    from curator.runs import create_run_from_records
+    from curator.review.runs import create_run_from_records
     from curator.storage.browse import store_check_results
     from curator.workspace import Workspace
 
     words = ["sunny", "cloudy", "rainy", "bright sunshine", "clear skies"]
-    records = [{"item_id": f"q{k:07d}", "input": f"<api> weather today: {words[k % 5]} ({k})",
-                "target": f"<display_weather>{words[k % 5]}</display_weather>",
-                "output": f"<think>hmm</think> {words[(k * 7) % 5]} {k}", "split": "dev" if k % 10 else "held_out"}
-               for k in range(items)]
+    records = [
+        {
+            "item_id": f"q{k:07d}",
+            "input": f"<api> weather today: {words[k % 5]} ({k})",
+            "target": f"<display_weather>{words[k % 5]}</display_weather>",
+            "output": f"<think>hmm</think> {words[(k * 7) % 5]} {k}",
+            "split": "dev" if k % 10 else "held_out",
+        }
+        for k in range(items)
+    ]
     with Workspace.open(path) as ws:
         run_id = create_run_from_records(ws, "big", records).run_id
         del records
@@ -71,11 +77,11 @@ async def pilot_floor() -> float:
 
 
 async def browse(path: str) -> dict:
-    from curator.browse import ItemFilter
-    from curator.screens.app import CuratorApp
-    from curator.screens.browser import BrowserScreen
-    from curator.screens.item_table import ItemTable
-    from curator.screens.runs import RunsScreen
+    from curator.app.curator_app import CuratorApp
+    from curator.app.screens.review.browser import BrowserScreen
+    from curator.app.screens.review.runs import RunsScreen
+    from curator.app.widgets.item_table import ItemTable
+    from curator.review.browse import ItemFilter
     from curator.workspace import Workspace
 
     start = time.perf_counter()
@@ -94,11 +100,17 @@ async def browse(path: str) -> dict:
             browser_open = time.perf_counter() - opened
             table = app.screen.query_one(ItemTable)
             times = await timed_presses(pilot, KEYS)
-            assert table.cursor_row == 0 and table.items.count == (int(ws.db.fetchone(
-                "SELECT count(*) FROM items")[0]) + 2) // 3
-            return {"first_screen_s": first_screen, "runs_screen_s": runs_screen, "browser_open_s": browser_open,
-                    "times": times,
-                    "count": table.items.count}
+            assert (
+                table.cursor_row == 0
+                and table.items.count == (int(ws.db.fetchone("SELECT count(*) FROM items")[0]) + 2) // 3
+            )
+            return {
+                "first_screen_s": first_screen,
+                "runs_screen_s": runs_screen,
+                "browser_open_s": browser_open,
+                "times": times,
+                "count": table.items.count,
+            }
 
 
 def measure(path: str) -> tuple[float, dict]:
@@ -123,18 +135,22 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "--items", str(args.items), "--build", path], check=True)
             floor, result = measure(path)
     net = sorted(max(0.0, t - floor) for t in result["times"])
-    print(json.dumps({
-        "items": args.items,
-        "pilot_floor_ms": round(floor, 1),
-        "page_p50_ms": round(statistics.median(net), 1),
-        "page_p95_ms": round(net[int(0.95 * (len(net) - 1))], 1),
-        "first_screen_s": round(result["first_screen_s"], 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "heavy_modules_loaded": sorted(m for m in HEAVY if m in sys.modules),
-        "runs_screen_s": round(result["runs_screen_s"], 3),
-        "browser_open_s": round(result["browser_open_s"], 3),
-        "matching_items": result["count"],
-    }))
+    print(
+        json.dumps(
+            {
+                "items": args.items,
+                "pilot_floor_ms": round(floor, 1),
+                "page_p50_ms": round(statistics.median(net), 1),
+                "page_p95_ms": round(net[int(0.95 * (len(net) - 1))], 1),
+                "first_screen_s": round(result["first_screen_s"], 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "heavy_modules_loaded": sorted(m for m in HEAVY if m in sys.modules),
+                "runs_screen_s": round(result["runs_screen_s"], 3),
+                "browser_open_s": round(result["browser_open_s"], 3),
+                "matching_items": result["count"],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -31,10 +31,50 @@ TEMPLATES = [
     "Plan a {time} walk in {city}; the sky is {word}{p}",
     "<api> Weather report for {city}, {time}: {word}{p}",
 ]
-CITIES = ["Paris", "Lima", "Oslo", "Cairo", "Tokyo", "Quito", "Perth", "Dakar", "Seoul", "Boston", "Delhi", "Rome",
-          "Nairobi", "Hanoi", "Austin", "Lagos", "Milan", "Kyiv", "Sofia", "Bern", "Doha", "Baku", "Suva", "Riga"]
-WORDS = ["sunny", "rainy", "cloudy", "bright sunshine", "clear skies", "overcast", "drizzle", "foggy", "stormy",
-         "snowy", "windy", "humid", "freezing", "a heatwave", "grey and wet", "hazy"]
+CITIES = [
+    "Paris",
+    "Lima",
+    "Oslo",
+    "Cairo",
+    "Tokyo",
+    "Quito",
+    "Perth",
+    "Dakar",
+    "Seoul",
+    "Boston",
+    "Delhi",
+    "Rome",
+    "Nairobi",
+    "Hanoi",
+    "Austin",
+    "Lagos",
+    "Milan",
+    "Kyiv",
+    "Sofia",
+    "Bern",
+    "Doha",
+    "Baku",
+    "Suva",
+    "Riga",
+]
+WORDS = [
+    "sunny",
+    "rainy",
+    "cloudy",
+    "bright sunshine",
+    "clear skies",
+    "overcast",
+    "drizzle",
+    "foggy",
+    "stormy",
+    "snowy",
+    "windy",
+    "humid",
+    "freezing",
+    "a heatwave",
+    "grey and wet",
+    "hazy",
+]
 TIMES = ["morning", "afternoon", "evening", "weekend"]
 PUNCTUATION = ["!", ".", "?", "...", ",", ";", "?!"]
 
@@ -44,23 +84,32 @@ def distinct_texts(count: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     found: dict[str, None] = {}
     while len(found) < count:
-        found[rng.choice(TEMPLATES).format(city=rng.choice(CITIES), word=rng.choice(WORDS),
-                                           time=rng.choice(TIMES), p=rng.choice(PUNCTUATION))] = None
+        found[
+            rng.choice(TEMPLATES).format(
+                city=rng.choice(CITIES), word=rng.choice(WORDS), time=rng.choice(TIMES), p=rng.choice(PUNCTUATION)
+            )
+        ] = None
     return list(found)
 
 
 def make_run(ws, name: str, texts: list[str], failing_checks: list[list[str]]):
     """A run whose items are `texts`, each failing the given checks (benchmark set-up, as the checks step would)."""
-    from curator.runs import create_run_from_records
+    from curator.review.runs import create_run_from_records
 
     run = create_run_from_records(ws, name, [{"item_id": f"b{k}", "input": t} for k, t in enumerate(texts)])
     rows = [(k, check) for k, checks in enumerate(failing_checks) for check in checks]
-    table = pa.table({"item_key": pa.array([r[0] for r in rows], pa.int64()),
-                      "check_name": pa.array([r[1] for r in rows], pa.string())})
+    table = pa.table(
+        {
+            "item_key": pa.array([r[0] for r in rows], pa.int64()),
+            "check_name": pa.array([r[1] for r in rows], pa.string()),
+        }
+    )
     with ws.db.transaction() as cur:
         cur.register("_bench_failures", table)
-        cur.execute("INSERT INTO check_results SELECT ?, check_name, item_key, FALSE, 'bench' FROM _bench_failures",
-                    [run.run_id])
+        cur.execute(
+            "INSERT INTO check_results SELECT ?, check_name, item_key, FALSE, 'bench' FROM _bench_failures",
+            [run.run_id],
+        )
         cur.unregister("_bench_failures")
     return run
 
@@ -75,22 +124,28 @@ def checks_for(text: str) -> list[str]:
 def bench_embedding(ws, embedder, texts: list[str], segments: int = 10) -> dict:
     """Curator and bare encode on the same texts, interleaved segment by segment (alternating which goes first) so
     that load from other processes on a shared machine falls on both alike."""
-    from curator.embeddings import embed_run
+    from curator.patterns.embeddings import embed_run
 
     run = make_run(ws, "embed-5k", texts, [checks_for(t) for t in texts])
     curator_s = bare_s = 0.0
     bare_rows = 0
     for number, keys in enumerate(np.array_split(np.arange(len(texts)), segments)):
-        def through_curator() -> float:
+
+        def through_curator(keys=keys) -> float:
             start = time.perf_counter()
             report = embed_run(ws, run.run_id, embedder=embedder, field="input", scope="all", item_keys=keys.tolist())
             assert report.computed == len(keys), report
             return time.perf_counter() - start
 
-        def bare() -> float:
+        def bare(keys=keys) -> float:
             start = time.perf_counter()
-            vectors = embedder.model.encode([texts[k] for k in keys], batch_size=embedder.batch_size,
-                                            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            vectors = embedder.model.encode(
+                [texts[k] for k in keys],
+                batch_size=embedder.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
             assert vectors.shape[0] == len(keys)
             return time.perf_counter() - start
 
@@ -105,11 +160,16 @@ def bench_embedding(ws, embedder, texts: list[str], segments: int = 10) -> dict:
     again = embed_run(ws, run.run_id, embedder=embedder, field="input", scope="all")
     cached_s = time.perf_counter() - start
     assert again.computed == 0 and again.cached == len(texts), again
-    from curator.embeddings import run_vectors
+    from curator.patterns.embeddings import run_vectors
 
     vectors = run_vectors(ws, run.run_id, field="input", scope="all")[3]
-    return {"curator_texts_per_s": len(texts) / curator_s, "bare_texts_per_s": bare_rows / bare_s,
-            "cached_pass_s": cached_s, "vectors": vectors, "run_id": run.run_id}
+    return {
+        "curator_texts_per_s": len(texts) / curator_s,
+        "bare_texts_per_s": bare_rows / bare_s,
+        "cached_pass_s": cached_s,
+        "vectors": vectors,
+        "run_id": run.run_id,
+    }
 
 
 def bench_recluster(ws, embedder, texts: list[str], vectors: np.ndarray, items: int) -> tuple[float, int]:
@@ -117,7 +177,7 @@ def bench_recluster(ws, embedder, texts: list[str], vectors: np.ndarray, items: 
 
     scikit-learn is already loaded (by the first clustering), as when an analyst re-clusters after labelling.
     """
-    from curator.embeddings import text_hash
+    from curator.patterns.embeddings import text_hash
     from curator.patterns.suggestions import suggest_buckets
     from curator.storage.embeddings import store_vectors
 
@@ -140,7 +200,7 @@ def main() -> None:
     parser.add_argument("--recluster-items", type=int, default=100_000)
     args = parser.parse_args()
 
-    from curator.embeddings import SentenceTransformerEmbedder
+    from curator.patterns.embeddings import SentenceTransformerEmbedder
     from curator.patterns.suggestions import suggest_buckets
     from curator.workspace import Workspace
 
@@ -155,9 +215,16 @@ def main() -> None:
         recluster_s, clusters = bench_recluster(ws, embedder, texts, figures.pop("vectors"), args.recluster_items)
     figures["ratio"] = figures["curator_texts_per_s"] / figures["bare_texts_per_s"]
     figures["recluster_100k_s"] = recluster_s
-    result = {key: round(figures[key], 3) for key in
-              ("curator_texts_per_s", "bare_texts_per_s", "ratio", "recluster_100k_s", "cached_pass_s")}
-    result |= {"first_cluster_5k_s": round(figures["first_cluster_5k_s"], 3), "texts": args.texts, "recluster_items": args.recluster_items, "clusters": clusters}
+    result = {
+        key: round(figures[key], 3)
+        for key in ("curator_texts_per_s", "bare_texts_per_s", "ratio", "recluster_100k_s", "cached_pass_s")
+    }
+    result |= {
+        "first_cluster_5k_s": round(figures["first_cluster_5k_s"], 3),
+        "texts": args.texts,
+        "recluster_items": args.recluster_items,
+        "clusters": clusters,
+    }
     print(json.dumps(result))
 
 

@@ -32,7 +32,7 @@ def main() -> None:
     import torch
 
     from curator.demo.task import eval_records
-    from curator.training.inference import GenerationSettings, ModelRef, TransformersBackend, choose_backend
+    from curator.inference.backends import GenerationSettings, ModelRef, TransformersBackend, choose_backend
 
     torch.set_num_threads(args.threads)
     prompts = [r["input"] for r in eval_records()][:ITEMS]
@@ -48,14 +48,22 @@ def main() -> None:
         single = items_per_s(TransformersBackend(ref, GenerationSettings(MAX_NEW_TOKENS, batch_size=1)), prompts)
         vllm_rate = None
         if choose_backend("auto") == "vllm":
-            from curator.training.inference import VllmBackend
+            from curator.inference.backends import VllmBackend
 
             vllm_rate = items_per_s(VllmBackend(ref, GenerationSettings(MAX_NEW_TOKENS)), prompts)
-    print(json.dumps({"items": len(prompts), "device": "cuda" if torch.cuda.is_available() else "cpu",
-                      "batched_items_per_s": round(batched, 2), "single_items_per_s": round(single, 2),
-                      "speedup": round(batched / single, 2),
-                      "vllm_items_per_s": None if vllm_rate is None else round(vllm_rate, 2),
-                      "max_new_tokens": MAX_NEW_TOKENS}))
+    print(
+        json.dumps(
+            {
+                "items": len(prompts),
+                "device": "cuda" if torch.cuda.is_available() else "cpu",
+                "batched_items_per_s": round(batched, 2),
+                "single_items_per_s": round(single, 2),
+                "speedup": round(batched / single, 2),
+                "vllm_items_per_s": None if vllm_rate is None else round(vllm_rate, 2),
+                "max_new_tokens": MAX_NEW_TOKENS,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

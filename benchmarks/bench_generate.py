@@ -10,9 +10,9 @@ import random
 import time
 
 from curator.checks import load_spec_text
-from curator.contamination import ContaminationGuard
-from curator.generation import ExampleScreen, generate_candidates
-from curator.templates import TemplateRenderer, spec_from_dict
+from curator.fix.contamination import ContaminationGuard
+from curator.fix.generation import ExampleScreen, generate_candidates
+from curator.fix.templates import TemplateRenderer, spec_from_dict
 
 EXAMPLES = 100_000
 HELD_OUT = 10_000
@@ -30,12 +30,42 @@ groups = [ { words = ["sunny", "clear", "bright"], token = "☀" }, { words = ["
            { words = ["rain", "drizzle", "showers"], token = "🌧" } ]
 when_input = "<api>"
 """
-WEATHER = [["sunny", "☀"], ["clear skies", "☀"], ["bright sunshine", "☀"], ["cloudy", "☁"], ["overcast", "☁"],
-           ["grey", "☁"], ["rain", "🌧"], ["light drizzle", "🌧"], ["showers", "🌧"], ["bright", "☀"],
-           ["clear", "☀"], ["heavy rain", "🌧"]]
-DAYS = ["today", "tomorrow", "on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday",
-        "on Sunday", "this morning", "this afternoon", "tonight", "this weekend", "next week", "right now",
-        "later today", "at noon", "in the evening", "at dawn", "overnight"]
+WEATHER = [
+    ["sunny", "☀"],
+    ["clear skies", "☀"],
+    ["bright sunshine", "☀"],
+    ["cloudy", "☁"],
+    ["overcast", "☁"],
+    ["grey", "☁"],
+    ["rain", "🌧"],
+    ["light drizzle", "🌧"],
+    ["showers", "🌧"],
+    ["bright", "☀"],
+    ["clear", "☀"],
+    ["heavy rain", "🌧"],
+]
+DAYS = [
+    "today",
+    "tomorrow",
+    "on Monday",
+    "on Tuesday",
+    "on Wednesday",
+    "on Thursday",
+    "on Friday",
+    "on Saturday",
+    "on Sunday",
+    "this morning",
+    "this afternoon",
+    "tonight",
+    "this weekend",
+    "next week",
+    "right now",
+    "later today",
+    "at noon",
+    "in the evening",
+    "at dawn",
+    "overnight",
+]
 
 
 def city_names(rng: random.Random, count: int) -> list[str]:
@@ -53,15 +83,22 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(0)
     cities = city_names(rng, 400)
-    spec = spec_from_dict({
-        "name": "bench", "max_examples": 200_000, "time_limit_s": 300,
-        "input": "<api> What is the weather in {{ city }} {{ day }}? It is {{ phrase }}",
-        "target": "<think>{{ phrase_base }} means {{ emoji }}</think><display_weather>{{ emoji }}</display_weather>",
-        "slots": {"city": cities[:300], "day": DAYS},
-        "zipped": [{"names": ["phrase", "emoji"], "rows": WEATHER, "perturb": {"phrase": ["punctuation", "case"]}}],
-    })
-    held_out = [f"<api> What is the weather in {rng.choice(cities[250:])} {rng.choice(DAYS)}? "
-                f"It is {rng.choice(WEATHER)[0]}{rng.choice(['.', '!', ''])}" for _ in range(options.held_out)]
+    spec = spec_from_dict(
+        {
+            "name": "bench",
+            "max_examples": 200_000,
+            "time_limit_s": 300,
+            "input": "<api> What is the weather in {{ city }} {{ day }}? It is {{ phrase }}",
+            "target": "<think>{{ phrase_base }} means {{ emoji }}</think><display_weather>{{ emoji }}</display_weather>",
+            "slots": {"city": cities[:300], "day": DAYS},
+            "zipped": [{"names": ["phrase", "emoji"], "rows": WEATHER, "perturb": {"phrase": ["punctuation", "case"]}}],
+        }
+    )
+    held_out = [
+        f"<api> What is the weather in {rng.choice(cities[250:])} {rng.choice(DAYS)}? "
+        f"It is {rng.choice(WEATHER)[0]}{rng.choice(['.', '!', ''])}"
+        for _ in range(options.held_out)
+    ]
     checks = load_spec_text(CHECKS)
 
     started = time.perf_counter()
@@ -85,9 +122,19 @@ def main() -> None:
     counts: dict[str, int] = {}
     for c in candidates:
         counts[c.status] = counts.get(c.status, 0) + 1
-    print(json.dumps({"examples": len(candidates), "total_s": round(total, 2),
-                      "examples_per_s": round(len(candidates) / total), "guard_share": round(guard_seconds / total, 3),
-                      "held_out": options.held_out, "stopped_early": stopped, "counts": counts}))
+    print(
+        json.dumps(
+            {
+                "examples": len(candidates),
+                "total_s": round(total, 2),
+                "examples_per_s": round(len(candidates) / total),
+                "guard_share": round(guard_seconds / total, 3),
+                "held_out": options.held_out,
+                "stopped_early": stopped,
+                "counts": counts,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -21,10 +21,20 @@ import time
 from pathlib import Path
 
 WEATHER = ["sunny", "Bright sunshine!", "cloudy", "overcast skies", "light rain", "Clear skies!", "<SUNNY>", "showers"]
-EMOJI = {"sunny": "☀", "Bright sunshine!": "☀", "cloudy": "☁", "overcast skies": "☁", "light rain": "🌧",
-         "Clear skies!": "☀", "<SUNNY>": "☀", "showers": "🌧"}
-WORDS = ("the a model answer weather garden question number seven twelve apple basket river morning train ticket "
-         "market price quickly carefully friend letter window kitchen summer winter city bridge music").split()
+EMOJI = {
+    "sunny": "☀",
+    "Bright sunshine!": "☀",
+    "cloudy": "☁",
+    "overcast skies": "☁",
+    "light rain": "🌧",
+    "Clear skies!": "☀",
+    "<SUNNY>": "☀",
+    "showers": "🌧",
+}
+WORDS = (
+    "the a model answer weather garden question number seven twelve apple basket river morning train ticket "
+    "market price quickly carefully friend letter window kitchen summer winter city bridge music"
+).split()
 
 CHECKS = """
 [[check]]
@@ -83,9 +93,11 @@ def write_synthetic(path: Path, rows: int, seed: int = 0) -> None:
             question = f" What is {a} + {b}?"
             room = max(rng.randint(200, 600) - len(head) - len(question) - len(target) - len(output), 10)
             start = rng.randrange(len(text) - room)
-            prompt = f"{head}{text[start:start + room].strip()}{question}"
-            f.write(f'{{"id": "item-{n}", "input": "{prompt}", "target": "{target}", "output": "{output}", '
-                    f'"task": "weather-sum"}}\n')
+            prompt = f"{head}{text[start : start + room].strip()}{question}"
+            f.write(
+                f'{{"id": "item-{n}", "input": "{prompt}", "target": "{target}", "output": "{output}", '
+                f'"task": "weather-sum"}}\n'
+            )
 
 
 def _peak_rss_mb() -> float:
@@ -111,8 +123,13 @@ def run_curator(path: Path, workdir: Path) -> dict:
         started = time.perf_counter()
         run_checks(ws, result.run.run_id, load_spec_text(CHECKS, "bench"))
         checks_s = time.perf_counter() - started
-    return {"items": result.items, "import_s": import_s, "import_cpu_s": import_cpu_s, "checks_s": checks_s,
-            "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "items": result.items,
+        "import_s": import_s,
+        "import_cpu_s": import_cpu_s,
+        "checks_s": checks_s,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def run_baseline(path: Path, workdir: Path) -> dict:
@@ -123,13 +140,21 @@ def run_baseline(path: Path, workdir: Path) -> dict:
     datasets.disable_progress_bars()
     started, cpu = time.perf_counter(), _cpu_s()
     loaded = datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(workdir / "hf-cache"))
-    return {"items": loaded.num_rows, "baseline_s": time.perf_counter() - started, "baseline_cpu_s": _cpu_s() - cpu,
-            "baseline_peak_rss_mb": _peak_rss_mb()}
+    return {
+        "items": loaded.num_rows,
+        "baseline_s": time.perf_counter() - started,
+        "baseline_cpu_s": _cpu_s() - cpu,
+        "baseline_peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def _child(role: str, path: Path, workdir: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", role, "--file", str(path), "--workdir", str(workdir)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", role, "--file", str(path), "--workdir", str(workdir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{role} run failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -153,21 +178,25 @@ def main() -> None:
         ours = _child("curator", path, workdir)
         theirs = _child("baseline", path, workdir)
     assert ours["items"] == theirs["items"] == args.rows, (ours, theirs)
-    print(json.dumps({
-        "rows": args.rows,
-        "import_s": round(ours["import_s"], 2),
-        "import_rows_per_s": round(args.rows / ours["import_s"]),
-        "checks_s": round(ours["checks_s"], 2),
-        "checks_rows_per_s": round(args.rows / ours["checks_s"]),
-        "peak_rss_mb": round(ours["peak_rss_mb"]),
-        "baseline_s": round(theirs["baseline_s"], 2),
-        "baseline_rows_per_s": round(args.rows / theirs["baseline_s"]),
-        "baseline_peak_rss_mb": round(theirs["baseline_peak_rss_mb"]),
-        "speedup_vs_baseline": round(theirs["baseline_s"] / ours["import_s"], 2),
-        "import_cpu_s": round(ours["import_cpu_s"], 2),
-        "baseline_cpu_s": round(theirs["baseline_cpu_s"], 2),
-        "load_average_1m": round(os.getloadavg()[0], 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "import_s": round(ours["import_s"], 2),
+                "import_rows_per_s": round(args.rows / ours["import_s"]),
+                "checks_s": round(ours["checks_s"], 2),
+                "checks_rows_per_s": round(args.rows / ours["checks_s"]),
+                "peak_rss_mb": round(ours["peak_rss_mb"]),
+                "baseline_s": round(theirs["baseline_s"], 2),
+                "baseline_rows_per_s": round(args.rows / theirs["baseline_s"]),
+                "baseline_peak_rss_mb": round(theirs["baseline_peak_rss_mb"]),
+                "speedup_vs_baseline": round(theirs["baseline_s"] / ours["import_s"], 2),
+                "import_cpu_s": round(ours["import_cpu_s"], 2),
+                "baseline_cpu_s": round(theirs["baseline_cpu_s"], 2),
+                "load_average_1m": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -51,6 +51,19 @@ class Workspace:
     def exports_dir(self) -> Path:
         return self.root / "exports"
 
+    def resolve_path(self, stored: str | Path) -> Path:
+        """A path as stored in the database: relative ones are inside this workspace (so a copy still works)."""
+        path = Path(stored).expanduser()
+        return path if path.is_absolute() else self.root / path
+
+    def storable_path(self, path: str | Path) -> str:
+        """`path` as it should be stored: relative to the workspace when inside it, else absolute."""
+        resolved = Path(path).expanduser().resolve()
+        try:
+            return str(resolved.relative_to(self.root.resolve()))
+        except ValueError:
+            return str(resolved)
+
     def close(self) -> None:
         self.db.close()
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test tier: real temp-dir workspaces and the real eval logs in ../shared/data."""
+"""Fixtures shared by every test tier: real temp-dir workspaces and the real eval logs in tests/data/logs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from curator.workspace import Workspace
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 TEST_DATA = REPO_ROOT / "tests" / "data"
+REAL_LOGS = TEST_DATA / "logs"  # copies of logs real harnesses wrote; SOURCES.md there gives their provenance
 
 
 @pytest.fixture(autouse=True)
@@ -21,10 +21,8 @@ def _isolated_workspace_env(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"{SHARED_DATA} is not there")
-    return SHARED_DATA
+def real_logs() -> Path:
+    return REAL_LOGS
 
 
 @pytest.fixture
@@ -32,3 +30,11 @@ def workspace(tmp_path) -> Workspace:
     ws = Workspace.open(tmp_path / "ws")
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session")
+def demo_model_dir(tmp_path_factory):
+    """The tiny from-scratch test model, built once per session under pytest's base temp folder."""
+    from loopwork import build_test_model
+
+    return build_test_model(tmp_path_factory.getbasetemp())

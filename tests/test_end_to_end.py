@@ -9,12 +9,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "training"))
 from loopwork import SHORT_LORA, SHORT_TRAINER, build_test_model  # noqa: E402
 
-from curator.compare import SPLITS  # noqa: E402
-from curator.demo.loop import run_loop  # noqa: E402
+from curator.compare.comparison import SPLITS  # noqa: E402
+from curator.demo.script import run_loop  # noqa: E402
 from curator.demo.setup import DemoState, ensure_base_run, ensure_eval_set  # noqa: E402
-from curator.loop import jobs as job_domain  # noqa: E402
+from curator.jobs import training as job_domain  # noqa: E402
 from curator.recipes.library import get_version, parse_version_ref  # noqa: E402
-from curator.runs import summarise_run  # noqa: E402
+from curator.review.runs import summarise_run  # noqa: E402
 from curator.storage import items as item_queries  # noqa: E402
 
 pytestmark = pytest.mark.slow

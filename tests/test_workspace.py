@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 import duckdb
+
 from curator.storage import migrations
 from curator.workspace import Workspace, resolve_workspace_path
 
@@ -55,7 +56,9 @@ def test_a_second_writer_gets_one_line_not_a_traceback(tmp_path):
 
         cli = subprocess.run(
             [sys.executable, "-m", "curator.cli.main", "--workspace", str(tmp_path / "busy"), "runs"],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert cli.returncode != 0
         assert "Traceback" not in cli.stderr

@@ -9,9 +9,18 @@ from __future__ import annotations
 import importlib
 
 _HOMES = {
-    "Grade": "graders", "grade": "graders", "grade_applicable": "graders",
-    "ProgressCallback": "runner", "check_summaries": "runner", "run_checks": "runner", "stored_checks": "runner",
-    "KINDS": "spec", "CheckSpec": "spec", "CheckSpecError": "spec", "load_spec": "spec", "load_spec_text": "spec",
+    "Grade": "graders",
+    "grade": "graders",
+    "grade_applicable": "graders",
+    "ProgressCallback": "runner",
+    "check_summaries": "runner",
+    "run_checks": "runner",
+    "stored_checks": "runner",
+    "KINDS": "spec",
+    "CheckSpec": "spec",
+    "CheckSpecError": "spec",
+    "load_spec": "spec",
+    "load_spec_text": "spec",
     "validate_specs": "spec",
 }
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from curator.checks import patterns
+from curator.checks import regex_rules
 from curator.checks.spec import CheckSpec
 
 
@@ -47,22 +47,23 @@ def _compiled(pattern: str) -> re.Pattern:
 
 def grade_search(options: dict, text: str, target, field: str, input_text: str, *, kind: str) -> Grade:
     """regex, regex_absent, tag_present, tag_absent: one leftmost search decides."""
-    rule = patterns.search_rule(kind, options)
+    rule = regex_rules.search_rule(kind, options)
     match = _compiled(rule.pattern).search(text)
     if match is None:
         return Grade(True, not rule.pass_when_found, rule.missing_reason)
     if rule.pass_when_found:
         return Grade(True, True, rule.passed_reason)
-    return Grade(True, False, patterns.found_reason(match.group(0), match.start()))
+    return Grade(True, False, regex_rules.found_reason(match.group(0), match.start()))
 
 
 # --- exact -------------------------------------------------------------------------------------
 
+
 def exact_words(text: str, ignore_case: bool) -> list[str]:
     """The words of `text` (split on ASCII whitespace), lowered when case is ignored."""
     text = text.lower() if ignore_case else text
-    stripped = text.strip(patterns.WHITESPACE_CHARS)
-    return re.split(f"[{patterns.WHITESPACE_CHARS}]+", stripped) if stripped else []
+    stripped = text.strip(regex_rules.WHITESPACE_CHARS)
+    return re.split(f"[{regex_rules.WHITESPACE_CHARS}]+", stripped) if stripped else []
 
 
 def grade_exact(options: dict, text: str, target: str | None, field: str, input_text: str) -> Grade:
@@ -85,7 +86,7 @@ def grade_exact(options: dict, text: str, target: str | None, field: str, input_
 
 
 def _word(word: str | None) -> str:
-    return "nothing" if word is None else f"'{patterns.clip(word)}'"
+    return "nothing" if word is None else f"'{regex_rules.clip(word)}'"
 
 
 # --- numeric -----------------------------------------------------------------------------------
@@ -129,6 +130,7 @@ def grade_numeric(options: dict, text: str, target: str | None, field: str, inpu
 
 # --- semantic_map ------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=512)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
     """Any of `words` as a whole word, case-insensitive: 'sunny,' and '<SUNNY>' match 'sunny'."""
@@ -157,7 +159,7 @@ def grade_semantic_map(options: dict, text: str, target, field: str, input_text:
         if inside is None:
             return Grade(True, False, f"expected {want}, found no <{tag}>")
         region = inside.group(1)
-        missing = f"'{patterns.clip(region.strip())}'" if region.strip() else "nothing"
+        missing = f"'{regex_rules.clip(region.strip())}'" if region.strip() else "nothing"
     if want in region:
         return Grade(True, True, want)
     others = [(region.find(g["token"]), g["token"]) for g in groups if g["token"] in region]
@@ -206,6 +208,8 @@ def _clip_message(message: str, limit: int = 100) -> str:
 
 _GRADERS = {
     **{kind: partial(grade_search, kind=kind) for kind in ("regex", "regex_absent", "tag_present", "tag_absent")},
-    "exact": grade_exact, "numeric": grade_numeric,
-    "semantic_map": grade_semantic_map, "json_schema": grade_json_schema,
+    "exact": grade_exact,
+    "numeric": grade_numeric,
+    "semantic_map": grade_semantic_map,
+    "json_schema": grade_json_schema,
 }

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from curator.checks import patterns
+from curator.checks import regex_rules
 
 # Options each kind accepts, with their defaults (None: optional; REQUIRED: must be given).
 REQUIRED = object()
@@ -42,8 +42,9 @@ def _need_bool(options: dict, key: str) -> None:
 
 def _check_regex(options: dict, base: Path, resolve: bool) -> dict:
     _need_bool(options, "ignore_case")
-    problem = string_problem(options["pattern"]) or patterns.regex_problem(
-        options["pattern"], ignore_case=options["ignore_case"])
+    problem = string_problem(options["pattern"]) or regex_rules.regex_problem(
+        options["pattern"], ignore_case=options["ignore_case"]
+    )
     if problem:
         raise OptionProblem("pattern", problem)
     return options
@@ -73,7 +74,7 @@ def _check_numeric(options: dict, base: Path, resolve: bool) -> dict:
 def _check_semantic_map(options: dict, base: Path, resolve: bool) -> dict:
     groups = options["groups"]
     if not isinstance(groups, list) or not groups:
-        raise OptionProblem("groups", "must be a list of {words = [...], token = \"...\"} tables")
+        raise OptionProblem("groups", 'must be a list of {words = [...], token = "..."} tables')
     for number, group in enumerate(groups, start=1):
         if not isinstance(group, dict) or set(group) != {"words", "token"}:
             raise OptionProblem("groups", f"group {number} must have exactly 'words' and 'token'")
@@ -103,7 +104,7 @@ def _check_json_schema(options: dict, base: Path, resolve: bool) -> dict:
         raise OptionProblem("schema", "a json_schema check needs 'schema' (an inline table)")
     if not isinstance(schema, dict):
         raise OptionProblem(key, "the schema must be a JSON object")
-    problem = patterns.schema_problem(schema)
+    problem = regex_rules.schema_problem(schema)
     if problem:
         raise OptionProblem(key, problem)
     return options
@@ -119,8 +120,13 @@ def _read_schema_file(path: Path) -> dict:
 
 
 OPTION_CHECKS = {
-    "regex": _check_regex, "regex_absent": _check_regex, "tag_present": _check_tag, "tag_absent": _check_tag,
-    "exact": _check_exact, "numeric": _check_numeric, "semantic_map": _check_semantic_map,
+    "regex": _check_regex,
+    "regex_absent": _check_regex,
+    "tag_present": _check_tag,
+    "tag_absent": _check_tag,
+    "exact": _check_exact,
+    "numeric": _check_numeric,
+    "semantic_map": _check_semantic_map,
     "json_schema": _check_json_schema,
 }
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
-from curator.checks import patterns
+from curator.checks import regex_rules
 from curator.checks.graders import grade_applicable
 from curator.checks.spec import CheckSpec, validate_specs
-from curator.runs import CheckSummary, resolve_run
-from curator.storage import check_sql
+from curator.review.runs import CheckSummary, resolve_run
+from curator.storage import checks as check_sql
 from curator.workspace import Workspace
 
 # progress(description, completed, total): completed counts item-checks done out of items × checks.
@@ -20,7 +20,10 @@ SQL_KINDS = frozenset({"regex", "regex_absent", "tag_present", "tag_absent", "ex
 
 
 def run_checks(
-    ws: Workspace, run_ref: str | int, specs: list[CheckSpec], progress: ProgressCallback | None = None,
+    ws: Workspace,
+    run_ref: str | int,
+    specs: list[CheckSpec],
+    progress: ProgressCallback | None = None,
 ) -> list[CheckSummary]:
     """Grade every item of a run by `specs`, replacing earlier results and specs of the same names, in one write."""
     run = resolve_run(ws, run_ref)
@@ -72,10 +75,15 @@ def check_summaries(ws: Workspace, run_id: int, specs: list[CheckSpec]) -> list[
     summaries = []
     for spec in specs:
         splits = by_split.get(spec.name, {})
-        summaries.append(CheckSummary(
-            name=spec.name, kind=spec.kind, passed=sum(p for p, _ in splits.values()),
-            total=sum(t for _, t in splits.values()), by_split=splits,
-        ))
+        summaries.append(
+            CheckSummary(
+                name=spec.name,
+                kind=spec.kind,
+                passed=sum(p for p, _ in splits.values()),
+                total=sum(t for _, t in splits.values()),
+                by_split=splits,
+            )
+        )
     return summaries
 
 
@@ -102,16 +110,30 @@ def _grade_in_sql(cur, run_id: int, spec: CheckSpec) -> None:
     options, where = spec.options, {"when_input": spec.when_input, "unless_input": spec.unless_input}
     if spec.kind == "exact":
         check_sql.insert_exact_results(
-            cur, run_id, spec.name, column=spec.field, ignore_case=options.get("ignore_case", True),
-            normalize_whitespace=options.get("normalize_whitespace", True), whitespace=patterns.WHITESPACE_CHARS,
-            clip=patterns.CLIP, **where,
+            cur,
+            run_id,
+            spec.name,
+            column=spec.field,
+            ignore_case=options.get("ignore_case", True),
+            normalize_whitespace=options.get("normalize_whitespace", True),
+            whitespace=regex_rules.WHITESPACE_CHARS,
+            clip=regex_rules.CLIP,
+            **where,
         )
         return
-    rule = patterns.search_rule(spec.kind, options)
+    rule = regex_rules.search_rule(spec.kind, options)
     check_sql.insert_search_results(
-        cur, run_id, spec.name, column=spec.field, pattern=rule.pattern,
-        locate_pattern=patterns.locate_pattern(rule.pattern), pass_when_found=rule.pass_when_found,
-        passed_reason=rule.passed_reason, missing_reason=rule.missing_reason, clip=patterns.CLIP, **where,
+        cur,
+        run_id,
+        spec.name,
+        column=spec.field,
+        pattern=rule.pattern,
+        locate_pattern=regex_rules.locate_pattern(rule.pattern),
+        pass_when_found=rule.pass_when_found,
+        passed_reason=rule.passed_reason,
+        missing_reason=rule.missing_reason,
+        clip=regex_rules.CLIP,
+        **where,
     )
 
 
@@ -126,7 +148,8 @@ def _grade_in_python(ws: Workspace, run_id: int, spec: CheckSpec, report: _Repor
     for batch in check_sql.iter_check_inputs(ws.db, run_id, columns, spec.when_input, spec.unless_input):
         values = batch.to_pydict()
         outputs = values.get("output") or [None] * batch.num_rows
-        for key, input_text, target, output in zip(values["item_key"], values["input"], values["target"], outputs):
+        columns = (values["item_key"], values["input"], values["target"], outputs)
+        for key, input_text, target, output in zip(*columns, strict=True):
             result = grade_applicable(spec, input=input_text, target=target, output=output)
             if result.applicable:
                 keys.append(key)

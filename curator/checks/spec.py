@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
-from curator.checks import patterns
+from curator.checks import regex_rules
 from curator.checks.options import KIND_OPTIONS, REQUIRED, OptionProblem, check_options, string_problem
 from curator.errors import BadInputError
 
@@ -31,28 +31,44 @@ class CheckSpec:
 
     def to_json(self) -> str:
         """The spec as stored in the `checks` table."""
-        return json.dumps({
-            "name": self.name, "kind": self.kind, "field": self.field, "when_input": self.when_input,
-            "unless_input": self.unless_input, "options": self.options,
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "name": self.name,
+                "kind": self.kind,
+                "field": self.field,
+                "when_input": self.when_input,
+                "unless_input": self.unless_input,
+                "options": self.options,
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> CheckSpec:
         data = json.loads(text)
-        return cls(name=data["name"], kind=data["kind"], options=data.get("options") or {},
-                   field=data.get("field") or "output", when_input=data.get("when_input"),
-                   unless_input=data.get("unless_input"))
+        return cls(
+            name=data["name"],
+            kind=data["kind"],
+            options=data.get("options") or {},
+            field=data.get("field") or "output",
+            when_input=data.get("when_input"),
+            unless_input=data.get("unless_input"),
+        )
 
 
 class CheckSpecError(BadInputError):
     """A check spec that cannot be used: names the file, the line, the `[[check]]` record and the field."""
 
-    def __init__(self, path, problem: str, *, record: str | None = None, line: int | None = None,
-                 field: str | None = None):
+    def __init__(
+        self, path, problem: str, *, record: str | None = None, line: int | None = None, field: str | None = None
+    ):
         super().__init__(path, problem, line=line, field=field)
         self.record_label = record
-        parts = [f"line {line}" if line is not None else None, f"record {record}" if record else None,
-                 f"field '{field}'" if field else None]
+        parts = [
+            f"line {line}" if line is not None else None,
+            f"record {record}" if record else None,
+            f"field '{field}'" if field else None,
+        ]
         where = ", ".join(p for p in parts if p)
         self.args = (f"{self.path}: {where + ': ' if where else ''}{problem}",)
 
@@ -74,8 +90,9 @@ def load_spec_text(text: str, origin: Path | str = "<checks>") -> list[CheckSpec
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        raise CheckSpecError(origin, f"not valid TOML: {str(error).split(' (at line')[0]}",
-                             line=int(found.group(1)) if found else None) from None
+        raise CheckSpecError(
+            origin, f"not valid TOML: {str(error).split(' (at line')[0]}", line=int(found.group(1)) if found else None
+        ) from None
     records = data.get("check")
     if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
         raise CheckSpecError(origin, "no checks: write one `[[check]]` table per check", field="check")
@@ -83,8 +100,13 @@ def load_spec_text(text: str, origin: Path | str = "<checks>") -> list[CheckSpec
     specs = [_parse_record(record, index, origin, locator) for index, record in enumerate(records, start=1)]
     for index, spec in enumerate(specs, start=1):
         if any(other.name == spec.name for other in specs[: index - 1]):
-            raise CheckSpecError(origin, f"duplicate check name '{spec.name}'", record=f"{index} ('{spec.name}')",
-                                 line=locator.line_of(index, "name"), field="name")
+            raise CheckSpecError(
+                origin,
+                f"duplicate check name '{spec.name}'",
+                record=f"{index} ('{spec.name}')",
+                line=locator.line_of(index, "name"),
+                field="name",
+            )
     return specs
 
 
@@ -99,8 +121,9 @@ def validate_specs(specs: list[CheckSpec], origin: Path | str = "<checks>") -> l
                 record[key] = getattr(spec, key)
         checked.append(_parse_record(record, index, origin, None, resolve_files=False))
         if spec.name in seen:
-            raise CheckSpecError(origin, f"duplicate check name '{spec.name}'", record=f"{index} ('{spec.name}')",
-                                 field="name")
+            raise CheckSpecError(
+                origin, f"duplicate check name '{spec.name}'", record=f"{index} ('{spec.name}')", field="name"
+            )
         seen.add(spec.name)
     return checked
 
@@ -139,8 +162,12 @@ def _parse_record(record: dict, index: int, origin, locator: _Locator | None, re
         fail("name", "every check needs a name (a non-empty string)")
     kind = record.get("kind")
     if kind not in KINDS:
-        fail("kind", f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}" if kind is not None
-             else f"missing; use one of: {', '.join(KINDS)}")
+        fail(
+            "kind",
+            f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}"
+            if kind is not None
+            else f"missing; use one of: {', '.join(KINDS)}",
+        )
     allowed = KIND_OPTIONS[kind]
     for key in record:
         if key not in COMMON_KEYS and key not in allowed:
@@ -152,7 +179,7 @@ def _parse_record(record: dict, index: int, origin, locator: _Locator | None, re
     for key in ("when_input", "unless_input"):
         value = record.get(key)
         if value is not None:
-            problem = string_problem(value) or patterns.regex_problem(value)
+            problem = string_problem(value) or regex_rules.regex_problem(value)
             if problem:
                 fail(key, problem)
         conditions[key] = value

@@ -9,7 +9,7 @@ from curator.cli.context import state
 
 def open_app(workspace_path: str | None, start_run_id: int | None = None) -> None:
     """Open the workspace and run the Textual app until the user quits (on a run's overview, if given)."""
-    from curator.screens.app import CuratorApp  # Textual costs ~0.3 s: only load it when the app is opened
+    from curator.app.curator_app import CuratorApp  # Textual costs ~0.3 s: only load it when the app is opened
     from curator.workspace import Workspace
 
     with Workspace.open(workspace_path) as ws:
@@ -20,7 +20,8 @@ def register(app: typer.Typer) -> None:
     @app.command("open")
     def open_command(
         workspace: str = typer.Argument(
-            None, help="Workspace folder (default: --workspace, $CURATOR_WORKSPACE or ./.curator).",
+            None,
+            help="Workspace folder (default: --workspace, $CURATOR_WORKSPACE or ./.curator).",
         ),
     ) -> None:
         """Open the review app on a workspace."""

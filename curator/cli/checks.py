@@ -11,7 +11,7 @@ from rich.table import Table
 from curator import checks
 from curator.cli.context import console, open_workspace, progress
 from curator.errors import CuratorError
-from curator.runs import CheckSummary, resolve_run
+from curator.review.runs import CheckSummary, resolve_run
 
 
 def check(
@@ -34,8 +34,12 @@ def check(
 
             summaries = checks.run_checks(ws, target.run_id, specs, progress=advance)
     if as_json:
-        typer.echo(json.dumps({"run": target.name, "items": target.item_count,
-                               "checks": [_summary_json(s) for s in summaries]}, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {"run": target.name, "items": target.item_count, "checks": [_summary_json(s) for s in summaries]},
+                ensure_ascii=False,
+            )
+        )
         return
     console.print(_summary_table(target.name, summaries))
 
@@ -57,10 +61,14 @@ def _rate(passed: int, total: int) -> float | None:
 
 def _summary_json(summary: CheckSummary) -> dict:
     return {
-        "name": summary.name, "kind": summary.kind, "passed": summary.passed, "total": summary.total,
+        "name": summary.name,
+        "kind": summary.kind,
+        "passed": summary.passed,
+        "total": summary.total,
         "pass_rate": _rate(summary.passed, summary.total),
-        "by_split": {split: {"passed": p, "total": t, "pass_rate": _rate(p, t)}
-                     for split, (p, t) in summary.by_split.items()},
+        "by_split": {
+            split: {"passed": p, "total": t, "pass_rate": _rate(p, t)} for split, (p, t) in summary.by_split.items()
+        },
     }
 
 

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import console, open_workspace
-from curator.compare import SPLITS, Comparison, RowComparison, format_delta, format_rate
+from curator.compare.comparison import SPLITS, Comparison, RowComparison, format_delta, format_rate
 
 
 def comparison_table(title: str, rows: list[RowComparison]) -> Table:
@@ -22,22 +22,27 @@ def comparison_table(title: str, rows: list[RowComparison]) -> Table:
     for row in rows:
         cells = []
         for split in SPLITS:
-            cells += [format_rate(row.before[split].rate), format_rate(row.after[split].rate),
-                      format_delta(row.delta(split))]
+            cells += [
+                format_rate(row.before[split].rate),
+                format_rate(row.after[split].rate),
+                format_delta(row.delta(split)),
+            ]
         table.add_row(row.name, *cells)
     return table
 
 
 def print_comparison(result: Comparison) -> None:
-    console.print(Text.assemble((result.after_run.name, "bold"), " against ", (result.before_run.name, "bold")),
-                  highlight=False)
+    console.print(
+        Text.assemble((result.after_run.name, "bold"), " against ", (result.before_run.name, "bold")), highlight=False
+    )
     console.print(comparison_table("checks", result.checks))
     if result.buckets:
         console.print(comparison_table("buckets (item pass rate)", result.buckets))
     console.print(f"fixed: {len(result.fixed)} items   regressed: {len(result.regressed)} items")
     for change in result.regressed[:20]:
-        console.print(f"  regressed {change.item_id} ({change.split}): fails {', '.join(change.failed_checks)}",
-                      highlight=False)
+        console.print(
+            f"  regressed {change.item_id} ({change.split}): fails {', '.join(change.failed_checks)}", highlight=False
+        )
 
 
 def compare(
@@ -46,7 +51,7 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
     """Compare a run with its parent: pass rate per check and per bucket, items fixed and regressed."""
-    from curator.compare import compare_runs
+    from curator.compare.comparison import compare_runs
 
     with open_workspace() as ws:
         result = compare_runs(ws, run, parent)

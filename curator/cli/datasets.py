@@ -18,8 +18,14 @@ dataset_app = typer.Typer(help="Dataset recipes (sources with shares) and their 
 def _print_plan(ws, spec) -> None:
     table = Table("source", "kind", "share", "rows", "available", "")
     for p in recipe_domain.plan(ws, spec):
-        table.add_row(p.name, p.kind, f"{p.share:.0%}", f"{p.requested:,}", f"{p.available:,}",
-                      Text("too small", style="red") if p.too_small else "")
+        table.add_row(
+            p.name,
+            p.kind,
+            f"{p.share:.0%}",
+            f"{p.requested:,}",
+            f"{p.available:,}",
+            Text("too small", style="red") if p.too_small else "",
+        )
     console.print(table)
 
 
@@ -53,8 +59,12 @@ def build(
         typer.echo(json.dumps(version.manifest))
         return
     console.print(f"Built '{name}' v{version.version}: {version.row_count:,} rows -> {version.path}", highlight=False)
-    console.print("  " + ", ".join(f"{s['name']} {s['rows']:,}" for s in version.manifest["sources"])
-                  + f"; sha256 {version.content_hash[:16]}", highlight=False)
+    console.print(
+        "  "
+        + ", ".join(f"{s['name']} {s['rows']:,}" for s in version.manifest["sources"])
+        + f"; sha256 {version.content_hash[:16]}",
+        highlight=False,
+    )
     refused = sum(s["refused_held_out"] for s in version.manifest["sources"])
     if refused:
         err_console.print(f"{refused} row(s) too close to held-out items were left out")
@@ -66,13 +76,31 @@ def list_versions(as_json: bool = typer.Option(False, "--json", help="JSON for s
     with open_workspace() as ws:
         recipes, versions = recipe_domain.list_recipes(ws), recipe_domain.list_versions(ws)
     if as_json:
-        typer.echo(json.dumps([{"recipe": v.recipe_name, "version": v.version, "rows": v.row_count,
-                                "content_hash": v.content_hash, "path": v.path} for v in versions]))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "recipe": v.recipe_name,
+                        "version": v.version,
+                        "rows": v.row_count,
+                        "content_hash": v.content_hash,
+                        "path": v.path,
+                    }
+                    for v in versions
+                ]
+            )
+        )
         return
     table = Table("recipe", "version", "rows", "hash", "built", "file")
     for v in versions:
-        table.add_row(v.recipe_name, f"v{v.version}", f"{v.row_count:,}", v.content_hash[:12],
-                      v.created_at.strftime("%Y-%m-%d %H:%M"), v.path)
+        table.add_row(
+            v.recipe_name,
+            f"v{v.version}",
+            f"{v.row_count:,}",
+            v.content_hash[:12],
+            v.created_at.strftime("%Y-%m-%d %H:%M"),
+            v.path,
+        )
     for r in recipes:
         if not r.version_count:
             table.add_row(r.name, "not built", "", "", "", "")

@@ -15,8 +15,12 @@ from curator.cli.context import console, err_console, open_workspace, progress, 
 def _stage_printer(bar):
     """One progress bar task per stage (build, eval, train, reeval), fed by the children's events."""
     tasks: dict[str, int] = {}
-    labels = {"build": "building the demo model", "eval": "evaluating the base model", "train": "training LoRA",
-              "reeval": "re-evaluating with the adapter"}
+    labels = {
+        "build": "building the demo model",
+        "eval": "evaluating the base model",
+        "train": "training LoRA",
+        "reeval": "re-evaluating with the adapter",
+    }
 
     def show(stage: str, event: dict) -> None:
         task = tasks.get(stage)
@@ -30,10 +34,15 @@ def _stage_printer(bar):
         elif kind == "generated":
             bar.update(task, completed=event["done"])
         elif kind == "step":
-            bar.update(task, completed=event["step"], total=event["total_steps"],
-                       description=f"{labels['train']} (loss {event['loss']:.3f})")
+            bar.update(
+                task,
+                completed=event["step"],
+                total=event["total_steps"],
+                description=f"{labels['train']} (loss {event['loss']:.3f})",
+            )
         elif kind == "eval":
             bar.update(task, description=f"{labels['train']} (dev pass rate {event['pass_rate']:.0%})")
+
     return show
 
 
@@ -61,12 +70,14 @@ def demo(
         with progress() as bar:
             demo_state = prepare_demo(ws, _stage_printer(bar))
         if not script:
-            err_console.print(f"Demo ready in {time.monotonic() - started:.0f}s: run '{demo_state.base_run.name}' "
-                              f"({demo_state.base_run.item_count} items) in {ws.root}")
+            err_console.print(
+                f"Demo ready in {time.monotonic() - started:.0f}s: run '{demo_state.base_run.name}' "
+                f"({demo_state.base_run.item_count} items) in {ws.root}"
+            )
     if not script:
         _open_app_on(demo_state)
         return
-    from curator.demo.loop import run_loop
+    from curator.demo.script import run_loop
 
     with open_workspace() as ws:
         with progress() as bar:
@@ -74,17 +85,27 @@ def demo(
     total_s = time.monotonic() - started
     rates = result.pass_rates()
     if as_json:
-        typer.echo(json.dumps({
-            **rates, "regressions": [c.item_id for c in result.comparison.regressed],
-            "generated_examples": result.generated_examples, "train_s": round(result.train_s, 1),
-            "total_s": round(total_s, 1),
-        }, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {
+                    **rates,
+                    "regressions": [c.item_id for c in result.comparison.regressed],
+                    "generated_examples": result.generated_examples,
+                    "train_s": round(result.train_s, 1),
+                    "total_s": round(total_s, 1),
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     console.print(_before_after_table(rates))
-    console.print(f"{result.bucket_items} failures bucketed, {result.generated_examples} examples generated, "
-                  f"{result.accepted_examples} accepted into {result.dataset}; job {result.job.job_id} trained in "
-                  f"{result.train_s:.0f}s; run '{result.run.name}': {len(result.comparison.fixed)} items fixed, "
-                  f"{len(result.comparison.regressed)} regressed; {total_s:.0f}s in all.", highlight=False)
+    console.print(
+        f"{result.bucket_items} failures bucketed, {result.generated_examples} examples generated, "
+        f"{result.accepted_examples} accepted into {result.dataset}; job {result.job.job_id} trained in "
+        f"{result.train_s:.0f}s; run '{result.run.name}': {len(result.comparison.fixed)} items fixed, "
+        f"{len(result.comparison.regressed)} regressed; {total_s:.0f}s in all.",
+        highlight=False,
+    )
 
 
 def _open_app_on(demo_state) -> None:

@@ -15,7 +15,9 @@ def eval_command(
     adapter: str = typer.Option(None, "--adapter", "-a", help="LoRA adapter folder to apply on top of the model."),
     checks: Path = typer.Option(None, "--checks", "-c", help="Check spec (TOML); default: the parent run's checks."),
     name: str = typer.Option(None, "--name", help="Name of the new run (default: PARENT@MODEL)."),
-    backend: str = typer.Option("auto", "--backend", help="auto (vLLM on a CUDA GPU when installed), vllm, transformers."),
+    backend: str = typer.Option(
+        "auto", "--backend", help="auto (vLLM on a CUDA GPU when installed), vllm, transformers."
+    ),
     max_new_tokens: int = typer.Option(256, "--max-new-tokens", help="Tokens to generate per item."),
     temperature: float = typer.Option(0.0, "--temperature", help="0 = greedy decoding."),
     batch_size: int = typer.Option(16, "--batch-size", help="Items per generation batch (transformers)."),
@@ -25,14 +27,21 @@ def eval_command(
 ) -> None:
     """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
     from curator.cli.train import reopen_workspace
-    from curator.loop.evals import EvalRequest, check_spec_file, finish_eval, start_eval
-    from curator.training.inference import GenerationSettings
+    from curator.inference.backends import GenerationSettings
+    from curator.jobs.evals import EvalRequest, check_spec_file, finish_eval, start_eval
 
     request = EvalRequest(
-        model=model, items=items, adapter=adapter, checks=checks, name=name, backend=backend,
-        trust_remote_code=trust_remote_code, cpu_threads=cpu_threads,
-        generation=GenerationSettings(max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size,
-                                      seed=seed),
+        model=model,
+        items=items,
+        adapter=adapter,
+        checks=checks,
+        name=name,
+        backend=backend,
+        trust_remote_code=trust_remote_code,
+        cpu_threads=cpu_threads,
+        generation=GenerationSettings(
+            max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size, seed=seed
+        ),
     )
     check_spec_file(request)
     with open_workspace() as ws:
@@ -50,9 +59,13 @@ def eval_command(
         final = handle.child.wait(show)
     with reopen_workspace() as ws:
         run = finish_eval(ws, handle, final)
-    console.print(f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}'); "
-                  f"pass rate {run.pass_rate:.1%}." if run.pass_rate is not None else
-                  f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}').", highlight=False)
+    console.print(
+        f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}'); "
+        f"pass rate {run.pass_rate:.1%}."
+        if run.pass_rate is not None
+        else f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}').",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -13,10 +13,14 @@ from curator.exports.library import export_dataset, export_run
 def export(
     run: str = typer.Argument(None, help="Run name or id (leave out with --dataset)."),
     dataset: str = typer.Option(None, "--dataset", "-d", help="Dataset version to export: NAME or NAME@N."),
-    shape: str = typer.Option(None, "--shape", "-s",
-                              help="raw (run items as stored), sft (prompt/completion), chat (messages), "
-                                   "dpo (prompt/chosen/rejected), kto (prompt/completion/label). "
-                                   "Default: raw for a run, sft for a dataset."),
+    shape: str = typer.Option(
+        None,
+        "--shape",
+        "-s",
+        help="raw (run items as stored), sft (prompt/completion), chat (messages), "
+        "dpo (prompt/chosen/rejected), kto (prompt/completion/label). "
+        "Default: raw for a run, sft for a dataset.",
+    ),
     file_format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, parquet or hf (save_to_disk folder)."),
     folder: Path = typer.Option(None, "--dir", help="Folder to write in (default: the workspace's exports/)."),
     name: str = typer.Option(None, "--name", help="File or folder name inside --dir."),

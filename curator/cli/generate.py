@@ -7,37 +7,67 @@ import json
 import typer
 from rich.table import Table
 
-from curator import examples as example_domain
 from curator.cli.context import console, err_console, open_workspace, progress
-from curator.generation import DEFAULT_PER_FAILURE, generate as generate_examples
+from curator.fix import examples as example_domain
+from curator.fix.generation import DEFAULT_PER_FAILURE
+from curator.fix.generation import generate as generate_examples
 
 examples_app = typer.Typer(help="Review generated examples: list, accept, reject, accept all.", no_args_is_help=True)
 
 
 def generate(
     template: str = typer.Argument(..., help="Template name."),
-    count: int = typer.Option(DEFAULT_PER_FAILURE, "--count", "-n", min=1,
-                              help="Examples to generate (per source failure)."),
+    count: int = typer.Option(
+        DEFAULT_PER_FAILURE, "--count", "-n", min=1, help="Examples to generate (per source failure)."
+    ),
     seed: int = typer.Option(None, "--seed", help="Sampling seed (default: a fresh one, printed)."),
     run: int = typer.Option(None, "--source-run", help="Source run id (default: the template's)."),
     item: int = typer.Option(None, "--source-item", help="Source item key (default: the template's)."),
-    dedupe: float = typer.Option(1.0, "--dedupe-threshold", min=0.0, max=1.0, help="Refuse near duplicates above this similarity (1: exact only)."),
-    guard: float = typer.Option(0.85, "--guard-threshold", min=0.0, max=1.0, help="Refuse inputs this close to a held-out item."),
+    dedupe: float = typer.Option(
+        1.0,
+        "--dedupe-threshold",
+        min=0.0,
+        max=1.0,
+        help="Refuse near duplicates above this similarity (1: exact only).",
+    ),
+    guard: float = typer.Option(
+        0.85, "--guard-threshold", min=0.0, max=1.0, help="Refuse inputs this close to a held-out item."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Generate examples; each is checked, guarded against held-out items and de-duplicated before review."""
     with open_workspace() as ws, progress() as bar:
         task = bar.add_task("generating and checking", total=count)
-        report = generate_examples(ws, template, n=count, seed=seed, source_run_id=run, source_item_key=item,
-                                   dedupe_threshold=dedupe, contamination_threshold=guard,
-                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = generate_examples(
+            ws,
+            template,
+            n=count,
+            seed=seed,
+            source_run_id=run,
+            source_item_key=item,
+            dedupe_threshold=dedupe,
+            contamination_threshold=guard,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if as_json:
-        typer.echo(json.dumps({"batch": report.batch_id, "template": report.template, "seed": report.seed,
-                               "counts": report.counts, "stopped_early": report.stopped_early,
-                               "warnings": report.warnings}))
+        typer.echo(
+            json.dumps(
+                {
+                    "batch": report.batch_id,
+                    "template": report.template,
+                    "seed": report.seed,
+                    "counts": report.counts,
+                    "stopped_early": report.stopped_early,
+                    "warnings": report.warnings,
+                }
+            )
+        )
         return
-    console.print(f"Batch {report.batch_id} from '{report.template}' (seed {report.seed}): "
-                  + ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())), highlight=False)
+    console.print(
+        f"Batch {report.batch_id} from '{report.template}' (seed {report.seed}): "
+        + ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())),
+        highlight=False,
+    )
     for candidate in report.candidates:
         if candidate.reason:
             console.print(f"  {candidate.status}: {candidate.rendered.input!r}: {candidate.reason}", highlight=False)
@@ -57,11 +87,27 @@ def list_examples(
     with open_workspace() as ws:
         rows = example_domain.list_examples(ws, batch_id=batch, statuses=(status,) if status else None)
     if as_json:
-        typer.echo(json.dumps([{"id": e.example_id, "batch": e.batch_id, "template": e.template_name,
-                                "bucket": e.bucket_name, "source_run_id": e.source_run_id,
-                                "source_item_key": e.source_item_key, "seed": e.seed, "status": e.status,
-                                "reason": e.reason, "input": e.input, "target": e.target} for e in rows],
-                              ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": e.example_id,
+                        "batch": e.batch_id,
+                        "template": e.template_name,
+                        "bucket": e.bucket_name,
+                        "source_run_id": e.source_run_id,
+                        "source_item_key": e.source_item_key,
+                        "seed": e.seed,
+                        "status": e.status,
+                        "reason": e.reason,
+                        "input": e.input,
+                        "target": e.target,
+                    }
+                    for e in rows
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     table = Table("id", "batch", "status", "input", "target", "reason")
     for e in rows:

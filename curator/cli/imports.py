@@ -15,22 +15,35 @@ SKIPPED_SHOWN = 20
 
 def import_command(
     file: Path = typer.Argument(..., help="The log or data file to import.", show_default=False),
-    file_format: str = typer.Option(None, "--format", "-f", help=f"Read the file as this format: {', '.join(FORMATS)} "
-                                                            "(default: told from the content)."),
+    file_format: str = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help=f"Read the file as this format: {', '.join(FORMATS)} (default: told from the content).",
+    ),
     name: str = typer.Option(None, "--name", "-n", help="Run name (default: the task or file name)."),
     model: str = typer.Option(None, "--model", "-m", help="Model name (default: what the log says)."),
-    input_field: str = typer.Option(None, "--input", help="Field holding the input: text or a list of chat messages "
-                                                    "(dotted path, e.g. request.messages)."),
+    input_field: str = typer.Option(
+        None,
+        "--input",
+        help="Field holding the input: text or a list of chat messages (dotted path, e.g. request.messages).",
+    ),
     target_field: str = typer.Option(None, "--target", help="Field holding the target (dotted path)."),
-    output_field: str = typer.Option(None, "--output", help="Field holding the model output (dotted path, "
-                                                      "e.g. 175b_verification.solution)."),
+    output_field: str = typer.Option(
+        None, "--output", help="Field holding the model output (dotted path, e.g. 175b_verification.solution)."
+    ),
     id_field: str = typer.Option(None, "--id", help="Field holding a unique item id (default: the record number)."),
     split: str = typer.Option("dev", "--split", help="Split of every item: dev or held_out."),
-    split_field: str = typer.Option(None, "--split-field", help="Field whose value (dev or held_out) is the item's split."),
-    held_out_share: float = typer.Option(None, "--held-out-share", help="Hold out this share of items (0-1), "
-                                                                         "chosen by a seeded hash of the item id."),
+    split_field: str = typer.Option(
+        None, "--split-field", help="Field whose value (dev or held_out) is the item's split."
+    ),
+    held_out_share: float = typer.Option(
+        None, "--held-out-share", help="Hold out this share of items (0-1), chosen by a seeded hash of the item id."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed for --held-out-share."),
-    skip_bad_lines: bool = typer.Option(False, "--skip-bad-lines", help="Import the good records and list the bad ones."),
+    skip_bad_lines: bool = typer.Option(
+        False, "--skip-bad-lines", help="Import the good records and list the bad ones."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
 ) -> None:
     """Import an eval log as a new run; a bad file is refused whole, with the line and field at fault."""
@@ -42,8 +55,17 @@ def import_command(
         def report(stage: str, done: int, total: int | None) -> None:
             bar.update(task, description=f"Importing {file.name}: {stage}", completed=done, total=total)
 
-        result = import_file(ws, file, format=file_format, mapping=mapping, name=name, skip_bad_lines=skip_bad_lines,
-                             progress=report, model=model, splits=splits)
+        result = import_file(
+            ws,
+            file,
+            format=file_format,
+            mapping=mapping,
+            name=name,
+            skip_bad_lines=skip_bad_lines,
+            progress=report,
+            model=model,
+            splits=splits,
+        )
     if as_json:
         typer.echo(json.dumps(_result_json(result)))
         return
@@ -52,7 +74,10 @@ def import_command(
 
 def _result_json(result: ImportResult) -> dict:
     return {
-        "run": result.run.name, "run_id": result.run.run_id, "items": result.items, "format": result.format,
+        "run": result.run.name,
+        "run_id": result.run.run_id,
+        "items": result.items,
+        "format": result.format,
         "model": result.run.model,
         "skipped": [{"line": s.line, "field": s.field, "problem": s.problem} for s in result.skipped],
     }
@@ -60,8 +85,12 @@ def _result_json(result: ImportResult) -> dict:
 
 def _print_result(result: ImportResult) -> None:
     run = result.run
-    console.print(f"Imported {result.items:,} items into run '{run.name}' (format {result.format}, "
-                  f"model {run.model or 'unknown'}).", highlight=False, markup=False)
+    console.print(
+        f"Imported {result.items:,} items into run '{run.name}' (format {result.format}, "
+        f"model {run.model or 'unknown'}).",
+        highlight=False,
+        markup=False,
+    )
     if not result.skipped:
         return
     console.print(f"Skipped {len(result.skipped):,} bad records:", highlight=False, markup=False)

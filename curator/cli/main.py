@@ -21,7 +21,10 @@ COMMAND_MODULES = (
     "curator.cli.exports",
     "curator.cli.app",
     "curator.cli.patterns",
-    "curator.cli.evals", "curator.cli.train", "curator.cli.compare", "curator.cli.demo",
+    "curator.cli.evals",
+    "curator.cli.train",
+    "curator.cli.compare",
+    "curator.cli.demo",
 )
 
 app = typer.Typer(
@@ -38,7 +41,10 @@ app = typer.Typer(
 def root(
     ctx: typer.Context,
     workspace: str = typer.Option(
-        None, "--workspace", "-w", envvar="CURATOR_WORKSPACE",
+        None,
+        "--workspace",
+        "-w",
+        envvar="CURATOR_WORKSPACE",
         help="Workspace folder (default: .curator/ in the current folder).",
     ),
 ) -> None:

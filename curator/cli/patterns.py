@@ -9,14 +9,14 @@ from contextlib import contextmanager
 import typer
 from rich.table import Table
 
-from curator import runs as run_domain
 from curator.cli.context import console, open_workspace, progress
-from curator.embeddings import DEFAULT_FIELD, SCOPES, TEXT_FIELDS, EmbedReport, embed_run
 from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
+from curator.patterns.embeddings import DEFAULT_FIELD, SCOPES, TEXT_FIELDS, EmbedReport, embed_run
 from curator.patterns.grouping import ClusterSettings
 from curator.patterns.similar import find_item, similar_items, with_items
 from curator.patterns.suggestions import Suggestion
+from curator.review import runs as run_domain
 from curator.storage.items import ItemRow
 
 FIELD_HELP = f"Text to embed: {', '.join(TEXT_FIELDS)} (default: the run's last choice, else {DEFAULT_FIELD})."
@@ -41,8 +41,10 @@ def _clip(text: str | None, width: int = 70) -> str:
 
 
 def _report_line(report: EmbedReport) -> str:
-    return (f"{report.items:,} items, {report.texts:,} distinct texts ({report.field}) with {report.model}: "
-            f"{report.computed:,} embedded now, {report.cached:,} from the cache.")
+    return (
+        f"{report.items:,} items, {report.texts:,} distinct texts ({report.field}) with {report.model}: "
+        f"{report.computed:,} embedded now, {report.cached:,} from the cache."
+    )
 
 
 def embed(
@@ -65,8 +67,13 @@ def embed(
 
 def _suggestion_json(s: Suggestion) -> dict:
     return {
-        "number": s.number, "name": s.name, "keywords": s.keywords, "status": s.status, "size": s.size,
-        "bucket": s.bucket_name, "failed_checks": dict(s.failed_checks),
+        "number": s.number,
+        "name": s.name,
+        "keywords": s.keywords,
+        "status": s.status,
+        "size": s.size,
+        "bucket": s.bucket_name,
+        "failed_checks": dict(s.failed_checks),
         "representatives": [{"item_id": r.item_id, "input": r.input, "output": r.output} for r in s.representatives],
     }
 
@@ -91,8 +98,16 @@ def _item_keys(ws, run_id: int, item_ids: str) -> list[int]:
     return [find_item(ws, run_id, item_id.strip()).item_key for item_id in item_ids.split(",") if item_id.strip()]
 
 
-def _act(ws, run_id: int, accept: int | None, rename: int | None, dismiss: int | None, split: int | None,
-         name: str | None, items: str | None) -> str:
+def _act(
+    ws,
+    run_id: int,
+    accept: int | None,
+    rename: int | None,
+    dismiss: int | None,
+    split: int | None,
+    name: str | None,
+    items: str | None,
+) -> str:
     """Apply the one action asked for; returns what to tell the user."""
     if accept is not None:
         done = suggestion_domain.accept_suggestion(ws, run_id, accept, name)
@@ -114,15 +129,23 @@ def _act(ws, run_id: int, accept: int | None, rename: int | None, dismiss: int |
 
 def cluster(
     run: str = typer.Argument(..., help="Run name or id."),
-    threshold: float = typer.Option(ClusterSettings.distance_threshold, "--threshold",
-                                    help="Cosine distance under which failures group (lower: more, tighter clusters)."),
+    threshold: float = typer.Option(
+        ClusterSettings.distance_threshold,
+        "--threshold",
+        help="Cosine distance under which failures group (lower: more, tighter clusters).",
+    ),
     min_size: int = typer.Option(ClusterSettings.min_size, "--min-size", help="Smallest cluster to suggest."),
-    check_weight: float = typer.Option(ClusterSettings.check_weight, "--check-weight",
-                                       help="Weight of the failed checks beside the text embedding (0: text only)."),
+    check_weight: float = typer.Option(
+        ClusterSettings.check_weight,
+        "--check-weight",
+        help="Weight of the failed checks beside the text embedding (0: text only).",
+    ),
     field: str = typer.Option(None, "--field", help=FIELD_HELP),
     model: str = typer.Option(None, "--model", help=MODEL_HELP),
     show: bool = typer.Option(False, "--show", help="Print the stored suggestions without clustering again."),
-    accept: int = typer.Option(None, "--accept", metavar="N", help="Create the bucket of suggestion N and label its items."),
+    accept: int = typer.Option(
+        None, "--accept", metavar="N", help="Create the bucket of suggestion N and label its items."
+    ),
     rename: int = typer.Option(None, "--rename", metavar="N", help="Rename suggestion N (with --name)."),
     dismiss: int = typer.Option(None, "--dismiss", metavar="N", help="Dismiss suggestion N."),
     split: int = typer.Option(None, "--split", metavar="N", help="Split --items off suggestion N into a new one."),
@@ -144,8 +167,9 @@ def cluster(
         else:
             settings = ClusterSettings(distance_threshold=threshold, min_size=min_size, check_weight=check_weight)
             with embedding_progress() as advance:
-                found = suggestion_domain.suggest_buckets(ws, run_id, settings=settings, model=model, field=field,
-                                                          progress=advance)
+                found = suggestion_domain.suggest_buckets(
+                    ws, run_id, settings=settings, model=model, field=field, progress=advance
+                )
         print_suggestions(found, as_json)
 
 
@@ -167,13 +191,16 @@ def similar(
         run_id = run_domain.resolve_run(ws, run).run_id
         anchor = find_item(ws, run_id, item)
         with embedding_progress() as advance:
-            found = similar_items(ws, run_id, anchor.item_key, k=k, among=among, model=model, field=field,
-                                  progress=advance)
+            found = similar_items(
+                ws, run_id, anchor.item_key, k=k, among=among, model=model, field=field, progress=advance
+            )
         rows = [_similar_row(row, sim) for row, sim in with_items(ws, run_id, found)]
     if as_json:
         typer.echo(json.dumps(rows))
         return
-    table = Table("similarity", "item", "input", "output", title=f"Most like {anchor.item_id}: {_clip(anchor.input, 50)}")
+    table = Table(
+        "similarity", "item", "input", "output", title=f"Most like {anchor.item_id}: {_clip(anchor.input, 50)}"
+    )
     for row in rows:
         table.add_row(f"{row['similarity']:.3f}", row["item_id"], _clip(row["input"], 50), _clip(row["output"], 40))
     console.print(table if rows else f"No items among {among} to compare with.")

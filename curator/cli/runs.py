@@ -8,17 +8,23 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from curator import runs as run_domain
 from curator.cli.context import console, open_workspace
+from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
 
 
 def _run_json(run: RunRow) -> dict:
     return {
-        "id": run.run_id, "name": run.name, "model": run.model, "adapter": run.adapter,
-        "source_path": run.source_path, "source_format": run.source_format,
-        "parent": run.parent_name, "created_at": run.created_at.isoformat(timespec="seconds"),
-        "items": run.item_count, "pass_rate": run.pass_rate,
+        "id": run.run_id,
+        "name": run.name,
+        "model": run.model,
+        "adapter": run.adapter,
+        "source_path": run.source_path,
+        "source_format": run.source_format,
+        "parent": run.parent_name,
+        "created_at": run.created_at.isoformat(timespec="seconds"),
+        "items": run.item_count,
+        "pass_rate": run.pass_rate,
     }
 
 
@@ -35,9 +41,17 @@ def runs(as_json: bool = typer.Option(False, "--json", help="One JSON object per
         return
     table = Table("id", "name", "model", "adapter", "items", "pass rate", "parent", "created", "format")
     for r in rows:
-        table.add_row(str(r.run_id), r.name, r.model or "", r.adapter or "", f"{r.item_count:,}",
-                      _percent(r.pass_rate), r.parent_name or "", r.created_at.strftime("%Y-%m-%d %H:%M"),
-                      r.source_format or "")
+        table.add_row(
+            str(r.run_id),
+            r.name,
+            r.model or "",
+            r.adapter or "",
+            f"{r.item_count:,}",
+            _percent(r.pass_rate),
+            r.parent_name or "",
+            r.created_at.strftime("%Y-%m-%d %H:%M"),
+            r.source_format or "",
+        )
     console.print(table if rows else "No runs yet: `curator import FILE` adds one.")
 
 
@@ -52,17 +66,26 @@ def show(
         payload = _run_json(summary.run) | {
             "splits": summary.splits,
             "checks": [
-                {"name": c.name, "kind": c.kind, "passed": c.passed, "total": c.total,
-                 "pass_rate": c.pass_rate,
-                 "by_split": {s: {"passed": p, "total": t} for s, (p, t) in c.by_split.items()}}
+                {
+                    "name": c.name,
+                    "kind": c.kind,
+                    "passed": c.passed,
+                    "total": c.total,
+                    "pass_rate": c.pass_rate,
+                    "by_split": {s: {"passed": p, "total": t} for s, (p, t) in c.by_split.items()},
+                }
                 for c in summary.checks
             ],
         }
         typer.echo(json.dumps(payload))
         return
     r = summary.run
-    console.print(Text.assemble((r.name, "bold"), f"  model={r.model or '—'} adapter={r.adapter or '—'} "
-                                  f"format={r.source_format or '—'}"), highlight=False)
+    console.print(
+        Text.assemble(
+            (r.name, "bold"), f"  model={r.model or '—'} adapter={r.adapter or '—'} format={r.source_format or '—'}"
+        ),
+        highlight=False,
+    )
     console.print(f"{r.item_count:,} items: " + ", ".join(f"{n:,} {s}" for s, n in summary.splits.items()))
     if not summary.checks:
         console.print("No checks yet: `curator check RUN --spec checks.toml`.")

@@ -9,13 +9,14 @@ from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import console, open_workspace
-from curator.templates import TemplateRenderer
-from curator.templates import library as template_domain
-from curator.templates.authoring import make_slot
-from curator.templates.files import load_template_file
+from curator.fix.templates import TemplateRenderer
+from curator.fix.templates import library as template_domain
+from curator.fix.templates.authoring import make_slot
+from curator.fix.templates.files import load_template_file
 
-template_app = typer.Typer(help="Templates that turn one failure into near neighbours (Jinja, sandboxed).",
-                           no_args_is_help=True)
+template_app = typer.Typer(
+    help="Templates that turn one failure into near neighbours (Jinja, sandboxed).", no_args_is_help=True
+)
 
 
 def _split(values: str | None) -> list[str]:
@@ -49,8 +50,11 @@ def from_item(
     """Start a template from a failing item: its input and corrected target become the template text."""
     with open_workspace() as ws:
         record = template_domain.create_from_item(ws, run, item_key, name=name, bucket=bucket)
-    console.print(f"Template '{record.name}' started from item {item_key} of '{run}'. "
-                  f"Next: `curator template slot {record.name} SPAN SLOT --values ...`", highlight=False)
+    console.print(
+        f"Template '{record.name}' started from item {item_key} of '{run}'. "
+        f"Next: `curator template slot {record.name} SPAN SLOT --values ...`",
+        highlight=False,
+    )
 
 
 @template_app.command("slot")
@@ -59,7 +63,9 @@ def slot(
     span: str = typer.Argument(..., help="Text in the template to turn into a slot, e.g. sunny."),
     slot_name: str = typer.Argument(..., help="Slot name, e.g. weather."),
     values: str = typer.Option(None, "--values", help="More comma-separated values (the span is the first)."),
-    perturb: str = typer.Option(None, "--perturb", help="Comma-separated: punctuation, case, whitespace, markup, synonyms."),
+    perturb: str = typer.Option(
+        None, "--perturb", help="Comma-separated: punctuation, case, whitespace, markup, synonyms."
+    ),
 ) -> None:
     """Turn every occurrence of SPAN in the input and target into {{ SLOT }}."""
     with open_workspace() as ws:
@@ -75,9 +81,17 @@ def list_templates(as_json: bool = typer.Option(False, "--json", help="JSON for 
     """List templates with their bucket, source failure and size of their slot product."""
     with open_workspace() as ws:
         records = template_domain.list_templates(ws)
-    rows = [{"name": r.name, "bucket": r.bucket_name, "source_run_id": r.source_run_id,
-             "source_item_key": r.source_item_key, "slots": r.spec.slot_names(),
-             "possible": TemplateRenderer(r.spec).total} for r in records]
+    rows = [
+        {
+            "name": r.name,
+            "bucket": r.bucket_name,
+            "source_run_id": r.source_run_id,
+            "source_item_key": r.source_item_key,
+            "slots": r.spec.slot_names(),
+            "possible": TemplateRenderer(r.spec).total,
+        }
+        for r in records
+    ]
     if as_json:
         typer.echo(json.dumps(rows))
         return

@@ -21,14 +21,18 @@ def _targets(value: str) -> str | list[str]:
 
 
 def train(
-    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset version (NAME or NAME@N) or a frozen JSONL file."),
+    dataset: str = typer.Option(
+        ..., "--dataset", "-d", help="Dataset version (NAME or NAME@N) or a frozen JSONL file."
+    ),
     model: str = typer.Option(..., "--model", "-m", help="Base model folder (local; safetensors)."),
     run: str = typer.Option(None, "--run", help="Run whose dev items and checks drive early stopping."),
     parent_adapter: str = typer.Option(None, "--parent-adapter", help="Continue training this LoRA adapter."),
     r: int = typer.Option(_LORA.r, "--lora-r", help="LoRA rank."),
     alpha: int = typer.Option(_LORA.alpha, "--lora-alpha", help="LoRA alpha."),
     dropout: float = typer.Option(_LORA.dropout, "--lora-dropout", help="LoRA dropout."),
-    target_modules: str = typer.Option("all-linear", "--target-modules", help="all-linear, or names like q_proj,v_proj."),
+    target_modules: str = typer.Option(
+        "all-linear", "--target-modules", help="all-linear, or names like q_proj,v_proj."
+    ),
     learning_rate: float = typer.Option(_TRAIN.learning_rate, "--lr", help="Peak learning rate."),
     epochs: float = typer.Option(_TRAIN.epochs, "--epochs", help="Passes over the dataset."),
     batch_size: int = typer.Option(_TRAIN.batch_size, "--batch-size", help="Examples per step and device."),
@@ -44,15 +48,28 @@ def train(
     launcher: str = typer.Option("python", "--launcher", help="python, or accelerate (several GPUs)."),
 ) -> None:
     """Train a LoRA adapter on a frozen dataset version in a child process, with early stopping on the checks."""
-    from curator.loop.jobs import TrainingRequest, create_job, get_job, record_event, start_job
+    from curator.jobs.training import TrainingRequest, create_job, get_job, record_event, start_job
 
     request = TrainingRequest(
-        dataset=dataset, base_model=model, source_run=run, parent_adapter=parent_adapter,
+        dataset=dataset,
+        base_model=model,
+        source_run=run,
+        parent_adapter=parent_adapter,
         lora=LoraSettings(r=r, alpha=alpha, dropout=dropout, target_modules=_targets(target_modules)),
-        trainer=TrainerSettings(learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
-                                max_length=max_length, max_steps=max_steps, seed=seed, eval_every=eval_every,
-                                patience=patience, device=device, cpu_threads=cpu_threads, warmup_ratio=warmup,
-                                bf16=bf16),
+        trainer=TrainerSettings(
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            max_length=max_length,
+            max_steps=max_steps,
+            seed=seed,
+            eval_every=eval_every,
+            patience=patience,
+            device=device,
+            cpu_threads=cpu_threads,
+            warmup_ratio=warmup,
+            bf16=bf16,
+        ),
     )
     with open_workspace() as ws:
         job = create_job(ws, request, launcher)
@@ -87,29 +104,51 @@ def reopen_workspace(interval_s: float = 1.0):
 
 def _printer():
     """Print steps (every 10th), evals and the end of the job to stderr."""
+
     def show(event: dict) -> None:
         kind = event.get("event")
         if kind == "step" and (event["step"] % 10 == 0 or event["step"] == event["total_steps"]):
-            err_console.print(f"step {event['step']}/{event['total_steps']} loss {event['loss']:.4f} "
-                              f"{event['tokens_per_s']:.0f} tok/s eta {event['eta_s']:.0f}s", highlight=False)
+            err_console.print(
+                f"step {event['step']}/{event['total_steps']} loss {event['loss']:.4f} "
+                f"{event['tokens_per_s']:.0f} tok/s eta {event['eta_s']:.0f}s",
+                highlight=False,
+            )
         elif kind == "eval":
-            err_console.print(f"eval at step {event['step']}: pass rate {event['pass_rate']:.1%}"
-                              + (" (best)" if event.get("best") else ""), highlight=False)
+            err_console.print(
+                f"eval at step {event['step']}: pass rate {event['pass_rate']:.1%}"
+                + (" (best)" if event.get("best") else ""),
+                highlight=False,
+            )
         elif kind == "stopped_early":
             err_console.print(f"stopped early at step {event['step']}; best step {event['best_step']}")
+
     return show
 
 
 def jobs(as_json: bool = typer.Option(False, "--json", help="One JSON object per job.")) -> None:
     """List training jobs with their status, metrics and adapter."""
-    from curator.loop.jobs import list_jobs
+    from curator.jobs.training import list_jobs
 
     with open_workspace() as ws:
         rows = list_jobs(ws)
     if as_json:
-        typer.echo(json.dumps([{"id": j.job_id, "status": j.status, "base_model": j.base_model,
-                                "dataset": j.config.get("dataset"), "adapter": j.adapter_path, "error": j.error,
-                                "metrics": j.metrics, "produced_run_id": j.produced_run_id} for j in rows]))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": j.job_id,
+                        "status": j.status,
+                        "base_model": j.base_model,
+                        "dataset": j.config.get("dataset"),
+                        "adapter": j.adapter_path,
+                        "error": j.error,
+                        "metrics": j.metrics,
+                        "produced_run_id": j.produced_run_id,
+                    }
+                    for j in rows
+                ]
+            )
+        )
         return
     if not rows:
         console.print("No training jobs yet: `curator train --dataset NAME --model PATH`.")
@@ -117,9 +156,15 @@ def jobs(as_json: bool = typer.Option(False, "--json", help="One JSON object per
     table = Table("id", "status", "dataset", "base model", "best pass rate", "steps", "adapter / error")
     for j in rows:
         best = j.metrics.get("best_pass_rate")
-        table.add_row(str(j.job_id), j.status, str(j.config.get("dataset", "")), j.base_model,
-                      "—" if best is None else f"{best:.1%}", str(j.metrics.get("steps", "")),
-                      j.adapter_path or j.error or "")
+        table.add_row(
+            str(j.job_id),
+            j.status,
+            str(j.config.get("dataset", "")),
+            j.base_model,
+            "—" if best is None else f"{best:.1%}",
+            str(j.metrics.get("steps", "")),
+            j.adapter_path or j.error or "",
+        )
     console.print(table)
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from curator.checks import CheckSpec, load_spec_text
 from curator.demo.task import eval_records
 from curator.errors import CuratorError
-from curator.loop.child import ChildProcess
-from curator.loop.evals import EvalRequest, run_eval
-from curator.runs import create_run_from_records, resolve_run
+from curator.inference.backends import GenerationSettings
+from curator.jobs.evals import EvalRequest, run_eval
+from curator.jobs.process import ChildProcess
+from curator.review.runs import create_run_from_records, resolve_run
 from curator.storage import runs as run_queries
 from curator.storage.runs import RunRow
-from curator.training.inference import GenerationSettings
 from curator.workspace import Workspace
 
 EVAL_SET_RUN = "weather-eval-set"
@@ -49,15 +49,16 @@ def checks_file() -> Path:
 
 def ensure_model(ws: Workspace, on_event: EventCallback = lambda stage, e: None) -> Path:
     """The demo base model under `<models>/demo-base/`, built in a child process the first time."""
-    from curator.training.demo_model import is_built  # pure: reads a marker file, imports nothing heavy
+    from curator.demo.tiny_model import is_built  # pure: reads a marker file, imports nothing heavy
 
     out_dir = ws.models_dir / MODEL_DIRNAME
     if is_built(out_dir):
         return out_dir
     progress = ws.models_dir / "demo-base.progress.jsonl"
     progress.unlink(missing_ok=True)
-    child = ChildProcess.module("curator.training.demo_model", [out_dir, progress], progress,
-                                ws.models_dir / "demo-base.log").start()
+    child = ChildProcess.module(
+        "curator.demo.tiny_model", [out_dir, progress], progress, ws.models_dir / "demo-base.log"
+    ).start()
     final = child.wait(lambda e: on_event("build", e))
     if final.get("event") != "succeeded":
         raise CuratorError(f"building the demo model failed: {final.get('error')}")
@@ -72,14 +73,21 @@ def ensure_eval_set(ws: Workspace) -> RunRow:
     return create_run_from_records(ws, EVAL_SET_RUN, eval_records(), source_format="curator-demo")
 
 
-def ensure_base_run(ws: Workspace, model_path: Path, eval_set: RunRow,
-                    on_event: EventCallback = lambda stage, e: None) -> RunRow:
+def ensure_base_run(
+    ws: Workspace, model_path: Path, eval_set: RunRow, on_event: EventCallback = lambda stage, e: None
+) -> RunRow:
     """The base model's outputs on the eval set, with the demo checks applied (made once)."""
     run_id = run_queries.find_run_id(ws.db, BASE_RUN)
     if run_id is not None:
         return resolve_run(ws, run_id)
-    request = EvalRequest(model=str(model_path), items=eval_set.run_id, checks=checks_file(), name=BASE_RUN,
-                          cpu_threads=DEMO_THREADS, generation=DEMO_GENERATION)
+    request = EvalRequest(
+        model=str(model_path),
+        items=eval_set.run_id,
+        checks=checks_file(),
+        name=BASE_RUN,
+        cpu_threads=DEMO_THREADS,
+        generation=DEMO_GENERATION,
+    )
     return run_eval(ws, request, on_event=lambda e: on_event("eval", e))
 
 

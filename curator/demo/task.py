@@ -81,14 +81,16 @@ def eval_records(seed: int = 7, per_case: int = 6) -> list[dict]:
                 weather = forms[(i + (split == "held_out")) % len(forms)]
                 mark = emoji if case != "plain" else PLAIN_WEATHER[weather]
                 problem = random_problem(rng)
-                records.append({
-                    "item_id": f"{split}-{case}-{i}",
-                    "input": prompt_text(problem, weather),
-                    "target": response_text(problem, mark if weather else None, think=weather is not None),
-                    "output": None,
-                    "metadata": {"case": case, "weather": weather},
-                    "split": split,
-                })
+                records.append(
+                    {
+                        "item_id": f"{split}-{case}-{i}",
+                        "input": prompt_text(problem, weather),
+                        "target": response_text(problem, mark if weather else None, think=weather is not None),
+                        "output": None,
+                        "metadata": {"case": case, "weather": weather},
+                        "split": split,
+                    }
+                )
     return records
 
 
@@ -143,7 +145,7 @@ def balanced_weather_rows() -> list[list[str]]:
 
 
 def fix_template(name: str) -> dict:
-    """The demo's fix template (as `curator.templates.spec_from_dict` reads it): near neighbours of a tricky
+    """The demo's fix template (as `curator.fix.templates.spec_from_dict` reads it): near neighbours of a tricky
     failure with the right tag, plus a subtraction counterexample and a no-`<api>` case without any tag."""
     weather_rows = balanced_weather_rows()
     number_rows = [[a, b] for a in range(1, 10) for b in range(1, 10)]  # every pair, as in the eval
@@ -157,10 +159,13 @@ def fix_template(name: str) -> dict:
         "slots": {"name": NAMES, "thing": THINGS},
         "zipped": [{"names": ["weather", "emoji"], "rows": weather_rows}, {"names": ["a", "b"], "rows": number_rows}],
         "variants": [
-            {"kind": "counterexample", "input": (question % "gives away {{ [a, b]|min }}").replace(
-                "has {{ a }}", "has {{ [a, b]|max }}") + api,
-             "target": "<think>{{ [a, b]|max }} - {{ [a, b]|min }} = {{ ([a, b]|max) - ([a, b]|min) }}</think>"
-                       "<answer>{{ ([a, b]|max) - ([a, b]|min) }}</answer>" + tag},
+            {
+                "kind": "counterexample",
+                "input": (question % "gives away {{ [a, b]|min }}").replace("has {{ a }}", "has {{ [a, b]|max }}")
+                + api,
+                "target": "<think>{{ [a, b]|max }} - {{ [a, b]|min }} = {{ ([a, b]|max) - ([a, b]|min) }}</think>"
+                "<answer>{{ ([a, b]|max) - ([a, b]|min) }}</answer>" + tag,
+            },
             {"kind": "no_tag", "input": question % "gets {{ b }} more", "target": "<answer>{{ a + b }}</answer>"},
         ],
     }

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from curator.errors import CuratorError
 from curator.exports import shapes
-from curator.exports.files import atomic_file, safe_destination
 from curator.exports.writers import FILE_FORMATS, SUFFIXES, write_rows
 from curator.recipes.library import get_version, parse_version_ref, read_version_rows
-from curator.runs import resolve_run
+from curator.review.runs import resolve_run
 from curator.storage import exports as export_queries
+from curator.storage.files import atomic_file, safe_destination
 from curator.workspace import Workspace
 
 RUN_SHAPES = ("raw", *shapes.SHAPES)
@@ -34,9 +34,16 @@ def default_name(label: str, shape: str, file_format: str) -> str:
     return f"{label}-{shape}{SUFFIXES[file_format]}"
 
 
-def export_run(ws: Workspace, run_ref: str, shape: str = "raw", file_format: str = "jsonl",
-               folder: Path | None = None, name: str | None = None, force: bool = False,
-               system_prompt: str | None = None) -> ExportResult:
+def export_run(
+    ws: Workspace,
+    run_ref: str,
+    shape: str = "raw",
+    file_format: str = "jsonl",
+    folder: Path | None = None,
+    name: str | None = None,
+    force: bool = False,
+    system_prompt: str | None = None,
+) -> ExportResult:
     """A run's items: raw (every item, every column) or sft/chat/dpo/kto rows from its dev items."""
     _check_choice(shape, RUN_SHAPES, "shape")
     _check_choice(file_format, FILE_FORMATS, "format")
@@ -66,14 +73,23 @@ def _run_rows(items: list[dict], shape: str, system_prompt: str | None) -> list[
     return sft
 
 
-def export_dataset(ws: Workspace, ref: str, shape: str = "sft", file_format: str = "jsonl",
-                   folder: Path | None = None, name: str | None = None, force: bool = False,
-                   system_prompt: str | None = None) -> ExportResult:
+def export_dataset(
+    ws: Workspace,
+    ref: str,
+    shape: str = "sft",
+    file_format: str = "jsonl",
+    folder: Path | None = None,
+    name: str | None = None,
+    force: bool = False,
+    system_prompt: str | None = None,
+) -> ExportResult:
     """A frozen dataset version (`name` or `name@N`) as SFT prompt/completion or chat messages, lineage kept."""
     _check_choice(file_format, FILE_FORMATS, "format")
     if shape not in ("sft", "chat"):
-        raise CuratorError(f"a dataset version holds SFT rows; export '{shape}' from a run instead "
-                           "(chosen/rejected and labels come from graded outputs)")
+        raise CuratorError(
+            f"a dataset version holds SFT rows; export '{shape}' from a run instead "
+            "(chosen/rejected and labels come from graded outputs)"
+        )
     recipe, number = parse_version_ref(ref)
     version = get_version(ws, recipe, number)
     rows = read_version_rows(version)

@@ -27,23 +27,30 @@ def sft_rows(rows: list[dict]) -> list[dict]:
 def chat_rows(rows: list[dict], system_prompt: str | None = None) -> list[dict]:
     """Conversational rows: `messages` = [system?] + user prompt + assistant completion."""
     return [
-        {"messages": _messages(r["prompt"], system_prompt, r.get("prompt_messages"))
-         + [{"role": "assistant", "content": r["completion"]}]} | _lineage(r)
+        {
+            "messages": _messages(r["prompt"], system_prompt, r.get("prompt_messages"))
+            + [{"role": "assistant", "content": r["completion"]}]
+        }
+        | _lineage(r)
         for r in rows
     ]
 
 
 def run_sft_rows(items: list[dict]) -> list[dict]:
     """Dev items with a target: the corrected target is the completion."""
-    return [{"prompt": i["input"], "completion": i["target"], "source_item_key": i["item_key"]}
-            for i in items if i["target"]]
+    return [
+        {"prompt": i["input"], "completion": i["target"], "source_item_key": i["item_key"]}
+        for i in items
+        if i["target"]
+    ]
 
 
 def dpo_rows(items: list[dict]) -> list[dict]:
     """Failing dev items: chosen is the corrected target, rejected the failing output."""
     return [
         {"prompt": i["input"], "chosen": i["target"], "rejected": i["output"], "source_item_key": i["item_key"]}
-        for i in items if i["passed"] is False and i["target"] and i["output"] and i["target"] != i["output"]
+        for i in items
+        if i["passed"] is False and i["target"] and i["output"] and i["target"] != i["output"]
     ]
 
 
@@ -53,17 +60,26 @@ def kto_rows(items: list[dict]) -> list[dict]:
     for i in items:
         if i["passed"] is None or not i["output"]:
             continue
-        out.append({"prompt": i["input"], "completion": i["output"], "label": bool(i["passed"]),
-                    "source_item_key": i["item_key"]})
+        out.append(
+            {
+                "prompt": i["input"],
+                "completion": i["output"],
+                "label": bool(i["passed"]),
+                "source_item_key": i["item_key"],
+            }
+        )
         if i["passed"] is False and i["target"] and i["target"] != i["output"]:
-            out.append({"prompt": i["input"], "completion": i["target"], "label": True,
-                        "source_item_key": i["item_key"]})
+            out.append(
+                {"prompt": i["input"], "completion": i["target"], "label": True, "source_item_key": i["item_key"]}
+            )
     return out
 
 
 def require_rows(rows: list[dict], shape: str, what: str) -> list[dict]:
     if not rows:
-        hint = {"dpo": "failing dev items with a target and an output",
-                "kto": "dev items with an output and check results"}.get(shape, "dev items with a target")
+        hint = {
+            "dpo": "failing dev items with a target and an output",
+            "kto": "dev items with an output and check results",
+        }.get(shape, "dev items with a target")
         raise CuratorError(f"{what} has no rows for '{shape}' (needs {hint})")
     return rows

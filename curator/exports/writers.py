@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from curator.errors import CuratorError
-from curator.exports.files import atomic_file, atomic_folder
+from curator.storage.files import atomic_file, atomic_folder
 
 FILE_FORMATS = ("jsonl", "parquet", "hf")
 SUFFIXES = {"jsonl": ".jsonl", "parquet": ".parquet", "hf": ""}

@@ -44,8 +44,11 @@ def detect_format(path: Path) -> str:
         return _json_format(path)
     if path.suffix.lower() in (".csv", ".tsv") or _looks_like_csv(head):
         return "csv"
-    raise BadFileError(path, "cannot tell the format: not JSON, JSON lines, CSV, Parquet or an Inspect .eval log "
-                              f"(name it with --format, one of {', '.join(FORMATS)})")
+    raise BadFileError(
+        path,
+        "cannot tell the format: not JSON, JSON lines, CSV, Parquet or an Inspect .eval log "
+        f"(name it with --format, one of {', '.join(FORMATS)})",
+    )
 
 
 def _zip_format(path: Path) -> str:
@@ -55,7 +58,9 @@ def _zip_format(path: Path) -> str:
         raise BadFileError(path, f"a damaged zip file ({error})") from None
     if names & set(INSPECT_MEMBERS):
         return "inspect"
-    raise BadFileError(path, "a zip file that is not an Inspect .eval log (it has no header.json or _journal/start.json)")
+    raise BadFileError(
+        path, "a zip file that is not an Inspect .eval log (it has no header.json or _journal/start.json)"
+    )
 
 
 def _json_format(path: Path) -> str:
@@ -80,8 +85,10 @@ def _is_lm_eval_summary(document: dict) -> bool:
 def _lm_eval_summary_problem(path: Path) -> str:
     samples = sorted(p.name for p in path.parent.glob("samples_*.json*"))
     hint = f" (beside it: {', '.join(samples[:3])}{', ...' if len(samples) > 3 else ''})" if samples else ""
-    return ("an lm-evaluation-harness results summary (aggregate metrics, no items): import the "
-            f"samples_<task>_*.jsonl file that --log_samples writes{hint}")
+    return (
+        "an lm-evaluation-harness results summary (aggregate metrics, no items): import the "
+        f"samples_<task>_*.jsonl file that --log_samples writes{hint}"
+    )
 
 
 def _first_json_value(path: Path):

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from curator.errors import BadInputError, BadRecord
-from curator.importers.bad_file import BadFileError
 from curator.importers import lines
+from curator.importers.bad_file import BadFileError
 from curator.importers.mapping import FieldMapping, RecordProblem, map_record
 
 
@@ -38,8 +38,9 @@ def resolve_mapping(path: Path, fmt: str, mapping: FieldMapping) -> FieldMapping
     resolved = mapping.with_defaults(names)
     if not resolved.input:
         shown = ", ".join(names[:12]) or "none"
-        raise BadInputError(path, f"no input field: name one with --input (fields in the first record: {shown})",
-                            line=1, field="input")
+        raise BadInputError(
+            path, f"no input field: name one with --input (fields in the first record: {shown})", line=1, field="input"
+        )
     for role, dotted in resolved.roles().items():
         if '"' in dotted or "'" in dotted:
             raise BadFileError(path, f"the --{role} path {dotted!r} has a quote in it", field=dotted)
@@ -78,7 +79,13 @@ def mapped_records(path: Path, fmt: str, mapping: FieldMapping) -> Iterator[tupl
             yield line, problem
             continue
         if record["item_id"] in first_line_of:
-            yield line, RecordProblem(id_field, f"duplicate item id '{record['item_id']}' (also on line {first_line_of[record['item_id']]})")
+            yield (
+                line,
+                RecordProblem(
+                    id_field,
+                    f"duplicate item id '{record['item_id']}' (also on line {first_line_of[record['item_id']]})",
+                ),
+            )
             continue
         first_line_of[record["item_id"]] = line
         record["source_line"] = line

@@ -15,7 +15,7 @@ from curator.importers.lm_eval import parse_lm_eval
 from curator.importers.mapping import FieldMapping
 from curator.importers.parsed import ParsedRun, ProgressCallback
 from curator.importers.promptfoo import parse_promptfoo
-from curator.runs import resolve_run, unique_run_name
+from curator.review.runs import resolve_run, unique_run_name
 from curator.storage import imports as import_queries
 from curator.storage.items import insert_records
 from curator.storage.runs import RunRow, insert_run
@@ -111,16 +111,19 @@ def _checked_splits(splits: SplitOptions, mapping: FieldMapping) -> SplitOptions
 
 def _refuse_mapping(fmt: str, mapping: FieldMapping) -> None:
     if mapping.roles():
-        raise CuratorError(f"--input/--target/--output/--id/--split-field map fields of jsonl, csv and parquet files; "
-                           f"a {fmt} log is read the way the harness wrote it (drop those options or pass --format jsonl)")
+        raise CuratorError(
+            f"--input/--target/--output/--id/--split-field map fields of jsonl, csv and parquet files; "
+            f"a {fmt} log is read the way the harness wrote it (drop those options or pass --format jsonl)"
+        )
 
 
 def _plan(path: Path, fmt: str, name: str | None, model: str | None, parsed: ParsedRun) -> _Plan:
     return _Plan(path, fmt, name or parsed.default_name, model or parsed.model, parsed.settings)
 
 
-def _store_parsed(ws: Workspace, plan: _Plan, parsed: ParsedRun, splits: SplitOptions,
-                  report: ProgressCallback) -> ImportResult:
+def _store_parsed(
+    ws: Workspace, plan: _Plan, parsed: ParsedRun, splits: SplitOptions, report: ProgressCallback
+) -> ImportResult:
     if not parsed.records:
         raise BadFileError(plan.path, "no items to import" + (" (every record was bad)" if parsed.skipped else ""))
     plan.settings = plan.settings | {"skipped": len(parsed.skipped)}
@@ -129,8 +132,9 @@ def _store_parsed(ws: Workspace, plan: _Plan, parsed: ParsedRun, splits: SplitOp
     return ImportResult(run=resolve_run(ws, run_id), items=count, skipped=parsed.skipped, format=plan.fmt)
 
 
-def _store_stream(ws: Workspace, plan: _Plan, stream: generic.RecordStream, splits: SplitOptions,
-                  report: ProgressCallback) -> ImportResult:
+def _store_stream(
+    ws: Workspace, plan: _Plan, stream: generic.RecordStream, splits: SplitOptions, report: ProgressCallback
+) -> ImportResult:
     def insert(cur, run_id: int) -> int:
         count = 0
         for batch in stream.batches():
@@ -146,16 +150,22 @@ def _store_stream(ws: Workspace, plan: _Plan, stream: generic.RecordStream, spli
     return ImportResult(run=resolve_run(ws, run_id), items=count, skipped=stream.skipped, format=plan.fmt)
 
 
-def _store_bulk(ws: Workspace, plan: _Plan, mapping: FieldMapping, splits: SplitOptions,
-                report: ProgressCallback) -> ImportResult:
+def _store_bulk(
+    ws: Workspace, plan: _Plan, mapping: FieldMapping, splits: SplitOptions, report: ProgressCallback
+) -> ImportResult:
     paths = import_queries.JsonPaths(
-        input=mapping.input, target=mapping.target, output=mapping.output, item_id=mapping.id,
-        split=mapping.split, drop_keys=tuple(mapping.top_level_keys()),
+        input=mapping.input,
+        target=mapping.target,
+        output=mapping.output,
+        item_id=mapping.id,
+        split=mapping.split,
+        drop_keys=tuple(mapping.top_level_keys()),
     )
 
     def insert(cur, run_id: int) -> int:
-        count = import_queries.insert_mapped_rows(cur, run_id, plan.fmt, str(plan.path), paths, split=splits.split,
-                                                  delimiter=generic.delimiter_for(plan.path))
+        count = import_queries.insert_mapped_rows(
+            cur, run_id, plan.fmt, str(plan.path), paths, split=splits.split, delimiter=generic.delimiter_for(plan.path)
+        )
         if not generic.lines_match_records(plan.path, plan.fmt, count):
             raise _MisnumberedLines()
         return count
@@ -172,8 +182,13 @@ def _store_bulk(ws: Workspace, plan: _Plan, mapping: FieldMapping, splits: Split
 def _write_run(ws: Workspace, plan: _Plan, splits: SplitOptions, insert: Callable, id_field: str | None = None):
     """Insert the run and its items in one transaction; duplicate ids or no items undo it all."""
     with ws.db.transaction() as cur:
-        run_id = insert_run(cur, unique_run_name(ws, plan.name), model=plan.model, source_path=str(plan.path.resolve()),
-                            source_format=plan.fmt)
+        run_id = insert_run(
+            cur,
+            unique_run_name(ws, plan.name),
+            model=plan.model,
+            source_path=str(plan.path.resolve()),
+            source_format=plan.fmt,
+        )
         count = insert(cur, run_id)
         if count == 0:
             raise BadFileError(plan.path, "no items to import")

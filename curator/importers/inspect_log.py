@@ -14,20 +14,25 @@ from curator.importers.parsed import ParsedRun, collect_records, json_safe
 
 ATTACHMENT = re.compile(r"attachment://([0-9a-f]+)")
 SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")
-PASS_GRADES = {"C": True, "I": False, True: True, False: False, 1: True, 0: False}
+PASS_GRADES = {"C": True, "I": False, True: True, False: False}  # 1 and 0 hash as True and False
 
 
 def parse_inspect(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
     header, samples = _read_zip(path) if zipfile.is_zipfile(path) else _read_json(path)
     eval_info = header.get("eval") or {}
     records, skipped = collect_records(
-        path, samples, _record,
+        path,
+        samples,
+        _record,
         lambda item_id, first: RecordProblem("id", f"duplicate sample id and epoch '{item_id}' (also in {first})"),
         skip_bad_lines,
     )
     return ParsedRun(
-        records=records, default_name=eval_info.get("task") or path.stem, model=eval_info.get("model"),
-        skipped=skipped, settings={"task": eval_info.get("task"), "status": header.get("status")},
+        records=records,
+        default_name=eval_info.get("task") or path.stem,
+        model=eval_info.get("model"),
+        skipped=skipped,
+        settings={"task": eval_info.get("task"), "status": header.get("status")},
     )
 
 
@@ -47,7 +52,9 @@ def _read_zip(path: Path) -> tuple[dict, list[tuple[str, dict]]]:
         names = archive.namelist()
         header_name = "header.json" if "header.json" in names else "_journal/start.json"
         if header_name not in names:
-            raise BadFileError(path, "a zip file that is not an Inspect .eval log (it has no header.json or _journal/start.json)")
+            raise BadFileError(
+                path, "a zip file that is not an Inspect .eval log (it has no header.json or _journal/start.json)"
+            )
         header = _zip_json(path, archive, header_name)
         members = sorted((m for m in names if SAMPLE_MEMBER.match(m)), key=_member_order)
         return header, [(m, _zip_json(path, archive, m)) for m in members]
@@ -74,16 +81,23 @@ def _record(sample: dict) -> dict:
     messages = _prompt_messages(sample)
     target = sample.get("target")
     return {
-        "item_id": item_id, "source_line": None,
+        "item_id": item_id,
+        "source_line": None,
         "input": render_messages(messages) if messages else _content_text(sample.get("input")),
         "input_messages": messages,
         "target": "\n".join(target) if isinstance(target, list) else target,
         "output": _output_text(sample.get("output")),
-        "metadata": json_safe({
-            "sample_id": sample["id"], "epoch": epoch, "scores": _scores(sample.get("scores")),
-            "sample_metadata": sample.get("metadata") or {}, "choices": sample.get("choices"),
-            "targets": target if isinstance(target, list) else None, "error": sample.get("error"),
-        }),
+        "metadata": json_safe(
+            {
+                "sample_id": sample["id"],
+                "epoch": epoch,
+                "scores": _scores(sample.get("scores")),
+                "sample_metadata": sample.get("metadata") or {},
+                "choices": sample.get("choices"),
+                "targets": target if isinstance(target, list) else None,
+                "error": sample.get("error"),
+            }
+        ),
     }
 
 
@@ -92,7 +106,9 @@ def _resolve_attachments(value, attachments: dict):
     if isinstance(value, str):
         return ATTACHMENT.sub(lambda m: attachments.get(m[1], m[0]), value) if "attachment://" in value else value
     if isinstance(value, dict):
-        return {k: (v if k in ("attachments", "events") else _resolve_attachments(v, attachments)) for k, v in value.items()}
+        return {
+            k: (v if k in ("attachments", "events") else _resolve_attachments(v, attachments)) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_resolve_attachments(v, attachments) for v in value]
     return value
@@ -141,6 +157,10 @@ def _scores(scores) -> dict:
         score = score if isinstance(score, dict) else {"value": score}
         value = score.get("value")
         passed = PASS_GRADES.get(value) if isinstance(value, (str, bool, int)) else None
-        shown[name] = {"value": value, "answer": score.get("answer"), "explanation": score.get("explanation"),
-                       "passed": passed}
+        shown[name] = {
+            "value": value,
+            "answer": score.get("answer"),
+            "explanation": score.get("explanation"),
+            "passed": passed,
+        }
     return shown

@@ -34,11 +34,14 @@ def decoded_lines(path: Path) -> Iterator[tuple[int, str | RecordProblem]]:
     with path.open("rb") as f:
         for number, raw in enumerate(f, start=1):
             if number == 1 and raw.startswith(BOM):
-                raw = raw[len(BOM):]
+                raw = raw[len(BOM) :]
             try:
                 yield number, raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                yield number, RecordProblem(None, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})")
+                yield (
+                    number,
+                    RecordProblem(None, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})"),
+                )
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, object]]:
@@ -73,7 +76,7 @@ def csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, object]]:
             if len(row) != len(header):
                 yield reader.line_num, RecordProblem(None, f"has {len(row)} fields but the header has {len(header)}")
             else:
-                yield reader.line_num, {k: (v if v != "" else None) for k, v in zip(header, row)}
+                yield reader.line_num, {k: (v if v != "" else None) for k, v in zip(header, row, strict=False)}
 
 
 def csv_header(path: Path, delimiter: str) -> list[str]:

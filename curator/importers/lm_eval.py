@@ -13,8 +13,19 @@ from curator.importers.messages import normalise_messages, render_messages
 from curator.importers.parsed import ParsedRun, json_safe
 
 NAME_PATTERN = re.compile(r"^samples_(?P<task>.+?)_(?P<stamp>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl?$")
-HARNESS_KEYS = {"doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter", "metrics",
-                "doc_hash", "prompt_hash", "target_hash"}
+HARNESS_KEYS = {
+    "doc_id",
+    "doc",
+    "target",
+    "arguments",
+    "resps",
+    "filtered_resps",
+    "filter",
+    "metrics",
+    "doc_hash",
+    "prompt_hash",
+    "target_hash",
+}
 
 
 def parse_lm_eval(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
@@ -34,8 +45,11 @@ def parse_lm_eval(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
             skipped.append(BadRecord(line=line, field=problem.field, problem=problem.problem))
     results = _results_file(path, task, stamp)
     return ParsedRun(
-        records=list(items.values()), default_name=task or path.stem, model=_model_name(results),
-        skipped=skipped, settings={"task": task, "results_file": results.get("_path") if results else None},
+        records=list(items.values()),
+        default_name=task or path.stem,
+        model=_model_name(results),
+        skipped=skipped,
+        settings={"task": task, "results_file": results.get("_path") if results else None},
     )
 
 
@@ -57,15 +71,29 @@ def _add_sample(items: dict, seen: dict, sample, line: int) -> None:
     output, output_details = _render_output(sample, requests)
     metrics = {k: v for k, v in sample.items() if k not in HARNESS_KEYS}
     if item_id in items:
-        items[item_id]["metadata"]["other_filters"][str(filter_name)] = {"metrics": json_safe(metrics), **output_details}
+        items[item_id]["metadata"]["other_filters"][str(filter_name)] = {
+            "metrics": json_safe(metrics),
+            **output_details,
+        }
         return
     messages = _prompt_messages(requests[0][0])
     items[item_id] = {
-        "item_id": item_id, "source_line": line,
+        "item_id": item_id,
+        "source_line": line,
         "input": render_messages(messages) if messages else _text(requests[0][0]),
-        "input_messages": messages, "target": _target(sample.get("target"), requests), "output": output,
-        "metadata": json_safe({"doc_id": sample["doc_id"], "filter": filter_name, "metrics": metrics,
-                               **output_details, "doc": sample.get("doc"), "other_filters": {}}),
+        "input_messages": messages,
+        "target": _target(sample.get("target"), requests),
+        "output": output,
+        "metadata": json_safe(
+            {
+                "doc_id": sample["doc_id"],
+                "filter": filter_name,
+                "metrics": metrics,
+                **output_details,
+                "doc": sample.get("doc"),
+                "other_filters": {},
+            }
+        ),
     }
 
 
@@ -125,14 +153,15 @@ def _render_output(sample: dict, requests: list[tuple]) -> tuple[str | None, dic
 
 
 def _is_loglikelihood(filtered) -> bool:
-    return (isinstance(filtered, list) and bool(filtered)
-            and all(isinstance(r, list) and len(r) == 2 for r in filtered))
+    return isinstance(filtered, list) and bool(filtered) and all(isinstance(r, list) and len(r) == 2 for r in filtered)
 
 
 def _render_choices(filtered: list, requests: list[tuple]) -> tuple[str, dict]:
     """Log-likelihood requests: the best-scoring continuation (multiple choice) or the greedy continuation."""
-    scored = [(_logprob(lp), str(greedy).lower() == "true", _text(req[1]) if req[1] is not None else "")
-              for (lp, greedy), req in zip(filtered, requests)]
+    scored = [
+        (_logprob(lp), str(greedy).lower() == "true", _text(req[1]) if req[1] is not None else "")
+        for (lp, greedy), req in zip(filtered, requests, strict=False)
+    ]
     details = {"choice_logprobs": [{"continuation": c, "logprob": lp, "greedy": g} for lp, g, c in scored]}
     if len(scored) > 1:
         best = max(range(len(scored)), key=lambda i: scored[i][0])
@@ -162,8 +191,10 @@ def _results_file(path: Path, task: str | None, stamp: str | None) -> dict | Non
             data = json.loads(candidate.read_text(encoding="utf-8"))
         except (ValueError, OSError):
             continue
-        if isinstance(data, dict) and "results" in data and (
-            (stamp and candidate.stem.endswith(stamp)) or task in (data.get("configs") or {})
+        if (
+            isinstance(data, dict)
+            and "results" in data
+            and ((stamp and candidate.stem.endswith(stamp)) or task in (data.get("configs") or {}))
         ):
             return data | {"_path": candidate.name}
     return None

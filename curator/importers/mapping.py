@@ -41,6 +41,7 @@ class FieldMapping:
 
     def with_defaults(self, field_names: list[str]) -> FieldMapping:
         """Fill unmapped roles from conventional field names present in `field_names`."""
+
         def pick(current: str | None, names: tuple[str, ...]) -> str | None:
             return current or next((n for n in names if n in field_names), None)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from curator.errors import BadRecord
@@ -28,7 +27,7 @@ class ParsedRun:
 
 
 def json_safe(value):
-    """A copy of `value` where non-finite floats (bare Infinity/NaN in the logs) become strings, so it is strict JSON."""
+    """A copy of `value` where non-finite floats (bare Infinity/NaN in logs) become strings: strict JSON."""
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, dict):

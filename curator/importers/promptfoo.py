@@ -17,13 +17,20 @@ def parse_promptfoo(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
     several_columns = len({row.get("promptIdx") for row in rows if isinstance(row, dict)}) > 1
     numbered = [(f"result {number}", (number, row)) for number, row in enumerate(rows, start=1)]
     records, skipped = collect_records(
-        path, numbered, lambda entry: _record(entry[1], entry[0], several_columns),
+        path,
+        numbered,
+        lambda entry: _record(entry[1], entry[0], several_columns),
         lambda item_id, first: RecordProblem("testIdx", f"duplicate item id '{item_id}' (also {first})"),
         skip_bad_lines,
     )
     providers = sorted({r["metadata"]["provider"] for r in records if r["metadata"]["provider"]})
-    return ParsedRun(records=records, default_name=path.stem, model=", ".join(providers) or None, skipped=skipped,
-                     settings={"eval_id": document.get("evalId")})
+    return ParsedRun(
+        records=records,
+        default_name=path.stem,
+        model=", ".join(providers) or None,
+        skipped=skipped,
+        settings={"eval_id": document.get("evalId")},
+    )
 
 
 def _document(path: Path) -> dict:
@@ -58,17 +65,25 @@ def _record(row, number: int, several_columns: bool) -> dict:
     return {
         "item_id": f"{test_index}/{row.get('promptIdx', 0)}" if several_columns else str(test_index),
         "source_line": None,
-        "input": render_messages(messages) if messages else raw_prompt, "input_messages": messages,
-        "target": _expected(row), "output": _response_text(row.get("response")),
-        "metadata": json_safe({
-            "provider": provider.get("id") if isinstance(provider, dict) else provider,
-            "vars": row.get("vars") or (row.get("testCase") or {}).get("vars") or {},
-            "success": row.get("success"), "score": row.get("score"), "error": row.get("error"),
-            "pass": grading.get("pass"), "reason": grading.get("reason"),
-            "named_scores": grading.get("namedScores") or {},
-            "assertions": [_assertion(c) for c in grading.get("componentResults") or []],
-            "latency_ms": row.get("latencyMs"), "cost": row.get("cost"),
-        }),
+        "input": render_messages(messages) if messages else raw_prompt,
+        "input_messages": messages,
+        "target": _expected(row),
+        "output": _response_text(row.get("response")),
+        "metadata": json_safe(
+            {
+                "provider": provider.get("id") if isinstance(provider, dict) else provider,
+                "vars": row.get("vars") or (row.get("testCase") or {}).get("vars") or {},
+                "success": row.get("success"),
+                "score": row.get("score"),
+                "error": row.get("error"),
+                "pass": grading.get("pass"),
+                "reason": grading.get("reason"),
+                "named_scores": grading.get("namedScores") or {},
+                "assertions": [_assertion(c) for c in grading.get("componentResults") or []],
+                "latency_ms": row.get("latencyMs"),
+                "cost": row.get("cost"),
+            }
+        ),
     }
 
 
@@ -101,5 +116,10 @@ def _expected(row: dict) -> str | None:
 
 def _assertion(component: dict) -> dict:
     assertion = component.get("assertion") or {}
-    return {"type": assertion.get("type"), "value": assertion.get("value"), "pass": component.get("pass"),
-            "score": component.get("score"), "reason": component.get("reason")}
+    return {
+        "type": assertion.get("type"),
+        "value": assertion.get("value"),
+        "pass": component.get("pass"),
+        "score": component.get("score"),
+        "reason": component.get("reason"),
+    }

@@ -57,7 +57,10 @@ def _agglomerate(features: np.ndarray, threshold: float) -> np.ndarray:
     from sklearn.cluster import AgglomerativeClustering
 
     model = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold,
+        n_clusters=None,
+        metric="cosine",
+        linkage="average",
+        distance_threshold=threshold,
     )
     return model.fit_predict(features).astype(np.int64)
 
@@ -69,18 +72,21 @@ def centres(features: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
 
     rows = np.flatnonzero(labels >= 0)
     membership = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (labels[rows], rows)), shape=(count, len(labels)))
+        (np.ones(len(rows), dtype=np.float32), (labels[rows], rows)), shape=(count, len(labels))
+    )
     return unit_rows(np.asarray(membership @ features, dtype=np.float32))
 
 
-def nearest_centre(features: np.ndarray, centre_matrix: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+def nearest_centre(
+    features: np.ndarray, centre_matrix: np.ndarray, chunk: int = 20_000
+) -> tuple[np.ndarray, np.ndarray]:
     """(index of the nearest centre, cosine similarity to it) for every row, in chunks to bound memory."""
     best = np.empty(len(features), dtype=np.int64)
     similarity = np.empty(len(features), dtype=np.float32)
     for start in range(0, len(features), chunk):
-        scores = features[start:start + chunk] @ centre_matrix.T
-        best[start:start + chunk] = scores.argmax(axis=1)
-        similarity[start:start + chunk] = scores.max(axis=1)
+        scores = features[start : start + chunk] @ centre_matrix.T
+        best[start : start + chunk] = scores.argmax(axis=1)
+        similarity[start : start + chunk] = scores.max(axis=1)
     return best, similarity
 
 
@@ -118,9 +124,9 @@ def ranked_clusters(features: np.ndarray, labels: np.ndarray, chunk: int = 20_00
     centre_matrix = centres(features, labels, count)
     closeness = np.empty(len(labels), dtype=np.float32)
     for start in range(0, len(labels), chunk):
-        own = np.maximum(labels[start:start + chunk], 0)
-        scores = features[start:start + chunk] @ centre_matrix.T
-        closeness[start:start + chunk] = scores[np.arange(len(own)), own]
+        own = np.maximum(labels[start : start + chunk], 0)
+        scores = features[start : start + chunk] @ centre_matrix.T
+        closeness[start : start + chunk] = scores[np.arange(len(own)), own]
     rows = np.flatnonzero(labels >= 0)
     ordered = rows[np.lexsort((-closeness[rows], labels[rows]))]
     return np.split(ordered, np.cumsum(np.bincount(labels[rows], minlength=count))[:-1])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from curator.embeddings import SCOPES, Embedder, ProgressCallback, embed_run, run_vectors
 from curator.errors import CuratorError, NotFoundError
+from curator.patterns.embeddings import SCOPES, Embedder, ProgressCallback, embed_run, run_vectors
 from curator.storage import items as item_queries
 from curator.storage.items import ItemRow
 from curator.workspace import Workspace
@@ -39,8 +39,7 @@ def similar_items(
         raise NotFoundError(f"no item {item_key} in run {run_id}")
     report = embed_run(ws, run_id, embedder=embedder, model=model, field=field, scope="all", item_keys=[item_key])
     embed_run(ws, run_id, embedder=embedder, model=report.model, field=report.field, scope=among, progress=progress)
-    _, _, _, anchor = run_vectors(ws, run_id, model=report.model, field=report.field, scope="all",
-                                  item_keys=[item_key])
+    _, _, _, anchor = run_vectors(ws, run_id, model=report.model, field=report.field, scope="all", item_keys=[item_key])
     _, _, keys, vectors = run_vectors(ws, run_id, model=report.model, field=report.field, scope=among)
     return nearest(anchor[0], keys, vectors, k, exclude=item_key)
 
@@ -50,7 +49,9 @@ def with_items(ws: Workspace, run_id: int, found: list[tuple[int, float]]) -> li
     return [(item_queries.get_item(ws.db, run_id, key), similarity) for key, similarity in found]
 
 
-def nearest(anchor: np.ndarray, keys: np.ndarray, vectors: np.ndarray, k: int, exclude: int | None = None) -> list[tuple[int, float]]:
+def nearest(
+    anchor: np.ndarray, keys: np.ndarray, vectors: np.ndarray, k: int, exclude: int | None = None
+) -> list[tuple[int, float]]:
     """The `k` rows most cosine-similar to `anchor` (unit vectors), best first, leaving out key `exclude`."""
     if len(keys) == 0:
         return []

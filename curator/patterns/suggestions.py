@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from curator import buckets as bucket_domain
-from curator.embeddings import CancelCheck, Embedder, ProgressCallback, embed_run, run_vectors
 from curator.errors import CuratorError, NotFoundError
+from curator.patterns.cluster_names import class_keywords, propose_names
+from curator.patterns.embeddings import CancelCheck, Embedder, ProgressCallback, embed_run, run_vectors
 from curator.patterns.grouping import ClusterSettings, cluster_features, failure_features, ranked_clusters
-from curator.patterns.naming import class_keywords, propose_names
+from curator.review import buckets as bucket_domain
 from curator.storage import clusters as cluster_queries
 from curator.storage import embeddings as cache
 from curator.storage import items as item_queries
@@ -51,7 +51,9 @@ def failed_check_matrix(ws: Workspace, run_id: int, keys: np.ndarray) -> tuple[n
     return matrix, names
 
 
-def name_clusters(texts: dict[int, str], members: list[np.ndarray], taken: set[str] = frozenset()) -> tuple[list[str], list[list[str]]]:
+def name_clusters(
+    texts: dict[int, str], members: list[np.ndarray], taken: set[str] = frozenset()
+) -> tuple[list[str], list[list[str]]]:
     """(names, keywords) of clusters given as arrays of item keys, from their most representative members' texts."""
     docs = [" ".join(texts[int(k)] for k in keys[:NAMING_MEMBERS]) for keys in members]
     keywords = class_keywords(docs)
@@ -71,21 +73,39 @@ def suggest_buckets(
 ) -> list[Suggestion]:
     """Embed what is missing, cluster the run's unbucketed failures and store the clusters as its suggestions."""
     settings = settings or ClusterSettings()
-    report = embed_run(ws, run_id, embedder=embedder, model=model, field=field, scope="unbucketed",
-                       progress=progress, cancelled=cancelled)
+    report = embed_run(
+        ws,
+        run_id,
+        embedder=embedder,
+        model=model,
+        field=field,
+        scope="unbucketed",
+        progress=progress,
+        cancelled=cancelled,
+    )
     if report.cancelled:
         raise EmbeddingCancelled(
-            f"embedding cancelled after {report.computed:,} new texts (kept in the cache); nothing was clustered")
+            f"embedding cancelled after {report.computed:,} new texts (kept in the cache); nothing was clustered"
+        )
     members = cluster_unbucketed(ws, run_id, report.model, report.field, settings)
     texts = cache.item_texts(ws.db, run_id, report.field, [int(k) for m in members for k in m[:NAMING_MEMBERS]])
     names, keywords = name_clusters(texts, members)
-    cluster_queries.replace_suggestions(ws.db, run_id, report.model, report.field, [
-        NewSuggestion(name=n, keywords=w, item_keys=m.tolist()) for n, w, m in zip(names, keywords, members)
-    ])
+    cluster_queries.replace_suggestions(
+        ws.db,
+        run_id,
+        report.model,
+        report.field,
+        [
+            NewSuggestion(name=n, keywords=w, item_keys=m.tolist())
+            for n, w, m in zip(names, keywords, members, strict=True)
+        ],
+    )
     return list_suggestions(ws, run_id)
 
 
-def cluster_unbucketed(ws: Workspace, run_id: int, model: str, field: str, settings: ClusterSettings) -> list[np.ndarray]:
+def cluster_unbucketed(
+    ws: Workspace, run_id: int, model: str, field: str, settings: ClusterSettings
+) -> list[np.ndarray]:
     """The item keys of each cluster of the run's unbucketed failures (cached vectors), largest cluster first."""
     _, _, keys, vectors = run_vectors(ws, run_id, model=model, field=field, scope="unbucketed")
     onehot, _ = failed_check_matrix(ws, run_id, keys)
@@ -95,10 +115,15 @@ def cluster_unbucketed(ws: Workspace, run_id: int, model: str, field: str, setti
 
 
 def _suggestion(ws: Workspace, row: SuggestionRow, bucket_names: dict[int, str]) -> Suggestion:
-    representatives = _distinct_items(ws, row.run_id, cluster_queries.member_keys(
-        ws.db, row.suggestion_id, REPRESENTATIVES * 10), REPRESENTATIVES)
+    representatives = _distinct_items(
+        ws, row.run_id, cluster_queries.member_keys(ws.db, row.suggestion_id, REPRESENTATIVES * 10), REPRESENTATIVES
+    )
     return Suggestion(
-        number=row.number, name=row.name, keywords=list(row.keywords), status=row.status, size=row.size,
+        number=row.number,
+        name=row.name,
+        keywords=list(row.keywords),
+        status=row.status,
+        size=row.size,
         bucket_name=bucket_names.get(row.bucket_id) if row.bucket_id is not None else None,
         failed_checks=cluster_queries.member_check_counts(ws.db, row.run_id, row.suggestion_id),
         representatives=representatives,

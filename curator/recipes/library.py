@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from curator.contamination import ContaminationGuard
 from curator.errors import BadInputError, CuratorError, NotFoundError
-from curator.exports.files import atomic_file, safe_destination
+from curator.fix.contamination import ContaminationGuard
 from curator.recipes.allocation import allocate
 from curator.recipes.sources import source_rows
 from curator.recipes.spec import RecipeSpec, spec_from_dict
 from curator.storage import datasets as dataset_queries
 from curator.storage import examples as example_queries
 from curator.storage.datasets import VersionRow
+from curator.storage.files import atomic_file, safe_destination
 from curator.workspace import Workspace
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][\w.-]*\Z")
@@ -45,8 +45,9 @@ def datasets_dir(ws: Workspace):
 
 def save_recipe(ws: Workspace, spec: RecipeSpec) -> RecipeSpec:
     if not _SAFE_NAME.match(spec.name):
-        raise BadInputError(f"recipe '{spec.name}'", "a recipe name may hold letters, digits, '_', '-' and '.'",
-                            field="name")
+        raise BadInputError(
+            f"recipe '{spec.name}'", "a recipe name may hold letters, digits, '_', '-' and '.'", field="name"
+        )
     spec = spec_from_dict(spec.to_dict(), f"recipe '{spec.name}'")
     dataset_queries.save_recipe(ws.db, spec.name, spec.to_dict())
     return spec
@@ -66,7 +67,8 @@ def list_recipes(ws: Workspace) -> list[dataset_queries.RecipeRow]:
 def plan(ws: Workspace, spec: RecipeSpec) -> list[SourcePlan]:
     """Requested and available rows per source, for the mixer's live counts and too-small warnings."""
     counts = allocate([s.share for s in spec.sources], spec.total)
-    return [SourcePlan(s.name, s.kind, s.share, n, len(source_rows(ws, s))) for s, n in zip(spec.sources, counts)]
+    pairs = zip(spec.sources, counts, strict=True)
+    return [SourcePlan(s.name, s.kind, s.share, n, len(source_rows(ws, s))) for s, n in pairs]
 
 
 def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], list[dict]]:
@@ -74,16 +76,26 @@ def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], 
     guard = ContaminationGuard(example_queries.held_out_inputs(ws.db))
     counts = allocate([s.share for s in spec.sources], spec.total)
     chosen, entries = [], []
-    for source, count in zip(spec.sources, counts):
+    for source, count in zip(spec.sources, counts, strict=False):
         offered = source_rows(ws, source)
         pool = [row for row in offered if guard.check_one(row["prompt"]) is None]
         if len(pool) < count:
-            raise CuratorError(f"source '{source.name}' has {len(pool)} usable rows; its share "
-                               f"({source.share:.0%} of {spec.total}) asks for {count}")
+            raise CuratorError(
+                f"source '{source.name}' has {len(pool)} usable rows; its share "
+                f"({source.share:.0%} of {spec.total}) asks for {count}"
+            )
         picked = random.Random(f"{seed}:{source.name}").sample(pool, count)
         chosen += picked
-        entries.append({"name": source.name, "kind": source.kind, "share": source.share, "rows": count,
-                        "available": len(offered), "refused_held_out": len(offered) - len(pool)})
+        entries.append(
+            {
+                "name": source.name,
+                "kind": source.kind,
+                "share": source.share,
+                "rows": count,
+                "available": len(offered),
+                "refused_held_out": len(offered) - len(pool),
+            }
+        )
     random.Random(seed).shuffle(chosen)
     return chosen, entries
 
@@ -98,14 +110,22 @@ def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
     recipe_id = dataset_queries.find_recipe(ws.db, name).recipe_id
     version = dataset_queries.next_version(ws.db, recipe_id)
     path = safe_destination(datasets_dir(ws) / name, f"v{version}.jsonl")
-    manifest = {"recipe": name, "version": version, "seed": seed, "total": len(rows), "sources": entries,
-                "content_hash": content_hash, "file": str(path)}
+    manifest = {
+        "recipe": name,
+        "version": version,
+        "seed": seed,
+        "total": len(rows),
+        "sources": entries,
+        "content_hash": content_hash,
+        "file": str(path),
+    }
     with atomic_file(path) as temporary:
         temporary.write_bytes(payload)
     os.chmod(path, 0o444)
     try:
-        dataset_queries.insert_version(ws.db, recipe_id, version, spec.to_dict() | {"seed": seed}, manifest,
-                                       content_hash, str(path), len(rows))
+        dataset_queries.insert_version(
+            ws.db, recipe_id, version, spec.to_dict() | {"seed": seed}, manifest, content_hash, str(path), len(rows)
+        )
     except Exception:
         os.chmod(path, 0o644)
         path.unlink(missing_ok=True)
@@ -148,8 +168,10 @@ def read_version_rows(version: VersionRow) -> list[dict]:
 def _offers_bucket(version: VersionRow, bucket_name: str) -> bool:
     """True when a fixes source of the version names the bucket and gave the build at least one row."""
     built = {s["name"]: s.get("rows", 0) for s in version.manifest.get("sources", [])}
-    return any(s.get("kind") == "fixes" and bucket_name in s.get("buckets", []) and built.get(s.get("name"), 0) > 0
-               for s in version.spec.get("sources", []))
+    return any(
+        s.get("kind") == "fixes" and bucket_name in s.get("buckets", []) and built.get(s.get("name"), 0) > 0
+        for s in version.spec.get("sources", [])
+    )
 
 
 def newest_version_with_bucket(ws: Workspace, bucket_name: str) -> VersionRow | None:
@@ -157,7 +179,7 @@ def newest_version_with_bucket(ws: Workspace, bucket_name: str) -> VersionRow | 
     newest_first = sorted(list_versions(ws), key=lambda v: (v.created_at, v.recipe_id, v.version), reverse=True)
     for version in newest_first:
         if _offers_bucket(version, bucket_name) and any(
-                row.get("bucket") == bucket_name and row.get("source_kind") == "fixes"
-                for row in read_version_rows(version)):
+            row.get("bucket") == bucket_name and row.get("source_kind") == "fixes" for row in read_version_rows(version)
+        ):
             return version
     return None

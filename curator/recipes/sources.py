@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from curator import buckets as bucket_domain
 from curator.errors import BadInputError
 from curator.recipes.spec import Source
-from curator.runs import resolve_run
+from curator.review import buckets as bucket_domain
+from curator.review.runs import resolve_run
 from curator.storage import datasets as dataset_queries
 from curator.storage import examples as example_queries
 from curator.workspace import Workspace
@@ -27,8 +27,17 @@ def fix_rows(ws: Workspace, source: Source) -> list[dict]:
     bucket_ids = [bucket_domain.get_bucket(ws, name).bucket_id for name in source.buckets]
     examples = example_queries.list_examples(ws.db, statuses=("accepted",), bucket_ids=bucket_ids)
     return [
-        _row(e.input, e.target, source, example_id=e.example_id, template=e.template_name, bucket=e.bucket_name,
-             source_run_id=e.source_run_id, source_item_key=e.source_item_key, seed=e.seed)
+        _row(
+            e.input,
+            e.target,
+            source,
+            example_id=e.example_id,
+            template=e.template_name,
+            bucket=e.bucket_name,
+            source_run_id=e.source_run_id,
+            source_item_key=e.source_item_key,
+            seed=e.seed,
+        )
         for e in examples
     ]
 
@@ -48,12 +57,19 @@ def _prompt_completion(record: dict, path: Path, line: int | None) -> tuple[str,
         if isinstance(record.get(prompt_key), str) and isinstance(record.get(completion_key), str):
             return record[prompt_key], record[completion_key]
     messages = record.get("messages")
-    if isinstance(messages, list) and messages and isinstance(messages[-1], dict) \
-            and messages[-1].get("role") == "assistant":
+    if (
+        isinstance(messages, list)
+        and messages
+        and isinstance(messages[-1], dict)
+        and messages[-1].get("role") == "assistant"
+    ):
         prompt = "\n".join(str(m.get("content", "")) for m in messages[:-1])
         return prompt, str(messages[-1].get("content", ""))
-    raise BadInputError(path, "a row needs prompt and completion, input and target, or messages ending with an "
-                        "assistant turn", line=line)
+    raise BadInputError(
+        path,
+        "a row needs prompt and completion, input and target, or messages ending with an assistant turn",
+        line=line,
+    )
 
 
 def read_records(path: Path) -> list[tuple[dict, int | None]]:

@@ -51,9 +51,15 @@ def _source(raw: dict, index: int, origin: str) -> Source:
         raise BadInputError(origin, f"source {index + 1} ({kind}) needs '{needs}'", field=needs)
     if kind == "seed" and not (raw.get("rows") or raw.get("path")):
         raise BadInputError(origin, f"source {index + 1} (seed) needs 'rows' or 'path'", field="rows")
-    return Source(name=str(raw.get("name") or f"{kind}-{index + 1}"), kind=kind, share=share,
-                  buckets=list(raw.get("buckets") or []), run=raw.get("run"), path=raw.get("path"),
-                  rows=list(raw.get("rows") or []))
+    return Source(
+        name=str(raw.get("name") or f"{kind}-{index + 1}"),
+        kind=kind,
+        share=share,
+        buckets=list(raw.get("buckets") or []),
+        run=raw.get("run"),
+        path=raw.get("path"),
+        rows=list(raw.get("rows") or []),
+    )
 
 
 def spec_from_dict(raw: dict, origin: str = "recipe") -> RecipeSpec:

@@ -53,8 +53,9 @@ class CheckResult:
     reason: str | None
 
 
-def filter_sql(f: ItemFilter, lower_key: int | None = None, upper_key: int | None = None,
-               columns: str = "i.item_key") -> tuple[str, list]:
+def filter_sql(
+    f: ItemFilter, lower_key: int | None = None, upper_key: int | None = None, columns: str = "i.item_key"
+) -> tuple[str, list]:
     """`SELECT i.item_key FROM items i WHERE ...` for the filter (or other `columns`), with its parameters.
 
     A key range (lower inclusive, upper exclusive) is pushed into every subquery too, so DuckDB's zone maps
@@ -121,8 +122,10 @@ def filter_index(db: Database, f: ItemFilter, step: int) -> tuple[int, list[int]
     return row[0], list(row[1])
 
 
-_ROW_COLUMNS = (f"i.item_key, i.item_id, i.split, substr(coalesce(i.input, ''), 1, {SNIPPET_CHARS}), "
-                f"substr(coalesce(i.output, ''), 1, {SNIPPET_CHARS})")
+_ROW_COLUMNS = (
+    f"i.item_key, i.item_id, i.split, substr(coalesce(i.input, ''), 1, {SNIPPET_CHARS}), "
+    f"substr(coalesce(i.output, ''), 1, {SNIPPET_CHARS})"
+)
 
 # Check results and bucket names of a page's keys, in one round trip; BETWEEN lets zone maps skip row groups.
 _PAGE_MARKS = """
@@ -204,8 +207,9 @@ def item_check_results(db: Database, run_id: int, item_key: int) -> list[CheckRe
     return [CheckResult(*r) for r in rows]
 
 
-def store_check_results(cur, run_id: int, name: str, kind: str, results: dict[int, tuple[bool, str]],
-                        position: int = 0) -> None:
+def store_check_results(
+    cur, run_id: int, name: str, kind: str, results: dict[int, tuple[bool, str]], position: int = 0
+) -> None:
     """Store a check and its results ({item_key: (passed, reason)}) inside the caller's transaction."""
     cur.execute("DELETE FROM check_results WHERE run_id = ? AND check_name = ?", [run_id, name])
     cur.execute("DELETE FROM checks WHERE run_id = ? AND name = ?", [run_id, name])
@@ -214,11 +218,13 @@ def store_check_results(cur, run_id: int, name: str, kind: str, results: dict[in
         [run_id, name, kind, json.dumps({"name": name, "kind": kind}), position],
     )
     keys = sorted(results)
-    table = pa.table({
-        "item_key": pa.array(keys, pa.int64()),
-        "passed": pa.array([results[k][0] for k in keys], pa.bool_()),
-        "reason": pa.array([results[k][1] for k in keys], pa.string()),
-    })
+    table = pa.table(
+        {
+            "item_key": pa.array(keys, pa.int64()),
+            "passed": pa.array([results[k][0] for k in keys], pa.bool_()),
+            "reason": pa.array([results[k][1] for k in keys], pa.string()),
+        }
+    )
     cur.register("_curator_new_results", table)
     try:
         cur.execute(

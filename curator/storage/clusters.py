@@ -46,7 +46,7 @@ def failed_checks(db: Database, run_id: int, item_keys: np.ndarray) -> tuple[np.
         [run_id, item_keys.tolist()],
     )
     numbers = table.column("check_number").to_numpy().astype(np.int64)
-    names = dict(zip(numbers.tolist(), table.column("check_name").to_pylist()))
+    names = dict(zip(numbers.tolist(), table.column("check_name").to_pylist(), strict=False))
     return table.column("item_key").to_numpy(), numbers, [names[n] for n in range(len(names))]
 
 
@@ -65,10 +65,12 @@ def _insert_suggestion(cur, run_id: int, number: int, cluster: NewSuggestion, mo
            VALUES (?, ?, ?, ?, ?, ?) RETURNING suggestion_id""",
         [run_id, number, cluster.name, cluster.keywords, model, field],
     ).fetchone()[0]
-    members = pa.table({
-        "item_key": pa.array(cluster.item_keys, pa.int64()),
-        "rank": pa.array(range(len(cluster.item_keys)), pa.int32()),
-    })
+    members = pa.table(
+        {
+            "item_key": pa.array(cluster.item_keys, pa.int64()),
+            "rank": pa.array(range(len(cluster.item_keys)), pa.int32()),
+        }
+    )
     cur.register("_curator_cluster_members", members)
     try:
         cur.execute(
@@ -90,7 +92,9 @@ FROM cluster_suggestions s
 
 def list_suggestions(db: Database, run_id: int) -> list[SuggestionRow]:
     """The run's suggestions in number order."""
-    return [SuggestionRow(*r) for r in db.fetchall(_SUGGESTION_SELECT + " WHERE s.run_id = ? ORDER BY s.number", [run_id])]
+    return [
+        SuggestionRow(*r) for r in db.fetchall(_SUGGESTION_SELECT + " WHERE s.run_id = ? ORDER BY s.number", [run_id])
+    ]
 
 
 def get_suggestion(db: Database, run_id: int, number: int) -> SuggestionRow | None:

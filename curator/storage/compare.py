@@ -67,9 +67,12 @@ def bucket_members(db: Database, run_id: int) -> list[tuple[str, int]]:
 
 def failing_item_keys(db: Database, run_id: int, check_name: str, split: str | None = None) -> list[int]:
     """Keys of the run's items that fail `check_name` (optionally in one split)."""
-    return [r[0] for r in db.fetchall(
-        """SELECT r.item_key FROM check_results r JOIN items i ON i.run_id = r.run_id AND i.item_key = r.item_key
+    return [
+        r[0]
+        for r in db.fetchall(
+            """SELECT r.item_key FROM check_results r JOIN items i ON i.run_id = r.run_id AND i.item_key = r.item_key
            WHERE r.run_id = ? AND r.check_name = ? AND NOT r.passed AND (? IS NULL OR i.split = ?)
            ORDER BY r.item_key""",
-        [run_id, check_name, split, split],
-    )]
+            [run_id, check_name, split, split],
+        )
+    ]

@@ -51,11 +51,14 @@ def save_recipe(db: Database, name: str, spec: dict) -> int:
     with db.transaction() as cur:
         row = cur.execute("SELECT recipe_id FROM dataset_recipes WHERE name = ?", [name]).fetchone()
         if row:
-            cur.execute("UPDATE dataset_recipes SET spec = ?, updated_at = current_timestamp WHERE recipe_id = ?",
-                        [json.dumps(spec), row[0]])
+            cur.execute(
+                "UPDATE dataset_recipes SET spec = ?, updated_at = current_timestamp WHERE recipe_id = ?",
+                [json.dumps(spec), row[0]],
+            )
             return row[0]
-        return cur.execute("INSERT INTO dataset_recipes (name, spec) VALUES (?, ?) RETURNING recipe_id",
-                           [name, json.dumps(spec)]).fetchall()[0][0]
+        return cur.execute(
+            "INSERT INTO dataset_recipes (name, spec) VALUES (?, ?) RETURNING recipe_id", [name, json.dumps(spec)]
+        ).fetchall()[0][0]
 
 
 def find_recipe(db: Database, name: str) -> RecipeRow | None:
@@ -71,8 +74,9 @@ def next_version(db: Database, recipe_id: int) -> int:
     return db.fetchone("SELECT coalesce(max(version), 0) + 1 FROM dataset_versions WHERE recipe_id = ?", [recipe_id])[0]
 
 
-def insert_version(db: Database, recipe_id: int, version: int, spec: dict, manifest: dict, content_hash: str,
-                   path: str, row_count: int) -> None:
+def insert_version(
+    db: Database, recipe_id: int, version: int, spec: dict, manifest: dict, content_hash: str, path: str, row_count: int
+) -> None:
     with db.transaction() as cur:
         cur.execute(
             """INSERT INTO dataset_versions (recipe_id, version, spec, manifest, content_hash, path, row_count)

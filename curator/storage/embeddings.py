@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from curator.storage.database import Database
 
-# What is embedded for an item, as SQL over `items i`; the domain mirrors these in Python (curator.embeddings).
+# What is embedded for an item, as SQL over `items i`; the domain mirrors these in Python (curator.patterns.embeddings).
 TEXT_EXPRESSIONS = {
     "input": "coalesce(i.input, '')",
     "output": "coalesce(i.output, '')",
@@ -15,7 +15,9 @@ TEXT_EXPRESSIONS = {
 }
 
 # Which items of a run: every item, those failing at least one check, or failing and in no bucket yet.
-_FAILED = "EXISTS (SELECT 1 FROM check_results r WHERE r.run_id = i.run_id AND r.item_key = i.item_key AND NOT r.passed)"
+_FAILED = (
+    "EXISTS (SELECT 1 FROM check_results r WHERE r.run_id = i.run_id AND r.item_key = i.item_key AND NOT r.passed)"
+)
 _UNBUCKETED = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.run_id = i.run_id AND l.item_key = i.item_key)"
 SCOPES = {
     "all": "TRUE",
@@ -47,7 +49,9 @@ def _params(run_id: int, item_keys: list[int] | None) -> list:
     return [run_id] + ([list(item_keys)] if item_keys is not None else [])
 
 
-def scope_counts(db: Database, run_id: int, field: str, scope: str, item_keys: list[int] | None = None) -> tuple[int, int]:
+def scope_counts(
+    db: Database, run_id: int, field: str, scope: str, item_keys: list[int] | None = None
+) -> tuple[int, int]:
     """(items, distinct texts) in the scope."""
     sql = _scoped_items(field, scope, item_keys)
     return db.fetchone(f"SELECT count(*), count(DISTINCT text) FROM ({sql})", _params(run_id, item_keys))
@@ -82,10 +86,12 @@ def store_vectors(cur, model: str, hashes: list[str], vectors: np.ndarray) -> No
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = matrix.shape
     offsets = pa.array(np.arange(0, (n + 1) * dim, dim, dtype=np.int32))
-    table = pa.table({
-        "text_hash": pa.array(hashes, pa.string()),
-        "vector": pa.ListArray.from_arrays(offsets, pa.array(matrix.reshape(-1))),
-    })
+    table = pa.table(
+        {
+            "text_hash": pa.array(hashes, pa.string()),
+            "vector": pa.ListArray.from_arrays(offsets, pa.array(matrix.reshape(-1))),
+        }
+    )
     cur.register("_curator_new_vectors", table)
     try:
         cur.execute(
@@ -136,7 +142,7 @@ def item_texts(db: Database, run_id: int, field: str, item_keys: list[int]) -> d
     """The embedded text of each of `item_keys`."""
     sql = _scoped_items(field, "all", item_keys)
     table = arrow_table(db, sql, _params(run_id, item_keys))
-    return dict(zip(table.column("item_key").to_pylist(), table.column("text").to_pylist()))
+    return dict(zip(table.column("item_key").to_pylist(), table.column("text").to_pylist(), strict=False))
 
 
 def cached_vector_count(db: Database, model: str | None = None) -> int:

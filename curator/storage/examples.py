@@ -56,16 +56,18 @@ def next_batch_id(cur) -> int:
 
 def insert_examples(cur, batch_id: int, lineage: dict, rows: list[dict]) -> int:
     """Insert one generation batch inside the caller's transaction; `lineage` holds the columns all rows share."""
-    table = pa.table({
-        "position": pa.array([r["position"] for r in rows], pa.int64()),
-        "variant": pa.array([r["variant"] for r in rows], pa.string()),
-        "slot_values": pa.array([json.dumps(r["slot_values"], default=str) for r in rows], pa.string()),
-        "input": pa.array([r["input"] for r in rows], pa.string()),
-        "target": pa.array([r["target"] for r in rows], pa.string()),
-        "status": pa.array([r["status"] for r in rows], pa.string()),
-        "reason": pa.array([r["reason"] for r in rows], pa.string()),
-        "check_results": pa.array([json.dumps(r["check_results"]) for r in rows], pa.string()),
-    })
+    table = pa.table(
+        {
+            "position": pa.array([r["position"] for r in rows], pa.int64()),
+            "variant": pa.array([r["variant"] for r in rows], pa.string()),
+            "slot_values": pa.array([json.dumps(r["slot_values"], default=str) for r in rows], pa.string()),
+            "input": pa.array([r["input"] for r in rows], pa.string()),
+            "target": pa.array([r["target"] for r in rows], pa.string()),
+            "status": pa.array([r["status"] for r in rows], pa.string()),
+            "reason": pa.array([r["reason"] for r in rows], pa.string()),
+            "check_results": pa.array([json.dumps(r["check_results"]) for r in rows], pa.string()),
+        }
+    )
     cur.register("_curator_new_examples", table)
     try:
         cur.execute(
@@ -74,16 +76,28 @@ def insert_examples(cur, batch_id: int, lineage: dict, rows: list[dict]) -> int:
                SELECT ?, ?, ?, ?, ?, ?, position, variant, slot_values::JSON, input, target, status, reason,
                       check_results::JSON
                FROM _curator_new_examples""",
-            [batch_id, lineage["template_id"], lineage["bucket_id"], lineage["source_run_id"],
-             lineage["source_item_key"], lineage["seed"]],
+            [
+                batch_id,
+                lineage["template_id"],
+                lineage["bucket_id"],
+                lineage["source_run_id"],
+                lineage["source_item_key"],
+                lineage["seed"],
+            ],
         )
     finally:
         cur.unregister("_curator_new_examples")
     return len(rows)
 
 
-def list_examples(db: Database, *, template_id: int | None = None, batch_id: int | None = None,
-                  statuses: tuple[str, ...] | None = None, bucket_ids: list[int] | None = None) -> list[ExampleRow]:
+def list_examples(
+    db: Database,
+    *,
+    template_id: int | None = None,
+    batch_id: int | None = None,
+    statuses: tuple[str, ...] | None = None,
+    bucket_ids: list[int] | None = None,
+) -> list[ExampleRow]:
     """Examples matching every filter given, in generation order."""
     where, params = ["TRUE"], []
     if template_id is not None:
@@ -109,7 +123,9 @@ def get_example(db: Database, example_id: int) -> ExampleRow | None:
 
 def kept_pairs(db: Database) -> list[tuple[str, str]]:
     """(input, target) of every example still in play (proposed or accepted): the existing training examples."""
-    return db.fetchall("SELECT input, target FROM examples WHERE status IN ('proposed', 'accepted') ORDER BY example_id")
+    return db.fetchall(
+        "SELECT input, target FROM examples WHERE status IN ('proposed', 'accepted') ORDER BY example_id"
+    )
 
 
 def set_status(db: Database, example_ids: list[int], status: str) -> int:

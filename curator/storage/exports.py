@@ -35,7 +35,7 @@ def dev_items_with_verdict(db: Database, run_id: int) -> list[dict]:
     names = ("item_key", "input", "input_messages", "target", "output", "passed")
     out = []
     for row in rows:
-        item = dict(zip(names, row))
+        item = dict(zip(names, row, strict=False))
         item["input_messages"] = json.loads(item["input_messages"]) if item["input_messages"] else None
         out.append(item)
     return out

@@ -15,6 +15,7 @@ import duckdb
 class SourceRejected(Exception):
     """DuckDB stopped reading or mapping a source file; the message is DuckDB's first line."""
 
+
 SOURCES = {
     # ord is the 1-based record number; json is the record as a JSON object.
     "jsonl": "SELECT ordinality AS ord, json FROM read_ndjson_objects($path) WITH ORDINALITY",
@@ -68,19 +69,25 @@ def _kind(index: int) -> str:
 def _input_sql(i: int) -> tuple[str, str]:
     """(input text, input_messages JSON) expressions for the input at v[i]: text or a list of chat messages."""
     raw, value = _raw(i), f"v[{i}]"
-    valid = (f"json_array_length({value}) > 0 AND list_bool_and(list_transform(CAST({value} AS JSON[]), "
-             "lambda m: coalesce(json_type(m, '$.role') = 'VARCHAR' AND json_type(m, '$.content') = 'VARCHAR', false)))")
-    rendered = (f"CASE WHEN json_array_length({value}) = 1 AND json_extract_string({value}, '$[0].role') = 'user' "
-                f"THEN json_extract_string({value}, '$[0].content') "
-                f"ELSE array_to_string(list_transform(CAST({value} AS JSON[]), lambda m: json_extract_string(m, '$.role') "
-                f"|| ': ' || json_extract_string(m, '$.content')), chr(10) || chr(10)) END")
+    valid = (
+        f"json_array_length({value}) > 0 AND list_bool_and(list_transform(CAST({value} AS JSON[]), "
+        "lambda m: coalesce(json_type(m, '$.role') = 'VARCHAR' AND json_type(m, '$.content') = 'VARCHAR', false)))"
+    )
+    rendered = (
+        f"CASE WHEN json_array_length({value}) = 1 AND json_extract_string({value}, '$[0].role') = 'user' "
+        f"THEN json_extract_string({value}, '$[0].content') "
+        f"ELSE array_to_string(list_transform(CAST({value} AS JSON[]), lambda m: json_extract_string(m, '$.role') "
+        f"|| ': ' || json_extract_string(m, '$.content')), chr(10) || chr(10)) END"
+    )
     text = f"""CASE WHEN left({raw}, 1) = '"' THEN json_extract_string({value}, '$')
                     WHEN left({raw}, 1) = '[' AND {valid} THEN {rendered}
-                    WHEN left({raw}, 1) = '[' THEN {_fail('input_field', "'not a list of chat messages with text role and content'")}
-                    WHEN {raw} IS NULL OR {raw} = 'null' THEN {_fail('input_field', "'missing (every item needs an input)'")}
-                    ELSE {_fail('input_field', "'expected text or a list of chat messages, got ' || " + _kind(i))} END"""
-    messages = (f"CASE WHEN left({raw}, 1) = '[' THEN to_json(list_transform(CAST({value} AS JSON[]), "
-                "lambda m: {'role': json_extract_string(m, '$.role'), 'content': json_extract_string(m, '$.content')})) END")
+                    WHEN left({raw}, 1) = '[' THEN {_fail("input_field", "'not a list of chat messages with text role and content'")}
+                    WHEN {raw} IS NULL OR {raw} = 'null' THEN {_fail("input_field", "'missing (every item needs an input)'")}
+                    ELSE {_fail("input_field", "'expected text or a list of chat messages, got ' || " + _kind(i))} END"""
+    messages = (
+        f"CASE WHEN left({raw}, 1) = '[' THEN to_json(list_transform(CAST({value} AS JSON[]), "
+        "lambda m: {'role': json_extract_string(m, '$.role'), 'content': json_extract_string(m, '$.content')})) END"
+    )
     return text, messages
 
 
@@ -98,9 +105,9 @@ def _id_sql(i: int | None) -> str:
         return "(ord - 1)::VARCHAR"
     raw = _raw(i)
     return f"""CASE WHEN left({raw}, 1) = '"' THEN json_extract_string(v[{i}], '$')
-                    WHEN {raw} IS NULL OR {raw} = 'null' THEN {_fail('id_field', "'missing (the id field is mapped, so every item needs one)'")}
+                    WHEN {raw} IS NULL OR {raw} = 'null' THEN {_fail("id_field", "'missing (the id field is mapped, so every item needs one)'")}
                     WHEN left({raw}, 1) NOT IN ('[', '{{', 't', 'f') THEN {raw}
-                    ELSE {_fail('id_field', "'expected text or a number as the item id, got ' || " + _kind(i))} END"""
+                    ELSE {_fail("id_field", "'expected text or a number as the item id, got ' || " + _kind(i))} END"""
 
 
 def _split_sql(i: int | None) -> str:
@@ -109,14 +116,20 @@ def _split_sql(i: int | None) -> str:
     raw = _raw(i)
     return f"""CASE WHEN {raw} IN ('"dev"', '"held_out"') THEN json_extract_string(v[{i}], '$')
                     WHEN {raw} = '"held-out"' THEN 'held_out'
-                    ELSE {_fail('split_field', "coalesce(" + raw + ", 'nothing') || ' is not a split (use dev or held_out)'")} END"""
+                    ELSE {_fail("split_field", "coalesce(" + raw + ", 'nothing') || ' is not a split (use dev or held_out)'")} END"""
 
 
-def insert_mapped_rows(cur, run_id: int, source: str, path: str, paths: JsonPaths, *,
-                       split: str = "dev", delimiter: str = ",") -> int:
+def insert_mapped_rows(
+    cur, run_id: int, source: str, path: str, paths: JsonPaths, *, split: str = "dev", delimiter: str = ","
+) -> int:
     """Insert every record of the file at `path` as items 0..n-1 of `run_id`; returns the item count."""
-    roles = [("input", paths.input), ("target", paths.target), ("output", paths.output),
-             ("id", paths.item_id), ("split", paths.split)]
+    roles = [
+        ("input", paths.input),
+        ("target", paths.target),
+        ("output", paths.output),
+        ("id", paths.item_id),
+        ("split", paths.split),
+    ]
     mapped = [(role, p) for role, p in roles if p]
     index = {role: n for n, (role, _) in enumerate(mapped, start=1)}
     input_text, input_messages = _input_sql(index["input"])

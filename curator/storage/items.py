@@ -31,22 +31,30 @@ def insert_records(cur, run_id: int, records: list[dict], first_key: int = 0) ->
 
     A record without an item_id gets its position as id.
     """
+
     def column(name: str, encode=None) -> list:
         values = [r.get(name) for r in records]
         return [None if v is None else encode(v) for v in values] if encode else values
 
-    table = pa.table({
-        "item_key": pa.array(range(first_key, first_key + len(records)), pa.int64()),
-        "item_id": pa.array([str(r["item_id"]) if r.get("item_id") is not None else str(first_key + i)
-                             for i, r in enumerate(records)], pa.string()),
-        "input": pa.array(column("input"), pa.string()),
-        "input_messages": pa.array(column("input_messages", json.dumps), pa.string()),
-        "target": pa.array(column("target"), pa.string()),
-        "output": pa.array(column("output"), pa.string()),
-        "metadata": pa.array([json.dumps(r.get("metadata") or {}) for r in records], pa.string()),
-        "split": pa.array([r.get("split") or "dev" for r in records], pa.string()),
-        "source_line": pa.array(column("source_line"), pa.int64()),
-    })
+    table = pa.table(
+        {
+            "item_key": pa.array(range(first_key, first_key + len(records)), pa.int64()),
+            "item_id": pa.array(
+                [
+                    str(r["item_id"]) if r.get("item_id") is not None else str(first_key + i)
+                    for i, r in enumerate(records)
+                ],
+                pa.string(),
+            ),
+            "input": pa.array(column("input"), pa.string()),
+            "input_messages": pa.array(column("input_messages", json.dumps), pa.string()),
+            "target": pa.array(column("target"), pa.string()),
+            "output": pa.array(column("output"), pa.string()),
+            "metadata": pa.array([json.dumps(r.get("metadata") or {}) for r in records], pa.string()),
+            "split": pa.array([r.get("split") or "dev" for r in records], pa.string()),
+            "source_line": pa.array(column("source_line"), pa.int64()),
+        }
+    )
     cur.register("_curator_new_items", table)
     try:
         cur.execute(

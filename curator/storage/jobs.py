@@ -48,33 +48,57 @@ def _row(values: tuple) -> JobRow:
     return JobRow(*values)
 
 
-def insert_job(db: Database, *, dataset_path: str, base_model: str, config: dict, dataset_recipe_id: int | None = None,
-               dataset_version: int | None = None, source_run_id: int | None = None,
-               parent_adapter: str | None = None) -> int:
+def insert_job(
+    db: Database,
+    *,
+    dataset_path: str,
+    base_model: str,
+    config: dict,
+    dataset_recipe_id: int | None = None,
+    dataset_version: int | None = None,
+    source_run_id: int | None = None,
+    parent_adapter: str | None = None,
+) -> int:
     with db.transaction() as cur:
         return cur.execute(
             """INSERT INTO training_jobs (dataset_recipe_id, dataset_version, dataset_path, source_run_id, base_model,
                                           parent_adapter, config)
                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING job_id""",
-            [dataset_recipe_id, dataset_version, dataset_path, source_run_id, base_model, parent_adapter,
-             json.dumps(config)],
+            [
+                dataset_recipe_id,
+                dataset_version,
+                dataset_path,
+                source_run_id,
+                base_model,
+                parent_adapter,
+                json.dumps(config),
+            ],
         ).fetchone()[0]
 
 
 def set_paths(db: Database, job_id: int, job_dir: str, progress_path: str) -> None:
     with db.transaction() as cur:
-        cur.execute("UPDATE training_jobs SET job_dir = ?, progress_path = ? WHERE job_id = ?",
-                    [job_dir, progress_path, job_id])
+        cur.execute(
+            "UPDATE training_jobs SET job_dir = ?, progress_path = ? WHERE job_id = ?", [job_dir, progress_path, job_id]
+        )
 
 
 def mark_running(db: Database, job_id: int) -> None:
     with db.transaction() as cur:
-        cur.execute("UPDATE training_jobs SET status = 'running', started_at = current_timestamp WHERE job_id = ?",
-                    [job_id])
+        cur.execute(
+            "UPDATE training_jobs SET status = 'running', started_at = current_timestamp WHERE job_id = ?", [job_id]
+        )
 
 
-def mark_finished(db: Database, job_id: int, status: str, *, error: str | None = None, metrics: dict | None = None,
-                  adapter_path: str | None = None) -> None:
+def mark_finished(
+    db: Database,
+    job_id: int,
+    status: str,
+    *,
+    error: str | None = None,
+    metrics: dict | None = None,
+    adapter_path: str | None = None,
+) -> None:
     """Record how a job ended; only a succeeded job gets an adapter path (the others leave none usable)."""
     if status not in STATUSES[2:]:
         raise ValueError(f"not a final status: {status}")

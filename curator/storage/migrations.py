@@ -45,9 +45,7 @@ def migrate(conn: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute(sql)
-            conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)]
-            )
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")

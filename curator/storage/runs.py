@@ -111,7 +111,10 @@ def run_scoped_tables(cur) -> list[str]:
 
 def table_counts(db: Database) -> dict[str, int]:
     """Row count of every table: used to prove a failed write changed nothing."""
-    names = [r[0] for r in db.fetchall(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
-    )]
+    names = [
+        r[0]
+        for r in db.fetchall(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+        )
+    ]
     return {name: db.fetchone(f'SELECT count(*) FROM "{name}"')[0] for name in sorted(names)}

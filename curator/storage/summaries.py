@@ -6,9 +6,7 @@ from curator.storage.database import Database
 
 
 def split_counts(db: Database, run_id: int) -> dict[str, int]:
-    rows = db.fetchall(
-        "SELECT split, count(*) FROM items WHERE run_id = ? GROUP BY split ORDER BY split", [run_id]
-    )
+    rows = db.fetchall("SELECT split, count(*) FROM items WHERE run_id = ? GROUP BY split ORDER BY split", [run_id])
     return dict(rows)
 
 

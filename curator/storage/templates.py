@@ -33,8 +33,9 @@ def _row(values: tuple) -> TemplateRow:
     return TemplateRow(*values)
 
 
-def insert_template(db: Database, name: str, spec: dict, bucket_id: int | None,
-                    source_run_id: int | None, source_item_key: int | None) -> int:
+def insert_template(
+    db: Database, name: str, spec: dict, bucket_id: int | None, source_run_id: int | None, source_item_key: int | None
+) -> int:
     with db.transaction() as cur:
         return cur.execute(
             """INSERT INTO templates (name, bucket_id, source_run_id, source_item_key, spec)

@@ -1,1 +1,1 @@
-"""LoRA training, inference backends and the offline demo model. Heavy imports live inside functions or the child process."""
+"""LoRA training (SFT) in a child process; heavy imports live inside functions or the child process."""

@@ -11,9 +11,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from curator.training.failures import JobCancelled, failure_message
+from curator.child.failures import JobCancelled, failure_message
+from curator.child.progress import ProgressWriter
 from curator.training.job import JobSpec
-from curator.training.progress import ProgressWriter
 
 
 def discard_adapter(job: JobSpec) -> None:

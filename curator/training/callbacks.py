@@ -7,10 +7,10 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from curator.child.progress import ProgressWriter, is_main_process
+from curator.inference.backends import GenerationSettings, TransformersBackend
 from curator.training.grading import specs_from_dicts, tally
-from curator.training.inference import GenerationSettings, TransformersBackend
 from curator.training.job import JobSpec
-from curator.training.progress import ProgressWriter, is_main_process
 
 
 class EarlyStopping:
@@ -65,8 +65,13 @@ class CallbackLogic:
         seconds = max(self.train_seconds(), 1e-9)
         step, total = state.global_step, state.max_steps
         self.writer.emit(
-            "step", step=step, total_steps=total, epoch=round(float(state.epoch or 0), 3), loss=self.last_loss,
-            learning_rate=float(logs.get("learning_rate", 0.0)), tokens_per_s=round(self.tokens / seconds, 1),
+            "step",
+            step=step,
+            total_steps=total,
+            epoch=round(float(state.epoch or 0), 3),
+            loss=self.last_loss,
+            learning_rate=float(logs.get("learning_rate", 0.0)),
+            tokens_per_s=round(self.tokens / seconds, 1),
             eta_s=round(seconds / max(step, 1) * max(total - step, 0), 1),
         )
 
@@ -79,8 +84,12 @@ class CallbackLogic:
             self.evaluate(state.global_step)
             if self.early.exhausted:
                 self.stopped_early = True
-                self.writer.emit("stopped_early", step=state.global_step, best_step=self.early.best_step,
-                                 best_pass_rate=self.early.best_rate)
+                self.writer.emit(
+                    "stopped_early",
+                    step=state.global_step,
+                    best_step=self.early.best_step,
+                    best_pass_rate=self.early.best_rate,
+                )
                 control.should_training_stop = True
         return control
 
@@ -114,10 +123,14 @@ class CallbackLogic:
             self.save_adapter()
         seconds = self.train_seconds()
         metrics = {
-            "steps": self.trainer.state.global_step, "final_loss": self.last_loss, "train_s": round(seconds, 2),
-            "tokens_per_s": round(self.tokens / max(seconds, 1e-9), 1), "train_tokens": self.tokens,
+            "steps": self.trainer.state.global_step,
+            "final_loss": self.last_loss,
+            "train_s": round(seconds, 2),
+            "tokens_per_s": round(self.tokens / max(seconds, 1e-9), 1),
+            "train_tokens": self.tokens,
             "stopped_early": self.stopped_early,
-            "best_step": self.early.best_step, "best_pass_rate": self.early.best_rate,
+            "best_step": self.early.best_step,
+            "best_pass_rate": self.early.best_rate,
         }
         if is_main_process():
             out = Path(self.job.output_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from curator.training.chat import as_messages
+from curator.inference.chat import as_messages
 
 
 class EmptyDatasetError(ValueError):

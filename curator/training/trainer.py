@@ -6,13 +6,13 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+from curator.child.failures import JobCancelled, JobFailure
+from curator.child.progress import ProgressWriter
+from curator.inference.backends import check_local
+from curator.inference.eval_child import set_cpu_threads
 from curator.training.callbacks import make_progress_callback
 from curator.training.dataset_file import read_rows, to_trl_rows
-from curator.training.eval_child import set_cpu_threads
-from curator.training.failures import JobCancelled, JobFailure
-from curator.training.inference import check_local
 from curator.training.job import JobSpec
-from curator.training.progress import ProgressWriter
 
 
 def resolve_device(setting: str) -> str:
@@ -32,10 +32,12 @@ def load_model_and_tokenizer(job: JobSpec):
 
     try:
         check_local_paths(job)
-        tokenizer = AutoTokenizer.from_pretrained(job.base_model, local_files_only=True,
-                                                  trust_remote_code=job.trust_remote_code)
-        model = AutoModelForCausalLM.from_pretrained(job.base_model, local_files_only=True, use_safetensors=True,
-                                                     trust_remote_code=job.trust_remote_code)
+        tokenizer = AutoTokenizer.from_pretrained(
+            job.base_model, local_files_only=True, trust_remote_code=job.trust_remote_code
+        )
+        model = AutoModelForCausalLM.from_pretrained(
+            job.base_model, local_files_only=True, use_safetensors=True, trust_remote_code=job.trust_remote_code
+        )
     except (OSError, ValueError) as error:
         raise JobFailure(f"cannot load the base model from '{job.base_model}': {str(error).splitlines()[0]}") from None
     if tokenizer.pad_token is None:
@@ -48,7 +50,7 @@ def load_model_and_tokenizer(job: JobSpec):
 
 
 def check_local_paths(job: JobSpec) -> None:
-    from curator.training.inference import ModelRef
+    from curator.inference.backends import ModelRef
 
     try:
         check_local(ModelRef(job.base_model, job.parent_adapter))
@@ -62,11 +64,24 @@ def sft_config(job: JobSpec, device: str):
 
     t = job.trainer
     return SFTConfig(
-        output_dir=str(Path(job.output_dir) / "trainer"), num_train_epochs=t.epochs, max_steps=t.max_steps,
-        per_device_train_batch_size=t.batch_size, learning_rate=t.learning_rate, warmup_steps=t.warmup_ratio,
-        max_length=t.max_length, seed=t.seed, completion_only_loss=True, use_cpu=device == "cpu",
-        bf16=t.bf16, gradient_checkpointing=False, report_to="none", save_strategy="no", logging_steps=1,
-        disable_tqdm=True, lr_scheduler_type="linear", dataloader_num_workers=0,
+        output_dir=str(Path(job.output_dir) / "trainer"),
+        num_train_epochs=t.epochs,
+        max_steps=t.max_steps,
+        per_device_train_batch_size=t.batch_size,
+        learning_rate=t.learning_rate,
+        warmup_steps=t.warmup_ratio,
+        max_length=t.max_length,
+        seed=t.seed,
+        completion_only_loss=True,
+        use_cpu=device == "cpu",
+        bf16=t.bf16,
+        gradient_checkpointing=False,
+        report_to="none",
+        save_strategy="no",
+        logging_steps=1,
+        disable_tqdm=True,
+        lr_scheduler_type="linear",
+        dataloader_num_workers=0,
     )
 
 
@@ -84,8 +99,13 @@ def run_job(job: JobSpec) -> dict:
     trainer = build_trainer(job, model, tokenizer, rows, device)
     callback = make_progress_callback(job, writer, stop, trainer, tokenizer)
     trainer.add_callback(callback)
-    writer.emit("started", examples=len(rows), total_steps=trainer.state.max_steps or None, device=device,
-                trainable_parameters=_trainable(trainer.model))
+    writer.emit(
+        "started",
+        examples=len(rows),
+        total_steps=trainer.state.max_steps or None,
+        device=device,
+        trainable_parameters=_trainable(trainer.model),
+    )
     output = trainer.train()
     if stop.cancelled:
         raise JobCancelled()
@@ -103,10 +123,20 @@ def build_trainer(job: JobSpec, model, tokenizer, rows: list[dict], device: str)
     peft_config = None
     if not job.parent_adapter:
         lora = job.lora
-        peft_config = LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
-                                 target_modules=lora.target_modules, task_type="CAUSAL_LM")
-    return SFTTrainer(model=model, args=sft_config(job, device), train_dataset=dataset,
-                      processing_class=tokenizer, peft_config=peft_config)
+        peft_config = LoraConfig(
+            r=lora.r,
+            lora_alpha=lora.alpha,
+            lora_dropout=lora.dropout,
+            target_modules=lora.target_modules,
+            task_type="CAUSAL_LM",
+        )
+    return SFTTrainer(
+        model=model,
+        args=sft_config(job, device),
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=peft_config,
+    )
 
 
 def _trainable(model) -> int:

@@ -10,20 +10,40 @@ from typer.testing import CliRunner
 from curator.checks import CheckSpec, run_checks
 from curator.cli.main import app
 from curator.errors import BadInputError
-from curator.runs import create_run_from_records
+from curator.review.runs import create_run_from_records
 from curator.workspace import Workspace
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "checks"
 
 WEATHER_RECORDS = [
-    {"item_id": "1", "input": "<api>\nIt is sunny, today.", "split": "dev", "target": "<answer>4</answer>",
-     "output": "<think>2+2</think><answer>4</answer><display_weather>☀</display_weather>"},
-    {"item_id": "2", "input": "<api>\nBright sunshine!", "split": "dev", "target": "<answer>6</answer>",
-     "output": "<think>3+3</think><answer>6</answer><display_weather>☁</display_weather>"},
-    {"item_id": "3", "input": "What is 5+5?", "split": "held_out", "target": "<answer>10</answer>",
-     "output": "<answer>10</answer>"},
-    {"item_id": "4", "input": "What is 1+1?", "split": "held_out", "target": "<answer>2</answer>",
-     "output": "<think>1+1</think><answer>3</answer><display_weather>☀</display_weather>"},
+    {
+        "item_id": "1",
+        "input": "<api>\nIt is sunny, today.",
+        "split": "dev",
+        "target": "<answer>4</answer>",
+        "output": "<think>2+2</think><answer>4</answer><display_weather>☀</display_weather>",
+    },
+    {
+        "item_id": "2",
+        "input": "<api>\nBright sunshine!",
+        "split": "dev",
+        "target": "<answer>6</answer>",
+        "output": "<think>3+3</think><answer>6</answer><display_weather>☁</display_weather>",
+    },
+    {
+        "item_id": "3",
+        "input": "What is 5+5?",
+        "split": "held_out",
+        "target": "<answer>10</answer>",
+        "output": "<answer>10</answer>",
+    },
+    {
+        "item_id": "4",
+        "input": "What is 1+1?",
+        "split": "held_out",
+        "target": "<answer>2</answer>",
+        "output": "<think>1+1</think><answer>3</answer><display_weather>☀</display_weather>",
+    },
 ]
 
 
@@ -83,12 +103,14 @@ def test_a_bad_spec_prints_one_line_naming_file_record_and_field_and_stores_noth
     spec.write_text('[[check]]\nname = "emoji"\nkind = "semantic_map"\ngroups = []\n')
     done = subprocess.run(
         [sys.executable, "-m", "curator.cli.main", "--workspace", str(root), "check", "weather", "--spec", str(spec)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"error: {spec}: line 4, record 1 ('emoji'), field 'groups': "
-        "must be a list of {words = [...], token = \"...\"} tables"
+        'must be a list of {words = [...], token = "..."} tables'
     ]
     with Workspace.open(root) as ws:
         assert ws.db.fetchone("SELECT count(*) FROM check_results") == (0,)
@@ -96,11 +118,11 @@ def test_a_bad_spec_prints_one_line_naming_file_record_and_field_and_stores_noth
     assert isinstance(in_process.exception, BadInputError)
 
 
-def test_gsm8k_example_spec_agrees_with_openais_own_grading_on_real_solutions(tmp_path, shared_data):
+def test_gsm8k_example_spec_agrees_with_openais_own_grading_on_real_solutions(tmp_path, real_logs):
     from curator.importers import import_file
 
     root = tmp_path / "ws"
-    solutions = shared_data / "generic" / "gsm8k_example_model_solutions.jsonl"
+    solutions = real_logs / "generic" / "gsm8k_example_model_solutions.jsonl"
     with Workspace.open(root) as ws:
         mapping = {"input": "question", "target": "ground_truth", "output": "175b_verification.solution"}
         run = import_file(ws, solutions, mapping=mapping, name="gsm8k-175b").run
@@ -110,21 +132,27 @@ def test_gsm8k_example_spec_agrees_with_openais_own_grading_on_real_solutions(tm
         rows = ws.db.fetchall(
             """SELECT r.passed, json_extract(i.metadata, '$."175b_verification".is_correct')::BOOLEAN
                FROM check_results r JOIN items i USING (run_id, item_key)
-               WHERE r.run_id = ? AND r.check_name = 'answer'""", [run.run_id])
+               WHERE r.run_id = ? AND r.check_name = 'answer'""",
+            [run.run_id],
+        )
     assert len(rows) == 1319
     assert all(ours == theirs for ours, theirs in rows)
     assert json.loads(result.output)["checks"][0]["passed"] == sum(theirs for _, theirs in rows) == 742
 
 
-def test_gsm8k_lm_eval_log_without_numbers_in_the_output_fails_with_a_reason(tmp_path, shared_data):
+def test_gsm8k_lm_eval_log_without_numbers_in_the_output_fails_with_a_reason(tmp_path, real_logs):
     from curator.importers import import_file
 
     root = tmp_path / "ws"
     with Workspace.open(root) as ws:
-        run = import_file(ws, next((shared_data / "lm-eval").glob("samples_gsm8k_*.jsonl"))).run
+        run = import_file(ws, next((real_logs / "lm-eval").glob("samples_gsm8k_*.jsonl"))).run
     result = _invoke(root, "check", run.name, "--spec", str(EXAMPLES / "gsm8k.toml"), "--json")
     assert json.loads(result.output)["checks"][0] == {
-        "name": "answer", "kind": "numeric", "passed": 0, "total": 3, "pass_rate": 0.0,
+        "name": "answer",
+        "kind": "numeric",
+        "passed": 0,
+        "total": 3,
+        "pass_rate": 0.0,
         "by_split": {"dev": {"passed": 0, "total": 3, "pass_rate": 0.0}},
     }
     with Workspace.open(root) as ws:

@@ -5,8 +5,8 @@ import random
 import pytest
 
 from curator.checks import CheckSpec, grade, load_spec, load_spec_text, run_checks, stored_checks
-from curator.errors import NotFoundError
-from curator.runs import create_run_from_records, summarise_run
+from curator.errors import CuratorError, NotFoundError
+from curator.review.runs import create_run_from_records, summarise_run
 
 SPEC = """
 [[check]]
@@ -28,7 +28,7 @@ pattern = "it's|\\bcat\\b"
 [[check]]
 name = "word_class"
 kind = "regex"
-pattern = 'caf\w'
+pattern = 'caf\\w'
 
 [[check]]
 name = "no_think"
@@ -77,14 +77,43 @@ kind = "json_schema"
 schema = { type = "object", properties = { n = { type = "integer" } }, required = ["n"] }
 """
 
-INPUTS = ["<api>\nIt is sunny, today.", "<api> <SUNNY> skies", "Bright sunshine! <api>", "What is 2+2?",
-          "Overcast and grey <api>", "Tell me a joke", "", None, "Clear skies!\n<api>", "ÉCLAIR cloudy"]
-PIECES = ["<think>let me see\nok</think>", "<think>short</think>", "<answer>4</answer>", "<answer> -12 </answer>",
-          "The answer is 7.",
-          "THE ANSWER IS 1,234", "<display_weather>☀</display_weather>", "<display_weather>☁️</display_weather>",
-          "<display_weather>", "</display_weather>", '{"n": 3}', '```json\n{"n": "x"}\n```', "  spaced   out\t",
-          "É", "\u00a0nbsp", "x" * 70, "😀 emoji", "\n", "<answer>4</answer>\n", "café", "cafe", "it's",
-          "concat cat"]
+INPUTS = [
+    "<api>\nIt is sunny, today.",
+    "<api> <SUNNY> skies",
+    "Bright sunshine! <api>",
+    "What is 2+2?",
+    "Overcast and grey <api>",
+    "Tell me a joke",
+    "",
+    None,
+    "Clear skies!\n<api>",
+    "ÉCLAIR cloudy",
+]
+PIECES = [
+    "<think>let me see\nok</think>",
+    "<think>short</think>",
+    "<answer>4</answer>",
+    "<answer> -12 </answer>",
+    "The answer is 7.",
+    "THE ANSWER IS 1,234",
+    "<display_weather>☀</display_weather>",
+    "<display_weather>☁️</display_weather>",
+    "<display_weather>",
+    "</display_weather>",
+    '{"n": 3}',
+    '```json\n{"n": "x"}\n```',
+    "  spaced   out\t",
+    "É",
+    "\u00a0nbsp",
+    "x" * 70,
+    "😀 emoji",
+    "\n",
+    "<answer>4</answer>\n",
+    "café",
+    "cafe",
+    "it's",
+    "concat cat",
+]
 TARGETS = ["<answer>4</answer>", "#### 1,234", "The answer is 7.", "the answer is 7.", "no number here", None, ""]
 
 
@@ -93,10 +122,15 @@ def varied_records(count: int, seed: int = 7) -> list[dict]:
     records = []
     for index in range(count):
         output = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 4)))
-        records.append({
-            "item_id": f"i{index}", "input": rng.choice(INPUTS), "target": rng.choice(TARGETS),
-            "output": None if rng.random() < 0.05 else output, "split": rng.choice(["dev", "held_out"]),
-        })
+        records.append(
+            {
+                "item_id": f"i{index}",
+                "input": rng.choice(INPUTS),
+                "target": rng.choice(TARGETS),
+                "output": None if rng.random() < 0.05 else output,
+                "split": rng.choice(["dev", "held_out"]),
+            }
+        )
     return records
 
 
@@ -149,15 +183,23 @@ def test_results_and_specs_are_stored_and_summarised_per_split(workspace):
 def test_a_rerun_replaces_results_and_specs_of_the_same_names_and_keeps_others(workspace):
     records = [{"item_id": "a", "input": "q", "output": "<think>x</think> 5"}]
     run = create_run_from_records(workspace, "r", records)
-    run_checks(workspace, run.run_id, [CheckSpec("think", "regex_absent", {"pattern": "<think>"}),
-                                       CheckSpec("num", "regex", {"pattern": r"\d"})])
+    run_checks(
+        workspace,
+        run.run_id,
+        [CheckSpec("think", "regex_absent", {"pattern": "<think>"}), CheckSpec("num", "regex", {"pattern": r"\d"})],
+    )
     run_checks(workspace, run.run_id, [CheckSpec("think", "regex", {"pattern": "<think>"})])
-    assert stored_results(workspace, run.run_id) == {("think", 0): (True, "matches /<think>/"),
-                                                     ("num", 0): (True, "matches /\\d/")}
+    assert stored_results(workspace, run.run_id) == {
+        ("think", 0): (True, "matches /<think>/"),
+        ("num", 0): (True, "matches /\\d/"),
+    }
     assert [(s.name, s.kind) for s in stored_checks(workspace, run.run_id)] == [("think", "regex"), ("num", "regex")]
     assert workspace.db.fetchone("SELECT count(*) FROM checks WHERE run_id = ?", [run.run_id]) == (2,)
-    run_checks(workspace, run.run_id, [CheckSpec("new", "regex", {"pattern": "x"}),
-                                       CheckSpec("num", "regex", {"pattern": "5"})])
+    run_checks(
+        workspace,
+        run.run_id,
+        [CheckSpec("new", "regex", {"pattern": "x"}), CheckSpec("num", "regex", {"pattern": "5"})],
+    )
     assert [s.name for s in stored_checks(workspace, run.run_id)] == ["think", "num", "new"]
     run_checks(workspace, run.run_id, [CheckSpec(name, "regex", {"pattern": "x"}) for name in ("new", "num", "think")])
     assert [s.name for s in stored_checks(workspace, run.run_id)] == ["new", "num", "think"]
@@ -167,7 +209,7 @@ def test_a_failing_check_run_changes_nothing(workspace):
     run = create_run_from_records(workspace, "r", [{"item_id": "a", "input": "q", "output": "x"}])
     run_checks(workspace, run.run_id, [CheckSpec("x", "regex", {"pattern": "x"})])
     before = stored_results(workspace, run.run_id)
-    with pytest.raises(Exception):
+    with pytest.raises(CuratorError):
         run_checks(workspace, run.run_id, [CheckSpec("x", "regex", {"pattern": "y"}), CheckSpec("bad", "regex", {})])
     assert stored_results(workspace, run.run_id) == before
 
@@ -209,7 +251,9 @@ def test_stored_checks_carry_a_schema_file_s_schema_so_they_grade_without_the_fi
 def test_checks_can_grade_the_target_or_the_input_field(workspace):
     records = [{"item_id": "a", "input": "Answer with JSON", "target": "#### 5", "output": "five"}]
     run = create_run_from_records(workspace, "r", records)
-    specs = [CheckSpec("target_marked", "regex", {"pattern": "#### \\d"}, field="target"),
-             CheckSpec("asks_json", "regex", {"pattern": "JSON"}, field="input")]
+    specs = [
+        CheckSpec("target_marked", "regex", {"pattern": "#### \\d"}, field="target"),
+        CheckSpec("asks_json", "regex", {"pattern": "JSON"}, field="input"),
+    ]
     summaries = run_checks(workspace, run.run_id, specs)
     assert [(s.name, s.passed, s.total) for s in summaries] == [("target_marked", 1, 1), ("asks_json", 1, 1)]

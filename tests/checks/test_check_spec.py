@@ -48,25 +48,36 @@ def _error(text: str) -> str:
 
 def test_an_invalid_group_names_file_line_record_and_field():
     text = GOOD.replace('{ words = ["cloudy"], token = "☁" }', '{ words = [], token = "☁" }')
-    assert _error(text) == ("checks.toml: line 12, record 2 ('emoji'), field 'groups': "
-                            "group 2: 'words' must be a non-empty list of non-empty strings")
+    assert _error(text) == (
+        "checks.toml: line 12, record 2 ('emoji'), field 'groups': "
+        "group 2: 'words' must be a non-empty list of non-empty strings"
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('[[check]]\nname = "a"\nkind = "regexx"', "line 3, record 1 ('a'), field 'kind': unknown kind 'regexx'"),
-    ('[[check]]\nkind = "regex"\npattern = "a"', "record 1, field 'name': every check needs a name"),
-    ('[[check]]\nname = "a"\nkind = "tag_present"', "record 1 ('a'), field 'tag': a tag_present check needs 'tag'"),
-    ('[[check]]\nname = "a"\nkind = "regex"\npattern = "("', "line 4, record 1 ('a'), field 'pattern': not a valid"),
-    ('[[check]]\nname = "a"\nkind = "exact"\nignore_cas = true', "field 'ignore_cas': unknown key for kind 'exact'"),
-    ('[[check]]\nname = "a"\nkind = "regex"\npattern = "a"\nfield = "answer"', "field 'field': must be one of"),
-    ('[[check]]\nname = "a"\nkind = "numeric"\ntolerance = -1', "field 'tolerance': must be a number >= 0"),
-    ('[[check]]\nname = "a"\nkind = "regex"\npattern = "a"\nwhen_input = "[a"', "field 'when_input': not a valid"),
-    ('[[check]]\nname = "a"\nkind = "tag_absent"\ntag = "<b>"', "field 'tag': must be a tag name"),
-    ('[[check]]\nname = "a"\nkind = "json_schema"', "field 'schema': give exactly one of"),
-    ('[[check]]\nname = "a"\nkind = "json_schema"\nschema = { type = "nope" }', "not a valid JSON Schema"),
-    ('name = "a"', "field 'check': no checks"),
-    ('[[check]]\nname = ', "not valid TOML: Invalid value"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[[check]]\nname = "a"\nkind = "regexx"', "line 3, record 1 ('a'), field 'kind': unknown kind 'regexx'"),
+        ('[[check]]\nkind = "regex"\npattern = "a"', "record 1, field 'name': every check needs a name"),
+        ('[[check]]\nname = "a"\nkind = "tag_present"', "record 1 ('a'), field 'tag': a tag_present check needs 'tag'"),
+        (
+            '[[check]]\nname = "a"\nkind = "regex"\npattern = "("',
+            "line 4, record 1 ('a'), field 'pattern': not a valid",
+        ),
+        (
+            '[[check]]\nname = "a"\nkind = "exact"\nignore_cas = true',
+            "field 'ignore_cas': unknown key for kind 'exact'",
+        ),
+        ('[[check]]\nname = "a"\nkind = "regex"\npattern = "a"\nfield = "answer"', "field 'field': must be one of"),
+        ('[[check]]\nname = "a"\nkind = "numeric"\ntolerance = -1', "field 'tolerance': must be a number >= 0"),
+        ('[[check]]\nname = "a"\nkind = "regex"\npattern = "a"\nwhen_input = "[a"', "field 'when_input': not a valid"),
+        ('[[check]]\nname = "a"\nkind = "tag_absent"\ntag = "<b>"', "field 'tag': must be a tag name"),
+        ('[[check]]\nname = "a"\nkind = "json_schema"', "field 'schema': give exactly one of"),
+        ('[[check]]\nname = "a"\nkind = "json_schema"\nschema = { type = "nope" }', "not a valid JSON Schema"),
+        ('name = "a"', "field 'check': no checks"),
+        ("[[check]]\nname = ", "not valid TOML: Invalid value"),
+    ],
+)
 def test_bad_specs_are_refused_with_where_and_what(text, expected):
     assert expected in _error(text)
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from curator.checks import load_spec, run_checks
 from curator.demo.task import eval_records
-from curator.runs import create_run_from_records
+from curator.review.runs import create_run_from_records
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "checks"
 
@@ -25,5 +25,8 @@ def test_answers_without_the_weather_tag_fail_the_tag_and_emoji_checks(workspace
     assert by_name["emoji"].passed == 0
     assert by_name["answer"].passed == by_name["answer"].total
     reasons = {r[0] for r in workspace.db.fetchall("SELECT reason FROM check_results WHERE check_name = 'emoji'")}
-    assert reasons == {"expected ☀, found no <display_weather>", "expected ☁, found no <display_weather>",
-                       "expected 🌧, found no <display_weather>"}
+    assert reasons == {
+        "expected ☀, found no <display_weather>",
+        "expected ☁, found no <display_weather>",
+        "expected 🌧, found no <display_weather>",
+    }

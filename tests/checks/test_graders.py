@@ -64,12 +64,15 @@ def test_exact_without_a_target_does_not_apply():
     assert not _grade("exact", "anything", target=None).applicable
 
 
-@pytest.mark.parametrize(("output", "target", "reason"), [
-    ("<think>9*2</think><answer>18</answer>", "#### 18", "18"),
-    ("so she makes $1,234.", "<answer>1234</answer>", "1234"),
-    ("16-3-4=9 eggs, 9 * 2 = 18", "Janet sells 9 eggs.\n#### 18", "18"),
-    ("The answer is -5.", "-5.0", "-5"),
-])
+@pytest.mark.parametrize(
+    ("output", "target", "reason"),
+    [
+        ("<think>9*2</think><answer>18</answer>", "#### 18", "18"),
+        ("so she makes $1,234.", "<answer>1234</answer>", "1234"),
+        ("16-3-4=9 eggs, 9 * 2 = 18", "Janet sells 9 eggs.\n#### 18", "18"),
+        ("The answer is -5.", "-5.0", "-5"),
+    ],
+)
 def test_numeric_passes_when_the_numbers_agree(output, target, reason):
     result = _grade("numeric", output, target=target)
     assert (result.passed, result.reason) == (True, reason)
@@ -89,25 +92,42 @@ def test_numeric_tolerances():
     assert not _grade("numeric", "1030", target="1000", relative_tolerance=0.02).passed
 
 
-WEATHER = [{"words": ["sunny", "clear", "bright", "sunshine"], "token": "☀"},
-           {"words": ["cloudy", "overcast"], "token": "☁"}]
+WEATHER = [
+    {"words": ["sunny", "clear", "bright", "sunshine"], "token": "☀"},
+    {"words": ["cloudy", "overcast"], "token": "☁"},
+]
 
 
 @pytest.mark.parametrize("input", ["It is sunny, today", "Weather: <SUNNY>", "Bright sunshine!", "Clear skies!"])
 def test_semantic_map_finds_weather_words_next_to_punctuation_and_in_any_case(input):
-    result = _grade("semantic_map", "<display_weather>☀️</display_weather>", input=input, groups=WEATHER,
-                    within_tag="display_weather")
+    result = _grade(
+        "semantic_map",
+        "<display_weather>☀️</display_weather>",
+        input=input,
+        groups=WEATHER,
+        within_tag="display_weather",
+    )
     assert (result.passed, result.reason) == (True, "☀")
 
 
 def test_semantic_map_fails_with_expected_and_found():
-    wrong = _grade("semantic_map", "<display_weather>☁</display_weather>", input="sunny", groups=WEATHER,
-                   within_tag="display_weather")
+    wrong = _grade(
+        "semantic_map",
+        "<display_weather>☁</display_weather>",
+        input="sunny",
+        groups=WEATHER,
+        within_tag="display_weather",
+    )
     assert (wrong.passed, wrong.reason) == (False, "expected ☀, found ☁")
     empty = _grade("semantic_map", "It will be nice.", input="overcast", groups=WEATHER)
     assert empty.reason == "expected ☁, found nothing"
-    other = _grade("semantic_map", "<display_weather>🌈</display_weather>", input="sunny", groups=WEATHER,
-                   within_tag="display_weather")
+    other = _grade(
+        "semantic_map",
+        "<display_weather>🌈</display_weather>",
+        input="sunny",
+        groups=WEATHER,
+        within_tag="display_weather",
+    )
     assert other.reason == "expected ☀, found '🌈'"
     no_tag = _grade("semantic_map", "☀", input="sunny", groups=WEATHER, within_tag="display_weather")
     assert (no_tag.passed, no_tag.reason) == (False, "expected ☀, found no <display_weather>")

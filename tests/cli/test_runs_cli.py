@@ -6,15 +6,17 @@ import sys
 
 from typer.testing import CliRunner
 
-from curator import runs
 from curator.cli.main import app
+from curator.review import runs
 from curator.workspace import Workspace
 
 
 def _workspace_with_markup_run(path) -> None:
     with Workspace.open(path) as ws:
         runs.create_run_from_records(
-            ws, "llama[/INST]", [{"item_id": "a", "input": "<s>[INST] 2+2? [/INST]", "output": "[bold]4"}],
+            ws,
+            "llama[/INST]",
+            [{"item_id": "a", "input": "<s>[INST] 2+2? [/INST]", "output": "[bold]4"}],
             model="m[red]x",
         )
 
@@ -36,8 +38,12 @@ def test_runs_and_show_print_bracketed_names_literally(tmp_path, monkeypatch):
 def test_a_file_where_the_workspace_should_be_is_one_line(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    done = subprocess.run([sys.executable, "-m", "curator.cli.main", "--workspace", str(blocker), "runs"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "curator.cli.main", "--workspace", str(blocker), "runs"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert f"cannot use {blocker} as a workspace" in done.stderr
     assert "Traceback" not in done.stderr

@@ -6,14 +6,22 @@ from collections import Counter
 from curator.checks import grade
 from curator.demo.setup import demo_checks
 from curator.demo.task import PLAIN_WEATHER, base_corpus, eval_records, fix_template
-from curator.templates import TemplateRenderer, spec_from_dict
+from curator.fix.templates import TemplateRenderer, spec_from_dict
 
 
 def test_eval_items_cover_every_case_in_both_splits():
     records = eval_records()
     cases = Counter((r["split"], r["metadata"]["case"]) for r in records)
-    assert {case for _, case in cases} == {"sunny_punct", "bright", "caps_tag", "clear", "cloudy", "rainy", "plain",
-                                          "no_api"}
+    assert {case for _, case in cases} == {
+        "sunny_punct",
+        "bright",
+        "caps_tag",
+        "clear",
+        "cloudy",
+        "rainy",
+        "plain",
+        "no_api",
+    }
     assert all(count == 6 for count in cases.values()) and len(records) == 96
     assert len({r["item_id"] for r in records}) == 96
     inputs = [r["input"] for r in records]

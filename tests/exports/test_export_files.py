@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from fixwork import weather_run
 
 from curator.errors import CuratorError
 from curator.exports.library import export_dataset, export_run
 from curator.recipes import library as recipes
 from curator.recipes.spec import spec_from_dict
-from fixwork import weather_run
 
 
 @pytest.fixture
@@ -44,9 +44,14 @@ def test_run_shapes_load_back_in_each_format(run_ws, file_format):
     chat = load(export_run(run_ws, "base", "chat", file_format, system_prompt="Be brief.").path, file_format)
     assert [m["role"] for m in chat[0]["messages"]] == ["system", "user", "assistant"]
     dpo = load(export_run(run_ws, "base", "dpo", file_format).path, file_format)
-    assert dpo.to_list() == [{"prompt": "<api> What is the weather in Paris? It is sunny.",
-                              "chosen": "<display_weather>☀</display_weather> Enjoy the sun.",
-                              "rejected": "It is sunny.", "source_item_key": 0}]
+    assert dpo.to_list() == [
+        {
+            "prompt": "<api> What is the weather in Paris? It is sunny.",
+            "chosen": "<display_weather>☀</display_weather> Enjoy the sun.",
+            "rejected": "It is sunny.",
+            "source_item_key": 0,
+        }
+    ]
     kto = load(export_run(run_ws, "base", "kto", file_format).path, file_format)
     assert sorted(kto["label"]) == [False, True, True, True]
 
@@ -91,8 +96,17 @@ def test_failed_write_leaves_no_file(run_ws, monkeypatch):
 
 
 def test_dataset_version_exports_with_lineage(run_ws):
-    recipes.save_recipe(run_ws, spec_from_dict({"name": "d", "total": 2, "system_prompt": "S", "sources": [
-        {"name": "replay", "kind": "replay", "run": "base", "share": 1}]}))
+    recipes.save_recipe(
+        run_ws,
+        spec_from_dict(
+            {
+                "name": "d",
+                "total": 2,
+                "system_prompt": "S",
+                "sources": [{"name": "replay", "kind": "replay", "run": "base", "share": 1}],
+            }
+        ),
+    )
     recipes.build(run_ws, "d")
     sft = load(export_dataset(run_ws, "d@1", "sft", "parquet").path, "parquet")
     assert len(sft) == 2 and set(sft["source"]) == {"replay"}

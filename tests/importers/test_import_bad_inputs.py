@@ -24,9 +24,16 @@ REFUSED = [
     ("duplicate_ids.jsonl", {}, ["line 4, field 'id': duplicate item id 'b' (also on line 2)"]),
     ("target_list.jsonl", {}, ["line 2, field 'target': expected text or a number, got a list"]),
     ("not_an_object.jsonl", {}, ["line 2: expected a JSON object, got a list"]),
-    ("bad_messages.jsonl", {}, ["line 2, field 'input': message 2 is not a chat message with text 'role' and 'content'"]),
-    ("bad_split_value.jsonl", {"mapping": FieldMapping(split="split")},
-     ["line 2, field 'split': 'test' is not a split (use dev or held_out)"]),
+    (
+        "bad_messages.jsonl",
+        {},
+        ["line 2, field 'input': message 2 is not a chat message with text 'role' and 'content'"],
+    ),
+    (
+        "bad_split_value.jsonl",
+        {"mapping": FieldMapping(split="split")},
+        ["line 2, field 'split': 'test' is not a split (use dev or held_out)"],
+    ),
     ("missing_id.jsonl", {}, ["line 2, field 'id': missing"]),
     ("blank_lines_then_bad.jsonl", {}, ["line 4, field 'output': expected text, got true/false"]),
     ("ragged.csv", {}, ["line 3: has 5 fields but the header has 4"]),
@@ -34,18 +41,25 @@ REFUSED = [
     ("unknown_format.xml", {}, ["cannot tell the format", "--format"]),
     ("binary.bin", {}, ["cannot tell the format"]),
     ("not_inspect.zip", {}, ["a zip file that is not an Inspect .eval log"]),
-    ("samples_brokentask_2024-01-01T00-00-00.000000.jsonl", {},
-     ["line 2, field 'arguments': missing or not the harness's request arguments"]),
+    (
+        "samples_brokentask_2024-01-01T00-00-00.000000.jsonl",
+        {},
+        ["line 2, field 'arguments': missing or not the harness's request arguments"],
+    ),
     ("inspect_no_samples.json", {}, ["no items to import"]),
     ("promptfoo_no_results.json", {}, ["field 'results.results': not a promptfoo results file: no list of results"]),
-    ("ragged.csv", {"format": "xml"}, ["unknown format 'xml' (choose one of lm_eval, inspect, promptfoo, jsonl, csv, parquet)"]),
+    (
+        "ragged.csv",
+        {"format": "xml"},
+        ["unknown format 'xml' (choose one of lm_eval, inspect, promptfoo, jsonl, csv, parquet)"],
+    ),
 ]
 
 
 @pytest.fixture
-def used_workspace(workspace, shared_data):
+def used_workspace(workspace, real_logs):
     """A workspace that already holds a run, so 'nothing changed' is tested against non-empty tables."""
-    import_file(workspace, shared_data / "lm-eval" / "samples_gsm8k_2025-04-30T18-24-41.082644.jsonl")
+    import_file(workspace, real_logs / "lm-eval" / "samples_gsm8k_2025-04-30T18-24-41.082644.jsonl")
     return workspace
 
 
@@ -71,8 +85,12 @@ def test_a_directory_is_refused(used_workspace):
 
 
 def test_a_bad_inspect_sample_is_named_by_its_position(used_workspace, tmp_path):
-    log = {"version": 2, "status": "success", "eval": {"task": "t", "model": "m"},
-           "samples": [{"id": 1, "epoch": 1, "input": "q", "target": "a"}, {"epoch": 1, "input": "q2", "target": "b"}]}
+    log = {
+        "version": 2,
+        "status": "success",
+        "eval": {"task": "t", "model": "m"},
+        "samples": [{"id": 1, "epoch": 1, "input": "q", "target": "a"}, {"epoch": 1, "input": "q2", "target": "b"}],
+    }
     path = tmp_path / "log.json"
     path.write_text(json.dumps(log), encoding="utf-8")
     before = table_counts(used_workspace.db)
@@ -84,28 +102,37 @@ def test_a_bad_inspect_sample_is_named_by_its_position(used_workspace, tmp_path)
     assert result.items == 1 and [s.problem for s in result.skipped] == ["sample 2: the sample has no id"]
 
 
-def test_mapping_options_are_refused_for_harness_logs(used_workspace, shared_data):
+def test_mapping_options_are_refused_for_harness_logs(used_workspace, real_logs):
     before = table_counts(used_workspace.db)
     with pytest.raises(CuratorError, match="map fields of jsonl, csv and parquet files"):
-        import_file(used_workspace, shared_data / "inspect" / "log_streaming.eval", mapping={"output": "x"})
+        import_file(used_workspace, real_logs / "inspect" / "log_streaming.eval", mapping={"output": "x"})
     assert table_counts(used_workspace.db) == before
 
 
-@pytest.mark.parametrize(("name", "lines"), [("bom.jsonl", [1, 2, 3]), ("crlf.jsonl", [1, 2, 3]),
-                                             ("blank_lines.jsonl", [1, 3, 5])])
+@pytest.mark.parametrize(
+    ("name", "lines"), [("bom.jsonl", [1, 2, 3]), ("crlf.jsonl", [1, 2, 3]), ("blank_lines.jsonl", [1, 3, 5])]
+)
 def test_files_that_are_fine_import(workspace, name, lines):
     result = import_file(workspace, BAD / name)
     items = list(iter_items(workspace.db, result.run.run_id))
     assert [i.source_line for i in items] == lines
     assert [(i.item_id, i.input, i.output) for i in items] == [
-        ("a", "What is 2+2?", "4"), ("b", "What is 3+3?", "6"), ("c", "What is 4+4?", "9")]
+        ("a", "What is 2+2?", "4"),
+        ("b", "What is 3+3?", "6"),
+        ("c", "What is 4+4?", "9"),
+    ]
 
 
 def test_a_ten_megabyte_field_imports(workspace, tmp_path):
     big = "word " * 2_000_000
     path = tmp_path / "big_field.jsonl"
-    path.write_text(json.dumps({"id": "long", "input": "Summarise this.", "output": big}) + "\n"
-                    + json.dumps({"id": "short", "input": "Hi", "output": "Hello"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": "long", "input": "Summarise this.", "output": big})
+        + "\n"
+        + json.dumps({"id": "short", "input": "Hi", "output": "Hello"})
+        + "\n",
+        encoding="utf-8",
+    )
     result = import_file(workspace, path)
     long_item = next(iter_items(workspace.db, result.run.run_id))
     assert result.items == 2 and long_item.output == big
@@ -113,8 +140,15 @@ def test_a_ten_megabyte_field_imports(workspace, tmp_path):
 
 def test_skip_bad_lines_imports_the_good_rows_and_names_the_bad_ones(workspace, tmp_path):
     good = [json.dumps({"id": f"g{n}", "input": f"question {n}", "output": "answer"}) for n in range(4)]
-    lines = [good[0], '{"id": "x", "input": ', good[1], json.dumps({"id": "y", "input": "q", "output": 3}),
-             good[2], json.dumps({"id": "g0", "input": "again", "output": "a"}), good[3]]
+    lines = [
+        good[0],
+        '{"id": "x", "input": ',
+        good[1],
+        json.dumps({"id": "y", "input": "q", "output": 3}),
+        good[2],
+        json.dumps({"id": "g0", "input": "again", "output": "a"}),
+        good[3],
+    ]
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(BadInputError, match="line 2: invalid JSON"):
@@ -145,11 +179,11 @@ def test_a_damaged_parquet_file_named_as_parquet_is_one_line(workspace, tmp_path
     assert table_counts(workspace.db) == before
 
 
-def test_an_lm_eval_results_summary_points_to_the_samples_file(workspace, shared_data):
+def test_an_lm_eval_results_summary_points_to_the_samples_file(workspace, real_logs):
     from curator.importers import import_file
     from curator.storage.runs import table_counts
 
-    summary = shared_data / "lm-eval" / "results_2024-08-21T03-44-09.494230.json"
+    summary = real_logs / "lm-eval" / "results_2024-08-21T03-44-09.494230.json"
     before = table_counts(workspace.db)
     with pytest.raises(BadInputError) as caught:
         import_file(workspace, summary)

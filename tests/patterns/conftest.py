@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from pattern_families import WordHashEmbedder, make_family_run
 
 
@@ -26,7 +25,7 @@ class CountingEmbedder:
 @pytest.fixture(scope="session")
 def minilm():
     """The packaged all-MiniLM-L6-v2, loaded once per test session (the CLI in-process reuses it)."""
-    from curator.embeddings import load_embedder
+    from curator.patterns.embeddings import load_embedder
 
     embedder = load_embedder()
     embedder.encode(["warm up"])

@@ -29,7 +29,9 @@ def test_embed_twice_reads_the_cache_the_second_time(cli):
     first = cli("embed", "families")
     second = cli("embed", "families", "--json")
     assert first.exit_code == 0, first.output
-    assert "60 items, 48 distinct texts (input+output) with all-MiniLM-L6-v2: 48 embedded now" in " ".join(first.output.split())
+    assert "60 items, 48 distinct texts (input+output) with all-MiniLM-L6-v2: 48 embedded now" in " ".join(
+        first.output.split()
+    )
     report = json.loads(second.output)
     assert (report["computed"], report["cached"], report["model"]) == (0, 48, "all-MiniLM-L6-v2")
 
@@ -44,7 +46,9 @@ def test_cluster_prints_suggestions_and_accept_labels_the_items(cli, workspace):
     accepted = cli("cluster", "families", "--accept", "2", "--name", "missing tag")
     assert "Created bucket 'missing tag': 20 items labelled." in accepted.output
     with Workspace.open(workspace.root) as ws:
-        labelled = ws.db.fetchone("SELECT count(*) FROM labels JOIN buckets USING (bucket_id) WHERE name = 'missing tag'")
+        labelled = ws.db.fetchone(
+            "SELECT count(*) FROM labels JOIN buckets USING (bucket_id) WHERE name = 'missing tag'"
+        )
     assert labelled[0] == 20
     again = json.loads(cli("cluster", "families", "--json").output)
     assert len(again) == 2

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from curator.embeddings import embed_run, embed_texts, run_vectors, text_hash
 from curator.errors import CuratorError
-from curator.runs import create_run_from_records
+from curator.patterns.embeddings import embed_run, embed_texts, run_vectors, text_hash
+from curator.review.runs import create_run_from_records
 from curator.storage.embeddings import cached_vector_count
 
 
@@ -53,11 +53,16 @@ def test_another_model_gets_its_own_vectors(workspace, family_run, word_hash):
 
 
 def test_cancel_keeps_the_finished_chunks_and_says_so(workspace, family_run, word_hash, monkeypatch):
-    monkeypatch.setattr("curator.embeddings.CHUNK_TEXTS", 5)
+    monkeypatch.setattr("curator.patterns.embeddings.CHUNK_TEXTS", 5)
     run, _ = family_run
     seen = []
-    report = embed_run(workspace, run.run_id, embedder=word_hash, progress=lambda d, t: seen.append((d, t)),
-                       cancelled=lambda: len(seen) > 2)
+    report = embed_run(
+        workspace,
+        run.run_id,
+        embedder=word_hash,
+        progress=lambda d, t: seen.append((d, t)),
+        cancelled=lambda: len(seen) > 2,
+    )
     assert report.cancelled and report.computed == 10
     assert cached_vector_count(workspace.db, "test-word-hash") == 10
     assert seen[-1] == (10, report.texts)

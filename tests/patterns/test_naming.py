@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curator.patterns.naming import class_keywords, propose_names
+from curator.patterns.cluster_names import class_keywords, propose_names
 
 
 def test_words_shared_by_every_cluster_lose_to_the_distinctive_ones():
@@ -17,4 +17,7 @@ def test_words_shared_by_every_cluster_lose_to_the_distinctive_ones():
 
 def test_names_are_unique_and_fall_back_to_a_number():
     assert propose_names([["sunny", "comma"], ["sunny", "comma"], []], taken={"x"}) == [
-        "sunny-comma", "sunny-comma-2", "cluster-3"]
+        "sunny-comma",
+        "sunny-comma-2",
+        "cluster-3",
+    ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from curator.contamination import ContaminationGuard
-from curator.semantic_guard import SemanticNearDuplicates
+from curator.fix.contamination import ContaminationGuard
+from curator.fix.semantic_guard import SemanticNearDuplicates
 
 HELD_OUT = ["What is the weather in Paris? It is sunny.", "Write a haiku about the sea."]
 PARAPHRASE = "What's the weather in Paris? It's sunny!"

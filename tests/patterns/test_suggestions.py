@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curator import buckets as bucket_domain
 from curator.errors import CuratorError, NotFoundError
-from curator.runs import create_run_from_records, delete_run
 from curator.patterns.suggestions import (
     accept_suggestion,
     dismiss_suggestion,
@@ -16,6 +14,8 @@ from curator.patterns.suggestions import (
     suggest_buckets,
     suggestion_members,
 )
+from curator.review import buckets as bucket_domain
+from curator.review.runs import create_run_from_records, delete_run
 from curator.storage.runs import table_counts
 
 
@@ -43,8 +43,9 @@ def test_accept_creates_the_bucket_and_labels_every_member(workspace, suggested)
     first = suggestions[0]
     done = accept_suggestion(workspace, run_id, first.number, name="leaked tags")
     bucket = bucket_domain.get_bucket(workspace, "leaked tags")
-    labelled = workspace.db.fetchall("SELECT item_key FROM labels WHERE run_id = ? AND bucket_id = ? ORDER BY 1",
-                                     [run_id, bucket.bucket_id])
+    labelled = workspace.db.fetchall(
+        "SELECT item_key FROM labels WHERE run_id = ? AND bucket_id = ? ORDER BY 1", [run_id, bucket.bucket_id]
+    )
     assert [r[0] for r in labelled] == _member_keys(workspace, run_id, first.number)
     assert done.created and done.labelled == first.size
     shown = list_suggestions(workspace, run_id)[0]

@@ -1,14 +1,37 @@
-from curator.demo.loop import DEMO_LORA, DEMO_TRAINER
-from curator.loop import jobs
+import json
+
+from curator.jobs import training as jobs
+from curator.training.defaults import default_settings, estimated_parameters
 from curator.training.job import LoraSettings, TrainerSettings
 
 
-def test_the_demo_base_model_gets_the_demo_tuned_settings(workspace):
-    demo_dir = workspace.models_dir / "demo-base"
-    assert jobs.default_settings(workspace, str(demo_dir)) == (DEMO_LORA, DEMO_TRAINER)
-    assert DEMO_TRAINER.cpu_threads == 1
+def write_config(folder, hidden, layers, vocab, inter):
+    folder.mkdir(parents=True)
+    config = {"hidden_size": hidden, "num_hidden_layers": layers, "vocab_size": vocab, "intermediate_size": inter}
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
 
 
-def test_any_other_base_model_gets_the_general_defaults(workspace, tmp_path):
-    assert jobs.default_settings(workspace, str(tmp_path / "llama")) == (LoraSettings(), TrainerSettings())
-    assert jobs.default_settings(workspace, "") == (LoraSettings(), TrainerSettings())
+def test_defaults_follow_the_model_size_on_the_cpu(tmp_path):
+    tiny = write_config(tmp_path / "tiny", hidden=128, layers=4, vocab=500, inter=512)
+    small = write_config(tmp_path / "smol", hidden=576, layers=30, vocab=49152, inter=1536)
+    assert estimated_parameters(tiny) < 2_000_000
+    assert 100_000_000 < estimated_parameters(small) < 200_000_000  # SmolLM2-135M's shape
+    _, tiny_trainer = default_settings(str(tiny), device="cpu")
+    _, small_trainer = default_settings(str(small), device="cpu")
+    assert tiny_trainer.learning_rate > small_trainer.learning_rate
+    assert small_trainer.cpu_threads == 1 and small_trainer.device == "cpu" and not small_trainer.bf16
+
+
+def test_a_gpu_gets_bf16_and_a_folder_without_config_gets_the_small_model_defaults(tmp_path):
+    lora, trainer = default_settings(str(tmp_path), device="cuda")
+    assert trainer.bf16 and trainer.device == "cuda"
+    _, unknown = default_settings(str(tmp_path / "missing"), device="cpu")
+    assert unknown == default_settings("", device="cpu")[1]
+
+
+def test_every_entry_point_gets_the_same_defaults(workspace, tmp_path):
+    model = write_config(tmp_path / "m", hidden=128, layers=4, vocab=500, inter=512)
+    assert jobs.default_settings(workspace, str(model)) == default_settings(str(model))
+    assert isinstance(jobs.default_settings(workspace, "")[0], LoraSettings)
+    assert isinstance(jobs.default_settings(workspace, "")[1], TrainerSettings)

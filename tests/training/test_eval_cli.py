@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from curator.cli.main import app
 from curator.demo.setup import checks_file
 from curator.demo.task import eval_records
-from curator.runs import list_runs, summarise_run
+from curator.review.runs import list_runs, summarise_run
 from curator.workspace import Workspace
 
 pytestmark = pytest.mark.slow
@@ -17,11 +17,32 @@ pytestmark = pytest.mark.slow
 
 def test_eval_over_a_file_stores_a_linked_run_with_its_settings_and_checks(tmp_path, demo_model_dir):
     items = tmp_path / "eval.jsonl"
-    items.write_text("".join(json.dumps({"id": r["item_id"], "input": r["input"], "target": r["target"],
-                                         "split": r["split"]}) + "\n" for r in eval_records(per_case=1)))
-    result = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "eval", "--model", str(demo_model_dir),
-                                      "--items", str(items), "--checks", str(checks_file()), "--name", "tiny",
-                                      "--max-new-tokens", "16", "--cpu-threads", "1"])
+    items.write_text(
+        "".join(
+            json.dumps({"id": r["item_id"], "input": r["input"], "target": r["target"], "split": r["split"]}) + "\n"
+            for r in eval_records(per_case=1)
+        )
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "-w",
+            str(tmp_path / "ws"),
+            "eval",
+            "--model",
+            str(demo_model_dir),
+            "--items",
+            str(items),
+            "--checks",
+            str(checks_file()),
+            "--name",
+            "tiny",
+            "--max-new-tokens",
+            "16",
+            "--cpu-threads",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Stored run 'tiny' (16 items" in result.output
     with Workspace.open(tmp_path / "ws") as ws:
@@ -36,8 +57,9 @@ def test_eval_over_a_file_stores_a_linked_run_with_its_settings_and_checks(tmp_p
 def test_eval_with_a_model_path_that_is_not_a_folder_fails_in_one_line(workspace):
     weather_run(workspace, per_case=1)
     workspace.close()
-    result = CliRunner().invoke(app, ["-w", str(workspace.root), "eval", "--model", "org/hub-model",
-                                      "--items", "weather"])
+    result = CliRunner().invoke(
+        app, ["-w", str(workspace.root), "eval", "--model", "org/hub-model", "--items", "weather"]
+    )
     assert result.exit_code != 0
     assert "is not a local folder" in str(result.exception or result.output)
 
@@ -53,9 +75,28 @@ def test_the_workspace_is_free_while_the_eval_child_generates(workspace, demo_mo
     root = workspace.root
     workspace.close()
     cli = subprocess.Popen(
-        [sys.executable, "-c", "from curator.cli.main import main; main()", "-w", str(root), "eval",
-         "--model", str(demo_model_dir), "--items", "weather", "--name", "after", "--max-new-tokens", "16",
-         "--cpu-threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from curator.cli.main import main; main()",
+            "-w",
+            str(root),
+            "eval",
+            "--model",
+            str(demo_model_dir),
+            "--items",
+            "weather",
+            "--name",
+            "after",
+            "--max-new-tokens",
+            "16",
+            "--cpu-threads",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     opened_before_the_run_was_stored, deadline = False, time.monotonic() + 120
     try:
         while not opened_before_the_run_was_stored and cli.poll() is None and time.monotonic() < deadline:

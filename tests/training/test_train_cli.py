@@ -17,9 +17,30 @@ def test_train_runs_a_short_job_and_jobs_lists_it(workspace, tmp_path, demo_mode
     workspace.close()
     data = write_train_file(tmp_path / "fix.jsonl", rows=8)
     runner = CliRunner()
-    result = runner.invoke(app, ["-w", str(workspace.root), "train", "--dataset", str(data), "--model",
-                                 str(demo_model_dir), "--run", "weather", "--max-steps", "2", "--eval-every", "1",
-                                 "--lora-r", "4", "--cpu-threads", "1", "--device", "cpu"])
+    result = runner.invoke(
+        app,
+        [
+            "-w",
+            str(workspace.root),
+            "train",
+            "--dataset",
+            str(data),
+            "--model",
+            str(demo_model_dir),
+            "--run",
+            "weather",
+            "--max-steps",
+            "2",
+            "--eval-every",
+            "1",
+            "--lora-r",
+            "4",
+            "--cpu-threads",
+            "1",
+            "--device",
+            "cpu",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "job 1 succeeded: adapter" in result.output
     listed = json.loads(runner.invoke(app, ["-w", str(workspace.root), "jobs", "--json"]).stdout)
@@ -32,8 +53,20 @@ def test_a_dataset_with_zero_rows_fails_and_registers_no_adapter(workspace, tmp_
     empty.write_text("")
     workspace.close()
     runner = CliRunner()
-    result = runner.invoke(app, ["-w", str(workspace.root), "train", "--dataset", str(empty), "--model",
-                                 str(demo_model_dir), "--device", "cpu"])
+    result = runner.invoke(
+        app,
+        [
+            "-w",
+            str(workspace.root),
+            "train",
+            "--dataset",
+            str(empty),
+            "--model",
+            str(demo_model_dir),
+            "--device",
+            "cpu",
+        ],
+    )
     assert isinstance(result.exception, CuratorError)
     assert "training job 1 failed" in str(result.exception) and "has zero rows" in str(result.exception)
     listed = json.loads(runner.invoke(app, ["-w", str(workspace.root), "jobs", "--json"]).stdout)
@@ -47,16 +80,19 @@ def _job_count(root) -> int:
         return ws.db.fetchone("SELECT count(*) FROM training_jobs")[0]
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--model", "/nonexistent", "--launcher", "foo"], "unknown launcher 'foo'"),
-    (["--model", "/nonexistent"], "model path '/nonexistent' is not a local folder"),
-    (["--model", "{model}", "--parent-adapter", "/no/adapter"], "parent adapter path '/no/adapter' is not a local"),
-    (["--model", "{model}", "--lora-r", "0"], "--lora-r must be greater than 0"),
-    (["--model", "{model}", "--lr", "-1"], "--lr must be greater than 0"),
-    (["--model", "{model}", "--epochs", "0"], "--epochs must be greater than 0"),
-    (["--model", "{model}", "--batch-size", "0"], "--batch-size must be greater than 0"),
-    (["--model", "{model}", "--max-length", "0"], "--max-length must be greater than 0"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--model", "/nonexistent", "--launcher", "foo"], "unknown launcher 'foo'"),
+        (["--model", "/nonexistent"], "model path '/nonexistent' is not a local folder"),
+        (["--model", "{model}", "--parent-adapter", "/no/adapter"], "parent adapter path '/no/adapter' is not a local"),
+        (["--model", "{model}", "--lora-r", "0"], "--lora-r must be greater than 0"),
+        (["--model", "{model}", "--lr", "-1"], "--lr must be greater than 0"),
+        (["--model", "{model}", "--epochs", "0"], "--epochs must be greater than 0"),
+        (["--model", "{model}", "--batch-size", "0"], "--batch-size must be greater than 0"),
+        (["--model", "{model}", "--max-length", "0"], "--max-length must be greater than 0"),
+    ],
+)
 def test_bad_train_input_is_refused_before_any_job_is_stored(workspace, tmp_path, flags, message):
     model = tmp_path / "model"
     model.mkdir()
@@ -69,12 +105,16 @@ def test_bad_train_input_is_refused_before_any_job_is_stored(workspace, tmp_path
 
 
 def test_a_job_that_cannot_start_is_marked_failed_not_left_queued(workspace, tmp_path):
-    from curator.loop import jobs as job_domain
+    from curator.jobs import training as job_domain
 
     model = tmp_path / "model"
     model.mkdir()
-    job = job_domain.create_job(workspace, job_domain.TrainingRequest(
-        dataset=str(write_train_file(tmp_path / "fix.jsonl", rows=4)), base_model=str(model)))
+    job = job_domain.create_job(
+        workspace,
+        job_domain.TrainingRequest(
+            dataset=str(write_train_file(tmp_path / "fix.jsonl", rows=4)), base_model=str(model)
+        ),
+    )
     with pytest.raises(CuratorError, match="unknown launcher 'foo'"):
         job_domain.start_job(workspace, job.job_id, "foo")
     stored = job_domain.get_job(workspace, job.job_id)
@@ -93,10 +133,32 @@ def test_the_workspace_is_free_while_the_training_child_runs(workspace, tmp_path
     root = workspace.root
     workspace.close()
     cli = subprocess.Popen(
-        [sys.executable, "-c", "from curator.cli.main import main; main()", "-w", str(root), "train",
-         "--dataset", str(data), "--model", str(demo_model_dir), "--max-steps", "2", "--eval-every", "0",
-         "--lora-r", "4", "--cpu-threads", "1", "--device", "cpu"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from curator.cli.main import main; main()",
+            "-w",
+            str(root),
+            "train",
+            "--dataset",
+            str(data),
+            "--model",
+            str(demo_model_dir),
+            "--max-steps",
+            "2",
+            "--eval-every",
+            "0",
+            "--lora-r",
+            "4",
+            "--cpu-threads",
+            "1",
+            "--device",
+            "cpu",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     log = root / "models" / "adapters" / "job-1" / "child.log"
     seen_running, deadline = False, time.monotonic() + 120
     try:

@@ -9,30 +9,43 @@ import pytest
 from loopwork import SHORT_LORA, SHORT_TRAINER, write_train_file
 
 from curator.checks.graders import grade  # noqa: F401 - the child grades with the same function
+from curator.child.progress import read_events
 from curator.demo.setup import demo_checks
 from curator.demo.task import eval_records
-from curator.loop.child import ChildProcess
+from curator.jobs.process import ChildProcess
 from curator.training.job import JobSpec
-from curator.training.progress import read_events
 
 pytestmark = pytest.mark.slow
 
 
 def _job(tmp_path, model_dir, dataset=None, **trainer) -> JobSpec:
-    dev = [{"item_key": i, "input": r["input"], "target": r["target"]}
-           for i, r in enumerate(eval_records(per_case=1)) if r["split"] == "dev"]
-    spec = JobSpec(dataset_file=str(dataset or write_train_file(tmp_path / "train.jsonl")), base_model=str(model_dir),
-                   output_dir=str(tmp_path / "adapter"), progress_file=str(tmp_path / "progress.jsonl"),
-                   lora=SHORT_LORA, trainer=SHORT_TRAINER.__class__(**{**SHORT_TRAINER.__dict__, **trainer}),
-                   dev_items=dev, checks=[json.loads(c.to_json()) for c in demo_checks()],
-                   generation={"max_new_tokens": 24, "batch_size": 64})
+    dev = [
+        {"item_key": i, "input": r["input"], "target": r["target"]}
+        for i, r in enumerate(eval_records(per_case=1))
+        if r["split"] == "dev"
+    ]
+    spec = JobSpec(
+        dataset_file=str(dataset or write_train_file(tmp_path / "train.jsonl")),
+        base_model=str(model_dir),
+        output_dir=str(tmp_path / "adapter"),
+        progress_file=str(tmp_path / "progress.jsonl"),
+        lora=SHORT_LORA,
+        trainer=SHORT_TRAINER.__class__(**{**SHORT_TRAINER.__dict__, **trainer}),
+        dev_items=dev,
+        checks=[json.loads(c.to_json()) for c in demo_checks()],
+        generation={"max_new_tokens": 24, "batch_size": 64},
+    )
     spec.save(tmp_path / "job.json")
     return spec
 
 
 def _run(tmp_path) -> tuple[int, list[dict]]:
-    done = subprocess.run([sys.executable, "-m", "curator.training", str(tmp_path / "job.json")],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "curator.training", str(tmp_path / "job.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return done.returncode, read_events(tmp_path / "progress.jsonl")[0]
 
 
@@ -79,8 +92,13 @@ def test_asking_for_a_gpu_without_one_fails_clearly(tmp_path, demo_model_dir):
 
 def test_cancel_stops_the_child_cleanly_and_leaves_no_adapter(tmp_path, demo_model_dir):
     spec = _job(tmp_path, demo_model_dir, max_steps=400, eval_every=0)
-    child = ChildProcess.module("curator.training", [tmp_path / "job.json"], tmp_path / "progress.jsonl",
-                                tmp_path / "child.log", cancel_file=spec.cancel_file).start()
+    child = ChildProcess.module(
+        "curator.training",
+        [tmp_path / "job.json"],
+        tmp_path / "progress.jsonl",
+        tmp_path / "child.log",
+        cancel_file=spec.cancel_file,
+    ).start()
     seen = []
     deadline = time.monotonic() + 240
     while not any(e["event"] == "step" for e in seen) and time.monotonic() < deadline and child.running:

@@ -1,0 +1,183 @@
+"""The key bindings of the review app, declared once (see registry.py); screens, help and palette read them."""
+
+from __future__ import annotations
+
+from curator.app.registry import ActionSpec, register_actions
+
+register_actions(
+    "Everywhere",
+    ActionSpec("app.help", "app", "question_mark,f1", "app.show_help", "Help", "List every key"),
+    ActionSpec("app.runs", "app", "R", "app.show_runs", "Runs", "Go to the list of runs", show=False),
+    ActionSpec(
+        "app.buckets", "app", "B", "app.show_buckets", "Buckets", "Rename, merge and delete buckets", show=False
+    ),
+    ActionSpec("app.theme", "app", "T", "app.toggle_theme", "Theme", "Switch between light and dark", show=False),
+    ActionSpec("app.quit", "app", "q", "app.quit", "Quit", "Leave Curator (everything is already saved)"),
+)
+
+register_actions(
+    "Runs",
+    ActionSpec("runs.open", "runs", "enter", "open_run", "Open", "Open the highlighted run", priority=True),
+    ActionSpec("runs.delete", "runs", "d", "delete_run", "Delete", "Delete the run and its labels"),
+    ActionSpec(
+        "runs.compare",
+        "runs",
+        "c",
+        "compare_with_parent",
+        "Compare",
+        "Compare the highlighted run with its parent: per check, per bucket, items fixed and regressed",
+    ),
+)
+
+register_actions(
+    "Run overview",
+    ActionSpec("overview.items", "overview", "i", "browse_all", "Items", "Browse every item of the run"),
+    ActionSpec(
+        "overview.open",
+        "overview",
+        "enter",
+        "open_selected",
+        "Browse",
+        "Browse the failures of the highlighted check, or the items of the highlighted bucket",
+        priority=True,
+    ),
+    ActionSpec(
+        "overview.suggest",
+        "overview",
+        "S",
+        "suggest_buckets",
+        "Suggest buckets",
+        "Cluster the run's unbucketed failures into suggested buckets to accept",
+    ),
+    ActionSpec(
+        "overview.examples",
+        "overview",
+        "G",
+        "review_examples",
+        "Examples",
+        "Review the newest batch of examples generated from this run's templates",
+    ),
+    ActionSpec(
+        "overview.mixer",
+        "overview",
+        "M",
+        "open_mixer",
+        "Mixer",
+        "Mix accepted examples and other sources into a dataset, and build it",
+    ),
+    ActionSpec(
+        "overview.retrain",
+        "overview",
+        "r",
+        "retrain",
+        "Retrain",
+        "Train a LoRA adapter on the newest dataset holding the highlighted bucket's accepted fixes",
+    ),
+    ActionSpec("overview.back", "overview", "escape", "app.pop_screen", "Back", "Back to the runs"),
+)
+
+register_actions(
+    "Item browser",
+    ActionSpec("browser.open", "browser", "enter", "open_item", "Detail", "Show the highlighted item"),
+    ActionSpec(
+        "browser.search",
+        "browser",
+        "slash",
+        "search",
+        "Search",
+        "Search input/target/output; /pattern/ searches by regular expression",
+    ),
+    ActionSpec("browser.failing", "browser", "f", "cycle_failing", "Failing", "Show the failures of the next check"),
+    ActionSpec("browser.passing", "browser", "P", "toggle_passing", "Passing", "Show items that pass every check"),
+    ActionSpec("browser.bucket", "browser", "F", "filter_bucket", "By bucket", "Show the items of one bucket"),
+    ActionSpec("browser.unbucketed", "browser", "U", "toggle_unbucketed", "Unbucketed", "Show items in no bucket"),
+    ActionSpec("browser.split", "browser", "s", "cycle_split", "Split", "Show dev, then held-out, then both"),
+    ActionSpec("browser.clear", "browser", "c", "clear_filter", "Clear", "Show every item"),
+    ActionSpec(
+        "browser.tick",
+        "browser",
+        "space",
+        "toggle_tick",
+        "Tick",
+        "Tick or untick the highlighted item; b and 1-9 then label the ticked items",
+    ),
+    ActionSpec(
+        "browser.similar",
+        "browser",
+        "m",
+        "more_like_this",
+        "Similar",
+        "Show the failures most like the highlighted item",
+    ),
+    ActionSpec(
+        "browser.label_all",
+        "browser",
+        "A",
+        "label_filter",
+        "Bucket all",
+        "Put every item of the current filter in a bucket",
+    ),
+    ActionSpec("browser.back", "browser", "escape", "app.pop_screen", "Back", "Back to the overview", show=False),
+)
+
+register_actions(
+    "Item detail",
+    ActionSpec("detail.next", "detail", "j,n", "next_item", "Next", "Next item in the current filter"),
+    ActionSpec("detail.previous", "detail", "k,p", "previous_item", "Previous", "Previous item in the current filter"),
+    ActionSpec("detail.expand", "detail", "e", "toggle_expand", "Expand", "Show long texts in full"),
+    ActionSpec(
+        "detail.template",
+        "detail",
+        "t",
+        "start_template",
+        "Template",
+        "Start a template from this item, to generate near neighbours that fix it",
+    ),
+    ActionSpec("detail.similar", "detail", "m", "more_like_this", "Similar", "Show the failures most like this item"),
+    ActionSpec("detail.back", "detail", "escape", "back", "Back", "Back to the table"),
+)
+
+register_actions(
+    "Labelling (browser and detail)",
+    ActionSpec(
+        "label.pick",
+        "labelling",
+        "b",
+        "pick_bucket",
+        "Bucket",
+        "Put the item (or the ticked items) in a bucket (fuzzy search; type a new name to create one)",
+    ),
+    *(
+        ActionSpec(
+            f"label.recent{n}",
+            "labelling",
+            str(n),
+            f"apply_recent({n})",
+            f"Recent {n}",
+            f"Put the item (or the ticked items) in recent bucket {n}",
+            show=False,
+            in_palette=n == 1,
+        )
+        for n in range(1, 10)
+    ),
+    ActionSpec("label.note", "labelling", "N", "add_note", "Note", "Add a note to the item"),
+    ActionSpec("label.undo", "labelling", "u", "undo", "Undo", "Take back the last label or note"),
+)
+
+register_actions(
+    "Buckets",
+    ActionSpec(
+        "buckets.retrain",
+        "buckets",
+        "r",
+        "retrain",
+        "Retrain",
+        "Train a LoRA adapter on the newest dataset holding the highlighted bucket's accepted fixes",
+    ),
+    ActionSpec("buckets.rename", "buckets", "f2", "rename", "Rename", "Rename the highlighted bucket"),
+    ActionSpec("buckets.describe", "buckets", "e", "describe", "Describe", "Edit the bucket's description"),
+    ActionSpec("buckets.merge", "buckets", "m", "merge", "Merge", "Merge the bucket into another"),
+    ActionSpec("buckets.delete", "buckets", "d", "delete", "Delete", "Delete the bucket and its labels"),
+    ActionSpec("buckets.new", "buckets", "n", "new_bucket", "New", "Create a bucket"),
+    ActionSpec("buckets.back", "buckets", "escape", "app.pop_screen", "Back", "Back"),
+)

@@ -1,0 +1,73 @@
+"""Key bindings of the fix-with-data screens, declared once in the app's registry."""
+
+from __future__ import annotations
+
+from curator.app.registry import ActionSpec, register_actions
+
+register_actions(
+    "Template editor",
+    ActionSpec(
+        "fix.template.slot",
+        "fix.template",
+        "ctrl+l",
+        "make_slot",
+        "Make slot",
+        "Turn the selected text into a slot (name, values, perturbations from the fields); "
+        "with nothing selected, replace the named slot's values",
+    ),
+    ActionSpec(
+        "fix.template.no_tag",
+        "fix.template",
+        "ctrl+n",
+        "add_no_tag",
+        "No-tag variant",
+        "Add a variant with the tags removed, so the model learns where tags do not belong",
+    ),
+    ActionSpec("fix.template.save", "fix.template", "ctrl+s", "save", "Save", "Store the template"),
+    ActionSpec(
+        "fix.template.generate",
+        "fix.template",
+        "ctrl+g",
+        "generate",
+        "Generate 5",
+        "Save, then generate 5 checked examples and review them",
+    ),
+    ActionSpec("fix.template.back", "fix.template", "escape", "back", "Back", "Leave the editor"),
+)
+
+register_actions(
+    "Generated examples",
+    ActionSpec("fix.examples.accept", "fix.examples", "a", "accept", "Accept", "Accept the highlighted example"),
+    ActionSpec("fix.examples.reject", "fix.examples", "r", "reject", "Reject", "Reject the highlighted example"),
+    ActionSpec(
+        "fix.examples.edit",
+        "fix.examples",
+        "e",
+        "edit",
+        "Edit",
+        "Edit the highlighted example (ctrl+s keeps the edit if it still passes the checks)",
+    ),
+    ActionSpec(
+        "fix.examples.save_edit", "fix.examples", "ctrl+s", "save_edit", "Keep edit", "Keep the edited text", show=False
+    ),
+    ActionSpec(
+        "fix.examples.accept_all",
+        "fix.examples",
+        "A",
+        "accept_all",
+        "Accept all",
+        "Accept every proposed example shown",
+    ),
+    ActionSpec("fix.examples.back", "fix.examples", "escape", "back", "Back", "Cancel an edit, or leave"),
+)
+
+register_actions(
+    "Dataset mixer",
+    ActionSpec(
+        "fix.mixer.remove", "fix.mixer", "delete", "remove_source", "Remove source", "Remove the highlighted source"
+    ),
+    ActionSpec(
+        "fix.mixer.build", "fix.mixer", "ctrl+b", "build", "Build", "Save the recipe and freeze a new numbered version"
+    ),
+    ActionSpec("fix.mixer.back", "fix.mixer", "escape", "back", "Back", "Leave the mixer"),
+)

@@ -1,0 +1,208 @@
+"""The dataset mixer: sources with shares, live counts per source, too-small warnings, and build."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from curator.app import registry
+from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.screens.retrain import actions as _loop_actions  # noqa: F401  (declares the retrain binding read below)
+from curator.app.widgets.literal import literal, one_line
+from curator.errors import CuratorError
+from curator.recipes import library as recipe_domain
+from curator.recipes.allocation import allocate
+from curator.recipes.sources import source_rows
+from curator.recipes.spec import SOURCE_KINDS, RecipeSpec, Source
+from curator.unique_names import first_free_name
+from curator.workspace import Workspace
+
+ARGUMENT_HINTS = {
+    "fixes": "buckets, comma-separated",
+    "replay": "run name",
+    "file": "JSONL or Parquet path",
+    "seed": "JSONL path of hand-written examples",
+}
+
+
+def source_from_form(kind: str, argument: str, share_percent: str, taken: set[str]) -> Source:
+    """A source from the add-source fields; a clear error when a field is missing or not a number."""
+    argument = argument.strip()
+    if not argument:
+        raise CuratorError(f"a {kind} source needs {ARGUMENT_HINTS[kind]}")
+    try:
+        share = float(share_percent) / 100
+    except ValueError:
+        raise CuratorError(f"share '{share_percent}' is not a number of percent") from None
+    source = Source(name=first_free_name(kind, taken.__contains__), kind=kind, share=share)
+    if kind == "fixes":
+        source.buckets = [b.strip() for b in argument.split(",") if b.strip()]
+    elif kind == "replay":
+        source.run = argument
+    else:
+        source.path = argument
+    return source
+
+
+class MixerScreen(Screen):
+    """Compose a recipe (a stored one, or a new one under `recipe_name`); every change recounts the sources."""
+
+    CSS_PATH = "fix.tcss"
+    BINDINGS = registry.bindings("fix.mixer", "loop.mixer")
+
+    def __init__(self, workspace: Workspace, recipe_name: str | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        known = {r.name for r in recipe_domain.list_recipes(workspace)}
+        spec = recipe_domain.get_recipe(workspace, recipe_name) if recipe_name in known else None
+        self.recipe_name = recipe_name or "mix"
+        self.total = spec.total if spec else 100
+        self.seed = spec.seed if spec else 0
+        self.sources: list[Source] = list(spec.sources) if spec else []
+        self._available: dict[tuple, int | str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("dataset mixer"), classes="fix-title")
+        with Horizontal(id="recipe-form"):
+            yield Input(self.recipe_name, placeholder="recipe name", id="recipe-name")
+            yield Input(str(self.total), placeholder="total rows", id="recipe-total", type="integer")
+            yield Input(str(self.seed), placeholder="seed", id="recipe-seed", type="integer")
+        yield DataTable(id="source-table", cursor_type="row")
+        with Horizontal(id="source-form"):
+            yield Select([(k, k) for k in SOURCE_KINDS], value="fixes", allow_blank=False, id="source-kind")
+            yield Input(placeholder=ARGUMENT_HINTS["fixes"], id="source-argument")
+            yield Input(placeholder="share % (enter adds)", id="source-share")
+        yield Static("", id="mixer-warnings", classes="inline-error")
+        yield Static("", id="mixer-result", classes="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field_id, title in (
+            ("#recipe-name", "recipe"),
+            ("#recipe-total", "total rows"),
+            ("#recipe-seed", "seed"),
+            ("#source-argument", "from"),
+            ("#source-share", "share %"),
+        ):
+            self.query_one(field_id, Input).border_title = title
+        self.query_one("#source-table", DataTable).add_columns(
+            "source", "kind", "from", "share", "rows", "available", ""
+        )
+        self.recount()
+
+    def spec(self) -> RecipeSpec:
+        return RecipeSpec(self.recipe_name, self.total, list(self.sources), self.seed)
+
+    def available(self, source: Source) -> int | str:
+        """Rows the source offers (cached per source); the error text when it cannot be read."""
+        key = (source.kind, tuple(source.buckets), source.run, source.path)
+        if key not in self._available:
+            try:
+                self._available[key] = len(source_rows(self.workspace, source))
+            except CuratorError as problem:
+                self._available[key] = str(problem)
+        return self._available[key]
+
+    def recount(self) -> None:
+        """Refill the table with requested and available rows, and list every warning."""
+        table, warnings = self.query_one("#source-table", DataTable), []
+        table.clear()
+        share_sum = sum(s.share for s in self.sources)
+        balanced = abs(share_sum - 1) < 1e-6
+        counts = allocate([s.share for s in self.sources], self.total) if balanced else [None] * len(self.sources)
+        for source, count in zip(self.sources, counts, strict=False):
+            available = self.available(source)
+            short = isinstance(available, int) and count is not None and available < count
+            if isinstance(available, str):
+                warnings.append(f"{source.name}: {available}")
+            elif short:
+                warnings.append(f"{source.name} has {available:,} rows; its share asks for {count:,}")
+            origin = ", ".join(source.buckets) or source.run or source.path or ""
+            table.add_row(
+                source.name,
+                source.kind,
+                one_line(origin, 40),
+                f"{source.share:.0%}",
+                "—" if count is None else f"{count:,}",
+                f"{available:,}" if isinstance(available, int) else "?",
+                Text("too small", style="bold red") if short else "",
+                key=source.name,
+            )
+        if self.sources and not balanced:
+            warnings.insert(0, f"shares add up to {share_sum:.0%}; they must add up to 100%")
+        self.query_one("#mixer-warnings", Static).update(Text(literal("\n".join(warnings))))
+
+    @on(Select.Changed, "#source-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        self.query_one("#source-argument", Input).placeholder = ARGUMENT_HINTS[str(event.value)]
+
+    @on(Input.Changed, "#recipe-total, #recipe-seed, #recipe-name")
+    def _recipe_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "recipe-name":
+            self.recipe_name = event.value.strip()
+            return
+        try:
+            value = int(event.value)
+        except ValueError:
+            return
+        if event.input.id == "recipe-total":
+            self.total = value
+            self.recount()
+        else:
+            self.seed = value
+
+    @on(Input.Submitted, "#source-argument, #source-share")
+    def add_source(self) -> None:
+        kind = str(self.query_one("#source-kind", Select).value)
+        argument, share = self.query_one("#source-argument", Input), self.query_one("#source-share", Input)
+        try:
+            source = source_from_form(kind, argument.value, share.value, {s.name for s in self.sources})
+        except CuratorError as problem:
+            self.query_one("#mixer-warnings", Static).update(Text(literal(str(problem))))
+            return
+        self.sources.append(source)
+        argument.value = share.value = ""
+        self.recount()
+
+    def action_remove_source(self) -> None:
+        table = self.query_one("#source-table", DataTable)
+        if self.sources and 0 <= table.cursor_row < len(self.sources):
+            del self.sources[table.cursor_row]
+            self.recount()
+
+    def action_build(self) -> None:
+        """Save the recipe and freeze a version; problems (too-small source, bad shares) are shown, nothing built."""
+        result = self.query_one("#mixer-result", Static)
+        try:
+            recipe_domain.save_recipe(self.workspace, self.spec())
+            version = recipe_domain.build(self.workspace, self.recipe_name)
+        except CuratorError as problem:
+            self.query_one("#mixer-warnings", Static).update(Text(literal(str(problem))))
+            return
+        parts = ", ".join(f"{s['name']} {s['rows']}" for s in version.manifest["sources"])
+        result.update(
+            Text(
+                literal(
+                    f"built {version.recipe_name} v{version.version}: {version.row_count} rows "
+                    f"({parts}) -> {version.path}"
+                )
+            )
+        )
+
+    def action_retrain(self) -> None:
+        """The retrain form on the recipe's newest built version (the app fills in the base model and run)."""
+        versions = recipe_domain.list_versions(self.workspace, self.recipe_name)
+        if not versions:
+            self.notify(f"'{self.recipe_name}' has no built version yet: ctrl+b builds one", markup=False)
+            return
+        self.app.open_retrain(f"{self.recipe_name}@{versions[-1].version}", self.app.current_run_id)
+
+    def action_back(self) -> None:
+        self.dismiss(self.recipe_name)
+
+
+registry.register_screen("mixer", "Dataset mixer", MixerScreen)

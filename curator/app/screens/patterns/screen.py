@@ -1,0 +1,277 @@
+"""The suggested-buckets screen: clusters of a run's unbucketed failures beside the items of the highlighted one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, SelectionList, Static
+from textual.widgets.selection_list import Selection
+from textual.worker import get_current_worker
+
+from curator.app import registry
+from curator.app.screens.patterns import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.widgets.dialogs import TextPrompt
+from curator.app.widgets.literal import one_line
+from curator.errors import CuratorError
+from curator.patterns import suggestions as suggestion_domain
+from curator.patterns.embeddings import Embedder
+from curator.patterns.grouping import ClusterSettings
+from curator.patterns.suggestions import Suggestion
+from curator.storage.items import ItemRow
+from curator.workspace import Workspace
+
+MEMBERS_SHOWN = 200
+
+
+class PatternsScreen(Screen):
+    """Suggested buckets of one run: cluster (in the background), then accept, rename, split off or dismiss."""
+
+    CSS_PATH = "patterns.tcss"
+    BINDINGS = registry.bindings("patterns")
+    ACTION_SCOPES = ("patterns",)
+
+    @dataclass
+    class EmbeddingProgressed(Message):
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, PatternsScreen.EmbeddingProgressed)
+
+    @dataclass
+    class SuggestionsLoaded(Message):
+        suggestions: list[Suggestion]
+        clustered: bool
+
+    @dataclass
+    class ClusteringStopped(Message):
+        reason: str
+
+    @dataclass
+    class MembersLoaded(Message):
+        number: int
+        members: list[ItemRow]
+
+    @dataclass
+    class SuggestionAccepted(Message):
+        """A bucket was created (or reused) from a suggestion and its items labelled."""
+
+        run_id: int
+        bucket_name: str
+        labelled: int
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        run_id: int,
+        embedder: Embedder | None = None,
+        settings: ClusterSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.run_id = run_id
+        self.embedder = embedder
+        self.settings = settings or ClusterSettings()
+        self.suggestions: list[Suggestion] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Suggested buckets", style="bold"), id="patterns-title")
+        with Horizontal(id="patterns-body"):
+            yield DataTable(id="suggestion-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="suggestion-side"):
+                yield Static("", id="suggestion-summary")
+                yield SelectionList[int](id="suggestion-members")
+        with Horizontal(id="patterns-progress-row"):
+            yield ProgressBar(id="embed-progress", show_eta=False)
+            yield Static("", id="patterns-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#suggestion-table", DataTable).add_columns("#", "name", "items", "status", "failed checks")
+        self.load_suggestions()
+
+    # Workers: each calls the domain and posts what happened.
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="patterns-load")
+    def load_suggestions(self) -> None:
+        found = suggestion_domain.list_suggestions(self.workspace, self.run_id)
+        self.post_message(self.SuggestionsLoaded(found, clustered=False))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="patterns-cluster")
+    def cluster_failures(self) -> None:
+        worker = get_current_worker()
+        try:
+            found = suggestion_domain.suggest_buckets(
+                self.workspace,
+                self.run_id,
+                settings=self.settings,
+                embedder=self.embedder,
+                progress=lambda done, total: self.post_message(self.EmbeddingProgressed(done, total)),
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except CuratorError as error:
+            self.post_message(self.ClusteringStopped(str(error)))
+            return
+        self.post_message(self.SuggestionsLoaded(found, clustered=True))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="patterns-members")
+    def load_members(self, number: int) -> None:
+        members = suggestion_domain.suggestion_members(self.workspace, self.run_id, number, MEMBERS_SHOWN)
+        self.post_message(self.MembersLoaded(number, members))
+
+    # Handlers: the only place widgets change.
+
+    def _status(self, text: str) -> None:
+        self.query_one("#patterns-status", Static).update(Text(text))
+
+    @on(EmbeddingProgressed)
+    def _progressed(self, message: EmbeddingProgressed) -> None:
+        self.query_one("#embed-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        self._status(f"Embedding {message.done:,} / {message.total:,} new texts…")
+
+    @on(ClusteringStopped)
+    def _stopped(self, message: ClusteringStopped) -> None:
+        self._status(message.reason)
+
+    @on(SuggestionsLoaded)
+    def _show_suggestions(self, message: SuggestionsLoaded) -> None:
+        self.suggestions = message.suggestions
+        table = self.query_one("#suggestion-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for s in self.suggestions:
+            checks = ", ".join(f"{name} ({count})" for name, count in s.failed_checks)
+            status = f"→ {s.bucket_name}" if s.bucket_name else s.status
+            table.add_row(
+                str(s.number),
+                Text(one_line(s.name)),
+                Text(f"{s.size:,}", justify="right"),
+                Text(one_line(status)),
+                Text(one_line(checks)),
+                key=str(s.number),
+            )
+        open_count = sum(s.status == "open" for s in self.suggestions)
+        if message.clustered:
+            self._status(f"Clustered: {open_count} suggested buckets.")
+        elif not self.suggestions:
+            self._status("No suggestions yet: c clusters the unbucketed failures.")
+        if self.suggestions:
+            table.move_cursor(row=min(max(cursor, 0), len(self.suggestions) - 1))
+            self._show_summary(self.suggestions[table.cursor_row])
+        else:
+            self.query_one("#suggestion-summary", Static).update("")
+            self.query_one("#suggestion-members", SelectionList).clear_options()
+
+    @on(DataTable.RowHighlighted, "#suggestion-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.suggestions):
+            self._show_summary(self.suggestions[event.cursor_row])
+
+    def _show_summary(self, s: Suggestion) -> None:
+        checks = ", ".join(f"{name} ({count})" for name, count in s.failed_checks) or "—"
+        summary = Text.assemble(
+            (f"{s.number}. {s.name}", "bold"),
+            f"  {s.size:,} items, {s.status}\n",
+            ("words: ", "dim"),
+            ", ".join(s.keywords),
+            "\n",
+            ("fails: ", "dim"),
+            checks,
+        )
+        self.query_one("#suggestion-summary", Static).update(summary)
+        self.load_members(s.number)
+
+    @on(MembersLoaded)
+    def _show_members(self, message: MembersLoaded) -> None:
+        current = self.highlighted()
+        if current is None or current.number != message.number:
+            return
+        members = self.query_one("#suggestion-members", SelectionList)
+        members.clear_options()
+        members.add_options([Selection(Text(f"{m.item_id}: {one_line(m.input)}"), m.item_key) for m in message.members])
+
+    # Actions.
+
+    def highlighted(self) -> Suggestion | None:
+        row = self.query_one("#suggestion-table", DataTable).cursor_row
+        return self.suggestions[row] if 0 <= row < len(self.suggestions) else None
+
+    def _open_highlighted(self) -> Suggestion | None:
+        s = self.highlighted()
+        if s is None or s.status != "open":
+            self.notify("Highlight an open suggestion first.", severity="warning")
+            return None
+        return s
+
+    def action_cluster(self) -> None:
+        if any(w.group == "patterns-cluster" and w.is_running for w in self.workers):
+            self.notify("Already clustering; x cancels.")
+            return
+        self._status("Embedding the unbucketed failures…")
+        self.query_one("#embed-progress", ProgressBar).update(total=None, progress=0)
+        self.cluster_failures()
+
+    def action_cancel_embedding(self) -> None:
+        if not any(w.group == "patterns-cluster" and w.is_running for w in self.workers):
+            self.notify("Nothing to cancel.")
+            return
+        self.workers.cancel_group(self, "patterns-cluster")
+        self._status("Cancelling after the current batch…")
+
+    def _attempt(self, change) -> tuple[bool, object]:
+        """Run a domain change and reload; a CuratorError is shown, not raised."""
+        try:
+            result = change()
+        except CuratorError as error:
+            self.notify(str(error), severity="error")
+            return False, None
+        self.load_suggestions()
+        return True, result
+
+    def action_accept(self) -> None:
+        s = self._open_highlighted()
+        if s is None:
+            return
+        ok, accepted = self._attempt(lambda: suggestion_domain.accept_suggestion(self.workspace, self.run_id, s.number))
+        if ok:
+            self._status(f"Bucket '{accepted.bucket.name}': {accepted.labelled:,} items labelled.")
+            self.post_message(self.SuggestionAccepted(self.run_id, accepted.bucket.name, accepted.labelled))
+
+    def action_rename(self) -> None:
+        s = self._open_highlighted()
+        if s is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name:
+                self._attempt(lambda: suggestion_domain.rename_suggestion(self.workspace, self.run_id, s.number, name))
+
+        self.app.push_screen(TextPrompt(f"New name for suggestion {s.number}", value=s.name), renamed)
+
+    def action_split(self) -> None:
+        s = self._open_highlighted()
+        if s is None:
+            return
+        ticked = list(self.query_one("#suggestion-members", SelectionList).selected)
+        if not ticked:
+            self.notify("Tick the items to split off (space) first.", severity="warning")
+            return
+        ok, number = self._attempt(
+            lambda: suggestion_domain.split_suggestion(self.workspace, self.run_id, s.number, ticked)
+        )
+        if ok:
+            self._status(f"Split {len(ticked)} item{'' if len(ticked) == 1 else 's'} off into suggestion {number}.")
+
+    def action_dismiss_suggestion(self) -> None:
+        s = self._open_highlighted()
+        if (
+            s is not None
+            and self._attempt(lambda: suggestion_domain.dismiss_suggestion(self.workspace, self.run_id, s.number))[0]
+        ):
+            self._status(f"Dismissed suggestion {s.number}.")

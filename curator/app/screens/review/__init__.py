@@ -1,0 +1,1 @@
+"""Review screens: runs, run overview, item browser, item detail and buckets."""

@@ -1,0 +1,203 @@
+"""One item in detail: input, target and output side by side with the word diff, checks, labels, metadata."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app import registry
+from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
+from curator.app.widgets.literal import DEFAULT_LIMIT, clipped, literal, one_line
+from curator.review import browse
+from curator.review.browse import ItemDetail, ItemFilter, describe_filter, word_diff
+from curator.storage.buckets import BucketRow
+
+NARROW_WIDTH = 110
+DIFF_STYLES = {"equal": "", "delete": "bold red underline", "insert": "bold green underline"}
+
+
+def pane_text(pieces: list[tuple[str, str]], hidden: int) -> Text:
+    """Literal text with the diff pieces styled, and a line saying how much was left out."""
+    text = Text()
+    for piece, tag in pieces:
+        text.append(literal(piece), style=DIFF_STYLES[tag])
+    if hidden:
+        text.append(f"\n… {hidden:,} more characters (e: expand)", style="dim italic")
+    return text
+
+
+def checks_table(detail: ItemDetail) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", expand=True)
+    for column in ("check", "kind", "result"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason", ratio=1)
+    for check in detail.checks:
+        result = (
+            Text("n/a", style="dim")
+            if check.passed is None
+            else Text("pass", style="bold green")
+            if check.passed
+            else Text("FAIL", style="bold red")
+        )
+        table.add_row(Text(one_line(check.name)), Text(check.kind), result, Text(literal(check.reason or "")))
+    return table
+
+
+def labels_text(detail: ItemDetail) -> Text:
+    text = Text("buckets: ", style="bold")
+    text.append(one_line(", ".join(b.name for b in detail.buckets)) or "none", style="" if detail.buckets else "dim")
+    for note in detail.notes:
+        text.append("\nnote: ", style="bold")
+        text.append(literal(note.text))
+    return text
+
+
+def metadata_text(detail: ItemDetail) -> Text:
+    item = detail.item
+    shown = {"item_id": item.item_id, "split": item.split, "source_line": item.source_line, **item.metadata}
+    return Text(literal(json.dumps(shown, ensure_ascii=False, indent=1, default=str)))
+
+
+class DetailScreen(LabellingMixin, Screen):
+    """An item of the current filter; j/k (n/p) move through the filter without going back to the table."""
+
+    CSS_PATH = "../../styles/app.tcss"
+    BINDINGS = registry.bindings("detail", "labelling")
+    ACTION_SCOPES = ("detail", "labelling")
+
+    expanded: reactive[bool] = reactive(False)
+    """Whether long texts are shown in full rather than clipped to DEFAULT_LIMIT characters."""
+
+    @dataclass
+    class DetailLoaded(Message):
+        detail: ItemDetail
+
+    @dataclass
+    class NeighbourFound(Message):
+        item_key: int | None
+        forward: bool
+
+    def __init__(self, run_id: int, item_key: int, item_filter: ItemFilter) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.item_key = item_key
+        self.item_filter = item_filter
+        self.detail: ItemDetail | None = None
+        self.recent: list[BucketRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-title", classes="screen-title")
+        with VerticalScroll(id="detail-body"):
+            yield Static("", id="detail-checks")
+            yield Static("", id="detail-labels")
+            with Horizontal(id="panes"):
+                for name in ("input", "target", "output"):
+                    with Vertical(classes="pane", id=f"pane-{name}"):
+                        yield Static(Text(name, style="bold"), classes="pane-title")
+                        yield Static("", id=f"text-{name}", classes="pane-text")
+            yield Static("", id="detail-metadata")
+        yield RecentBuckets(id="recent-buckets")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_recent_buckets()
+        self.load_item(self.item_key)
+
+    def on_resize(self) -> None:
+        self.query_one("#panes").set_class(self.size.width < NARROW_WIDTH, "narrow")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def load_item(self, item_key: int) -> None:
+        self.post_message(self.DetailLoaded(browse.item_detail(self.app.workspace, self.run_id, item_key)))
+
+    @on(DetailLoaded)
+    def _loaded(self, message: DetailLoaded) -> None:
+        self.detail = message.detail
+        self.item_key = message.detail.item.item_key
+        self._render_detail()
+
+    def _render_detail(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        item = detail.item
+        limit = None if self.expanded else DEFAULT_LIMIT
+        title = Text.assemble(
+            ("item ", "dim"),
+            (one_line(item.item_id), "bold"),
+            f"  ·  {item.split}  ·  ",
+            (one_line(describe_filter(self.item_filter)), "italic"),
+            "  ·  j/k: next/previous",
+        )
+        self.query_one("#detail-title", Static).update(title)
+        input_text, input_hidden = clipped(item.input, limit)
+        target_text, target_hidden = clipped(item.target, limit)
+        output_text, output_hidden = clipped(item.output, limit)
+        target_pieces, output_pieces = (
+            word_diff(target_text, output_text) if item.target is not None else ([], [(output_text, "equal")])
+        )
+        self.query_one("#text-input", Static).update(pane_text([(input_text, "equal")], input_hidden))
+        self.query_one("#text-target", Static).update(
+            pane_text(target_pieces, target_hidden) if item.target is not None else Text("(no target)", style="dim")
+        )
+        self.query_one("#text-output", Static).update(pane_text(output_pieces, output_hidden))
+        self.query_one("#detail-checks", Static).update(checks_table(detail))
+        self.query_one("#detail-labels", Static).update(labels_text(detail))
+        self.query_one("#detail-metadata", Static).update(metadata_text(detail))
+
+    def watch_expanded(self) -> None:
+        self._render_detail()
+
+    def action_toggle_expand(self) -> None:
+        self.expanded = not self.expanded
+
+    def action_start_template(self) -> None:
+        self.app.start_template(self.run_id, self.item_key)
+
+    def action_more_like_this(self) -> None:
+        if self.detail is not None:
+            self.app.more_like_this(self.run_id, self.item_key, self.detail.item.item_id)
+
+    def action_next_item(self) -> None:
+        self._find_neighbour(self.item_key, True)
+
+    def action_previous_item(self) -> None:
+        self._find_neighbour(self.item_key, False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def _find_neighbour(self, item_key: int, forward: bool) -> None:
+        self.post_message(
+            self.NeighbourFound(browse.neighbour(self.app.workspace, self.item_filter, item_key, forward), forward)
+        )
+
+    @on(NeighbourFound)
+    def _neighbour_found(self, message: NeighbourFound) -> None:
+        if message.item_key is None:
+            where = "last" if message.forward else "first"
+            self.notify(f"{where} item of the filter", timeout=2, markup=False)
+            return
+        self.item_key = message.item_key
+        self.load_item(message.item_key)
+
+    def current_item_key(self) -> int | None:
+        return self.item_key
+
+    def labels_changed(self) -> None:
+        self.load_item(self.item_key)
+
+    def action_back(self) -> None:
+        self.dismiss(self.item_key)
+
+
+registry.register_screen("detail", "Item detail", DetailScreen)

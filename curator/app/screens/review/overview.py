@@ -1,0 +1,147 @@
+"""The run overview: pass rate per check as bars, and the bucket table sorted by impact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app import registry
+from curator.app.widgets.literal import one_line
+from curator.review import browse
+from curator.review.browse import ItemFilter, RunOverview
+
+BAR_WIDTH = 30
+
+
+def bar(rate: float, width: int = BAR_WIDTH) -> Text:
+    """A pass-rate bar: green for the passing share, red for the rest."""
+    filled = round(rate * width)
+    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "red"), f" {rate:6.1%}")
+
+
+class OverviewScreen(Screen):
+    """Where a run stands: each check's pass rate, and which buckets hold the most failures."""
+
+    CSS_PATH = "../../styles/app.tcss"
+    BINDINGS = registry.bindings("overview")
+    ACTION_SCOPES = ("overview",)
+
+    @dataclass
+    class OverviewLoaded(Message):
+        overview: RunOverview
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.overview: RunOverview | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="overview-title", classes="screen-title")
+        yield Static(Text("Checks", style="bold"), classes="section-title")
+        yield DataTable(id="checks-table", cursor_type="row")
+        yield Static(Text("Buckets (most failures first)", style="bold"), classes="section-title")
+        yield DataTable(id="buckets-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_overview()
+
+    def on_screen_resume(self) -> None:
+        self.load_overview()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
+    def load_overview(self) -> None:
+        self.post_message(self.OverviewLoaded(browse.run_overview(self.app.workspace, self.run_id)))
+
+    @on(OverviewLoaded)
+    def _show(self, message: OverviewLoaded) -> None:
+        self.overview = overview = message.overview
+        run = overview.run
+        rate = "no checks yet" if run.pass_rate is None else f"{run.pass_rate:.1%} of items pass every check"
+        title = Text.assemble((one_line(run.name), "bold"), f"  ·  {run.item_count:,} items  ·  {rate}")
+        self.query_one("#overview-title", Static).update(title)
+        self._fill_checks(overview)
+        self._fill_buckets(overview)
+
+    def _fill_checks(self, overview: RunOverview) -> None:
+        table = self.query_one("#checks-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns("check", "kind", "pass rate", "failing", "graded")
+        for check in overview.checks:
+            table.add_row(
+                Text(one_line(check.name)),
+                Text(check.kind),
+                bar(check.pass_rate),
+                Text(f"{check.total - check.passed:,}", justify="right"),
+                Text(f"{check.total:,}", justify="right"),
+                key=check.name,
+            )
+
+    def _fill_buckets(self, overview: RunOverview) -> None:
+        table = self.query_one("#buckets-table", DataTable)
+        table.clear(columns=True)
+        check_names = [c.name for c in overview.checks]
+        table.add_columns("bucket", "items", "share of failures", *(Text(n) for n in check_names), "newest note")
+        for impact in overview.buckets:
+            rates = [
+                Text("–" if n not in impact.check_pass_rates else f"{impact.check_pass_rates[n]:.0%}", justify="right")
+                for n in check_names
+            ]
+            table.add_row(
+                Text(one_line(impact.bucket.name)),
+                Text(f"{impact.items:,}", justify="right"),
+                Text(f"{impact.failure_share:.1%}", justify="right"),
+                *rates,
+                Text(one_line(impact.newest_note or "", 40)),
+                key=str(impact.bucket.bucket_id),
+            )
+
+    def action_browse_all(self) -> None:
+        self.app.open_browser(ItemFilter(self.run_id))
+
+    def action_suggest_buckets(self) -> None:
+        self.app.open_suggestions(self.run_id)
+
+    def action_review_examples(self) -> None:
+        self.app.open_newest_examples(self.run_id)
+
+    def action_open_mixer(self) -> None:
+        self.app.open_mixer()
+
+    def action_retrain(self) -> None:
+        """Retrain on the highlighted bucket of the bucket table (whichever table has the focus)."""
+        table = self.query_one("#buckets-table", DataTable)
+        if self.overview is None or not self.overview.buckets:
+            self.notify("no buckets in this run yet: put failures in a bucket first (b in the browser)", markup=False)
+            return
+        row = min(max(table.cursor_row, 0), len(self.overview.buckets) - 1)
+        self.app.retrain_on_bucket(self.overview.buckets[row].bucket, self.run_id)
+
+    def action_open_selected(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            self._open_row(focused)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open_row(event.data_table)
+
+    def _open_row(self, table: DataTable) -> None:
+        if self.overview is None or not table.row_count:
+            return
+        if table.id == "checks-table":
+            check = self.overview.checks[table.cursor_row]
+            self.app.open_browser(ItemFilter(self.run_id, failing_check=check.name))
+        else:
+            bucket = self.overview.buckets[table.cursor_row].bucket
+            self.app.open_browser(ItemFilter(self.run_id, bucket_id=bucket.bucket_id))
+
+
+registry.register_screen("overview", "Run overview", OverviewScreen)

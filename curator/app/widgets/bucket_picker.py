@@ -1,0 +1,109 @@
+"""Pick a bucket by fuzzy search, or create one inline (name, then description)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from curator.errors import CuratorError
+from curator.review import buckets as bucket_domain
+from curator.storage.buckets import BucketRow
+
+CREATE_ID = "__create__"
+
+
+class BucketPicker(ModalScreen[BucketRow | None]):
+    """Fuzzy search over buckets; the last option creates a bucket named as typed."""
+
+    CSS_PATH = "../styles/dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
+        Binding("down", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
+    ]
+
+    def __init__(self, title: str = "Bucket", allow_create: bool = True, exclude: int | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.allow_create = allow_create
+        self.exclude = exclude
+        self._buckets: list[BucketRow] = []
+        self._new_name: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label(Text(self.title_text), id="picker-title")
+            yield Input(placeholder="type to search, or a new name", id="picker-query")
+            yield OptionList(id="picker-options")
+            yield Input(placeholder="description of the new bucket (enter to create)", id="picker-description")
+            yield Label("", id="picker-error")
+
+    def on_mount(self) -> None:
+        self._buckets = [b for b in bucket_domain.list_buckets(self.app.workspace) if b.bucket_id != self.exclude]
+        self.query_one("#picker-description").display = False
+        self._refresh_options("")
+
+    @on(Input.Changed, "#picker-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._refresh_options(event.value)
+
+    def _refresh_options(self, query: str) -> None:
+        scored = [(bucket_domain.fuzzy_score(query, b.name), b) for b in self._buckets]
+        matches = sorted(((s, b) for s, b in scored if s is not None), key=lambda sb: (-sb[0], sb[1].name))
+        options = [Option(Text(b.name), id=str(b.bucket_id)) for _, b in matches]
+        name = query.strip()
+        if self.allow_create and name and all(b.name != name for b in self._buckets):
+            options.append(Option(Text(f"+ create bucket '{name}'"), id=CREATE_ID))
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(options)
+        if options:
+            option_list.highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        option_list = self.query_one(OptionList)
+        if option_list.option_count:
+            current = option_list.highlighted or 0
+            option_list.highlighted = max(0, min(option_list.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#picker-query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None:
+            self._choose(option_list.get_option_at_index(option_list.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id == CREATE_ID:
+            self._new_name = self.query_one("#picker-query", Input).value.strip()
+            description = self.query_one("#picker-description", Input)
+            description.display = True
+            description.focus()
+            return
+        bucket = next((b for b in self._buckets if str(b.bucket_id) == option_id), None)
+        if bucket is not None:
+            self.dismiss(bucket)
+
+    @on(Input.Submitted, "#picker-description")
+    def _create(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            bucket = bucket_domain.create_bucket(self.app.workspace, self._new_name or "", event.value)
+        except CuratorError as error:
+            self.query_one("#picker-error", Label).update(Text(str(error)))
+            return
+        self.dismiss(bucket)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""What every child process shares: JSON-lines progress and failure messages."""

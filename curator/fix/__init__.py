@@ -1,0 +1,1 @@
+"""Fix with data: templates, generation, example review, and the contamination guards."""

@@ -1,0 +1,93 @@
+"""`python -m curator.inference.eval_child JOBFILE`: generate outputs for a run's inputs in a child process.
+
+The job file names the model (+ adapter), the backend preference, generation settings and a JSON-lines file
+of items (`item_key`, `input`, `input_messages`). Outputs go to `outputs_file` as JSON lines
+(`item_key`, `output`); progress events to `progress_file`. Exit status: 0 succeeded, 1 failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from curator.child.failures import failure_message
+from curator.child.progress import ProgressWriter
+from curator.inference.backends import GenerationSettings, ModelRef, load_backend
+
+
+@dataclass
+class EvalJob:
+    """What one eval child does."""
+
+    model: str
+    items_file: str
+    outputs_file: str
+    progress_file: str
+    adapter: str | None = None
+    backend: str = "auto"
+    trust_remote_code: bool = False
+    cpu_threads: int = 0  # 0: torch's default
+    generation: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> EvalJob:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, path: Path) -> Path:
+        from dataclasses import asdict
+
+        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        return path
+
+
+def read_items(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def set_cpu_threads(count: int) -> None:
+    """Fewer threads beat more on a busy CPU with a tiny model (each op is too small to split)."""
+    if count > 0:
+        import torch  # torch: ~2 s; the child needs it anyway
+
+        torch.set_num_threads(count)
+
+
+def run(job: EvalJob, writer: ProgressWriter) -> dict:
+    items = read_items(job.items_file)
+    set_cpu_threads(job.cpu_threads)
+    settings = GenerationSettings(**job.generation)
+    ref = ModelRef(job.model, job.adapter, trust_remote_code=job.trust_remote_code)
+    backend = load_backend(ref, settings, job.backend)
+    writer.emit("loaded", backend=backend.name, total=len(items))
+    prompts = [item.get("input_messages") or item.get("input") or "" for item in items]
+    outputs = backend.generate(prompts, on_batch=lambda done: writer.emit("generated", done=done, total=len(items)))
+    with open(job.outputs_file, "w", encoding="utf-8") as out:
+        for item, output in zip(items, outputs, strict=True):
+            out.write(json.dumps({"item_key": item["item_key"], "output": output}, ensure_ascii=False) + "\n")
+    return {"backend": backend.name, "items": len(items), "generation": settings.as_dict()}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m curator.inference.eval_child JOBFILE", file=sys.stderr)
+        return 2
+    job = EvalJob.load(Path(argv[0]))
+    writer = ProgressWriter(job.progress_file)
+    try:
+        summary = run(job, writer)
+    except BaseException as error:  # noqa: BLE001 - every failure ends as one event the caller can show
+        traceback.print_exc()
+        writer.emit("failed", error=failure_message(error))
+        return 1
+    writer.emit("succeeded", **summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,180 @@
+"""Eval runs made by Curator: a local model (+ adapter) over the inputs of a run, in a child process.
+
+The outputs become a new run linked to its parent; the parent's checks (or a given spec) are applied to it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curator.checks import CheckSpec, load_spec, run_checks, stored_checks
+from curator.errors import CuratorError
+from curator.inference.backends import GenerationSettings
+from curator.inference.eval_child import EvalJob
+from curator.jobs.process import ChildProcess
+from curator.review.runs import create_run_from_records, delete_run, resolve_run
+from curator.storage import items as item_queries
+from curator.storage.runs import RunRow
+from curator.workspace import Workspace
+
+EventCallback = Callable[[dict], None]
+
+
+@dataclass
+class EvalRequest:
+    """What to run: which model and adapter, over which run's items, with which settings and checks."""
+
+    model: str
+    items: str | int  # a run (name or id), or the path of an eval file to import first
+    adapter: str | None = None
+    checks: Path | None = None  # a spec file; default: the parent run's stored checks
+    name: str | None = None
+    backend: str = "auto"
+    trust_remote_code: bool = False
+    cpu_threads: int = 0
+    generation: GenerationSettings = field(default_factory=GenerationSettings)
+
+
+@dataclass
+class EvalHandle:
+    """A started eval child and what is needed to store its outputs."""
+
+    request: EvalRequest
+    parent: RunRow
+    job_dir: Path
+    child: ChildProcess
+
+
+def jobs_root(ws: Workspace) -> Path:
+    return ws.root / "jobs"
+
+
+def resolve_items(ws: Workspace, ref: str | int) -> RunRow:
+    """The run whose inputs are evaluated: a run by name/id, or an eval file imported as a run."""
+    if isinstance(ref, int):
+        return resolve_run(ws, ref)
+    path = Path(ref)
+    if path.is_file():
+        from curator.importers import import_file
+
+        return import_file(ws, path).run
+    return resolve_run(ws, ref)
+
+
+def _model_name(request: EvalRequest) -> str:
+    return Path(request.model).name + (f"+{Path(request.adapter).name}" if request.adapter else "")
+
+
+def _check_paths(request: EvalRequest) -> None:
+    for label, path in (("model", request.model), ("adapter", request.adapter)):
+        if path is not None and not Path(path).is_dir():
+            raise CuratorError(f"{label} path '{path}' is not a local folder (Curator loads models from disk only)")
+
+
+def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
+    """Write the eval job (items as JSON lines) and start the child; returns at once."""
+    _check_paths(request)
+    parent = resolve_items(ws, request.items)
+    job_dir = jobs_root(ws) / f"eval-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
+    job_dir.mkdir(parents=True)
+    with (job_dir / "items.jsonl").open("w", encoding="utf-8") as out:
+        for item in item_queries.iter_items(ws.db, parent.run_id):
+            out.write(
+                json.dumps(
+                    {"item_key": item.item_key, "input": item.input, "input_messages": item.input_messages},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    job = EvalJob(
+        model=str(Path(request.model).resolve()),
+        adapter=str(Path(request.adapter).resolve()) if request.adapter else None,
+        items_file=str(job_dir / "items.jsonl"),
+        outputs_file=str(job_dir / "outputs.jsonl"),
+        progress_file=str(job_dir / "progress.jsonl"),
+        backend=request.backend,
+        trust_remote_code=request.trust_remote_code,
+        cpu_threads=request.cpu_threads,
+        generation=request.generation.as_dict(),
+    )
+    job_file = job.save(job_dir / "eval-job.json")
+    child = ChildProcess.module(
+        "curator.inference.eval_child", [job_file], Path(job.progress_file), job_dir / "child.log"
+    )
+    return EvalHandle(request, parent, job_dir, child.start())
+
+
+def finish_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
+    """Store the outputs as a new run linked to the parent, then apply the checks; raises on a failed child."""
+    if final.get("event") != "succeeded":
+        raise CuratorError(f"eval failed: {final.get('error', final.get('event'))}")
+    outputs = {}
+    with (handle.job_dir / "outputs.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            outputs[record["item_key"]] = record["output"]
+    records = [
+        {
+            "item_id": item.item_id,
+            "input": item.input,
+            "input_messages": item.input_messages,
+            "target": item.target,
+            "output": outputs.get(item.item_key),
+            "metadata": item.metadata,
+            "split": item.split,
+            "source_line": item.source_line,
+        }
+        for item in item_queries.iter_items(ws.db, handle.parent.run_id)
+    ]
+    request = handle.request
+    settings = {
+        "generation": final.get("generation", request.generation.as_dict()),
+        "backend": final.get("backend"),
+        "eval_job": str(handle.job_dir),
+    }
+    run = create_run_from_records(
+        ws,
+        request.name or f"{handle.parent.name}@{_model_name(request)}",
+        records,
+        model=request.model,
+        adapter=request.adapter,
+        source_path=str(handle.job_dir),
+        source_format="curator-eval",
+        parent_run_id=handle.parent.run_id,
+        settings=settings,
+    )
+    specs = _specs(ws, request, handle.parent)
+    if specs:
+        try:
+            run_checks(ws, run.run_id, specs)
+        except BaseException:
+            delete_run(ws, run.run_id)  # no half-made run: outputs and their checks land together or not at all
+            raise
+    return resolve_run(ws, run.run_id)
+
+
+def _specs(ws: Workspace, request: EvalRequest, parent: RunRow) -> list[CheckSpec]:
+    return load_spec(request.checks) if request.checks else stored_checks(ws, parent.run_id)
+
+
+def check_spec_file(request: EvalRequest) -> None:
+    """A bad spec fails before the model is loaded."""
+    if request.checks:
+        load_spec(request.checks)
+
+
+def run_eval(
+    ws: Workspace,
+    request: EvalRequest,
+    on_event: EventCallback = lambda e: None,
+    should_cancel: Callable[[], bool] = lambda: False,
+) -> RunRow:
+    """Start the eval child, wait for it, store the run (the CLI does the same with the workspace closed meanwhile)."""
+    check_spec_file(request)
+    handle = start_eval(ws, request)
+    final = handle.child.wait(on_event, should_cancel=should_cancel)
+    return finish_eval(ws, handle, final)

@@ -1,0 +1,269 @@
+"""Training jobs on the domain side: create from a dataset version, run the child, record its events.
+
+The child (`python -m curator.training JOBFILE`) never opens the database; this module is the one writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from curator.checks import stored_checks
+from curator.errors import CuratorError, NotFoundError
+from curator.jobs.process import ChildProcess
+from curator.review.runs import resolve_run
+from curator.storage import items as item_queries
+from curator.storage import jobs as job_queries
+from curator.storage.jobs import JobRow
+from curator.training.defaults import default_settings as training_defaults
+from curator.training.job import JobSpec, LoraSettings, TrainerSettings
+from curator.workspace import Workspace
+
+EventCallback = Callable[[dict], None]
+LAUNCHERS = ("python", "accelerate")
+
+
+@dataclass
+class TrainingRequest:
+    """What the retrain form and `curator train` ask for."""
+
+    dataset: str  # a dataset version (`name`, `name@3`) or the path of a frozen JSONL file
+    base_model: str
+    source_run: str | None = None  # its dev items and checks drive early stopping
+    parent_adapter: str | None = None
+    lora: LoraSettings | None = None
+    trainer: TrainerSettings | None = None
+    generation: dict | None = None  # dev-eval generation settings
+
+
+@dataclass
+class TrainingHandle:
+    """A started training child and its job."""
+
+    job_id: int
+    spec: JobSpec
+    child: ChildProcess
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    path: str
+    recipe_id: int | None = None
+    version: int | None = None
+    label: str = ""
+
+
+def resolve_dataset(ws: Workspace, ref: str) -> DatasetRef:
+    """A frozen dataset version by `name[@N]`, or a JSONL file given by path."""
+    path = Path(ref)
+    if path.suffix in (".jsonl", ".json") and path.is_file():
+        return DatasetRef(str(path.resolve()), label=path.name)
+    from curator.recipes.library import get_version, parse_version_ref
+
+    name, number = parse_version_ref(ref)
+    version = get_version(ws, name, number)
+    return DatasetRef(version.path, version.recipe_id, version.version, f"{version.recipe_name}@{version.version}")
+
+
+def dev_items(ws: Workspace, run_id: int) -> list[dict]:
+    """The run's dev items for early stopping (held-out items never reach the training child)."""
+    return [
+        {"item_key": i.item_key, "input": i.input, "prompt": i.input_messages or i.input, "target": i.target}
+        for i in item_queries.iter_items(ws.db, run_id, split="dev")
+    ]
+
+
+def check_launcher(launcher: str) -> None:
+    if launcher not in LAUNCHERS:
+        raise CuratorError(f"unknown launcher '{launcher}': use {' or '.join(LAUNCHERS)}")
+
+
+def validate_request(request: TrainingRequest, lora: LoraSettings, trainer: TrainerSettings) -> None:
+    """Refuse a job that could never start (before anything is stored): local folders, positive settings."""
+    if not request.base_model or not Path(request.base_model).is_dir():
+        raise CuratorError(
+            f"model path '{request.base_model}' is not a local folder (Curator loads models from disk only)"
+        )
+    if request.parent_adapter and not Path(request.parent_adapter).is_dir():
+        raise CuratorError(f"parent adapter path '{request.parent_adapter}' is not a local folder")
+    for flag, value in (
+        ("--lora-r", lora.r),
+        ("--lr", trainer.learning_rate),
+        ("--epochs", trainer.epochs),
+        ("--batch-size", trainer.batch_size),
+        ("--max-length", trainer.max_length),
+    ):
+        if not value > 0:
+            raise CuratorError(f"{flag} must be greater than 0 (got {value})")
+
+
+def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python") -> JobRow:
+    """Check the request, then record a queued job and write its job file under `<models>/adapters/job-N/`."""
+    check_launcher(launcher)
+    lora, trainer = request.lora or LoraSettings(), request.trainer or TrainerSettings()
+    validate_request(request, lora, trainer)
+    dataset = resolve_dataset(ws, request.dataset)
+    source = resolve_run(ws, request.source_run) if request.source_run else None
+    config = {
+        "lora": asdict(lora),
+        "trainer": asdict(trainer),
+        "generation": request.generation or {},
+        "dataset": dataset.label,
+    }
+    job_id = job_queries.insert_job(
+        ws.db,
+        dataset_path=dataset.path,
+        base_model=request.base_model,
+        config=config,
+        dataset_recipe_id=dataset.recipe_id,
+        dataset_version=dataset.version,
+        source_run_id=source.run_id if source else None,
+        parent_adapter=request.parent_adapter,
+    )
+    try:
+        return _write_job_file(ws, job_id, request, dataset, lora, trainer, source)
+    except BaseException as error:  # no job left queued that could never start
+        job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
+        raise
+
+
+def _write_job_file(
+    ws: Workspace,
+    job_id: int,
+    request: TrainingRequest,
+    dataset: DatasetRef,
+    lora: LoraSettings,
+    trainer: TrainerSettings,
+    source,
+) -> JobRow:
+    job_dir = ws.models_dir / "adapters" / f"job-{job_id}"
+    spec = JobSpec(
+        dataset_file=dataset.path,
+        base_model=str(Path(request.base_model).resolve()),
+        output_dir=str(job_dir / "adapter"),
+        progress_file=str(job_dir / "progress.jsonl"),
+        parent_adapter=str(Path(request.parent_adapter).resolve()) if request.parent_adapter else None,
+        lora=lora,
+        trainer=trainer,
+        generation=request.generation or {},
+        job_id=job_id,
+        dev_items=dev_items(ws, source.run_id) if source else [],
+        checks=[json.loads(s.to_json()) for s in stored_checks(ws, source.run_id)] if source else [],
+    )
+    spec.save(job_dir / "job.json")
+    job_queries.set_paths(ws.db, job_id, str(job_dir), spec.progress_file)
+    return get_job(ws, job_id)
+
+
+def get_job(ws: Workspace, job_id: int) -> JobRow:
+    job = job_queries.get_job(ws.db, int(job_id))
+    if job is None:
+        raise NotFoundError(f"no training job {job_id} (see `curator jobs`)")
+    return job
+
+
+def default_base_model(ws: Workspace, run_ref: str | int | None = None) -> str:
+    """The base model a retrain starts from: the run's model if it is a local folder, else "" (the form asks)."""
+    model = resolve_run(ws, run_ref).model if run_ref is not None else None
+    if model and ws.resolve_path(model).is_dir():
+        return str(ws.resolve_path(model))
+    return ""
+
+
+def default_settings(ws: Workspace, base_model: str) -> tuple[LoraSettings, TrainerSettings]:
+    """LoRA and trainer defaults for a retrain from `base_model`, by its size and the device."""
+    return training_defaults(str(ws.resolve_path(base_model)) if base_model else "")
+
+
+def list_jobs(ws: Workspace) -> list[JobRow]:
+    return job_queries.list_jobs(ws.db)
+
+
+def start_job(ws: Workspace, job_id: int, launcher: str = "python") -> TrainingHandle:
+    """Start the child for a queued job; returns at once."""
+    job = get_job(ws, job_id)
+    if job.status != "queued":
+        raise CuratorError(f"job {job_id} is {job.status}; only a queued job can start")
+    try:
+        check_launcher(launcher)
+        job_dir = Path(job.job_dir)
+        spec = JobSpec.load(job_dir / "job.json")
+        Path(spec.progress_file).unlink(missing_ok=True)
+        child = ChildProcess.module(
+            "curator.training",
+            [job_dir / "job.json"],
+            Path(spec.progress_file),
+            job_dir / "child.log",
+            cancel_file=spec.cancel_file,
+            launcher=launcher,
+        )
+        child.start()
+    except Exception as error:  # a job that cannot start is failed, not left queued
+        job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
+        raise
+    job_queries.mark_running(ws.db, job_id)
+    return TrainingHandle(job_id, spec, child)
+
+
+def record_event(ws: Workspace, job_id: int, event: dict) -> None:
+    """Store how the job ended when `event` is final; progress events are read from the file, not stored."""
+    kind = event.get("event")
+    if kind == "succeeded":
+        job_queries.mark_finished(
+            ws.db, job_id, "succeeded", metrics=event.get("metrics"), adapter_path=event.get("adapter_path")
+        )
+    elif kind in ("failed", "cancelled"):
+        job_queries.mark_finished(ws.db, job_id, kind, error=event.get("error"))
+
+
+def wait_job(
+    ws: Workspace,
+    handle: TrainingHandle,
+    on_event: EventCallback = lambda e: None,
+    should_cancel: Callable[[], bool] = lambda: False,
+) -> JobRow:
+    """Follow the child to its end, recording the outcome."""
+    final = handle.child.wait(on_event, should_cancel=should_cancel)
+    record_event(ws, handle.job_id, final)
+    return get_job(ws, handle.job_id)
+
+
+def run_job(
+    ws: Workspace,
+    request: TrainingRequest,
+    launcher: str = "python",
+    on_event: EventCallback = lambda e: None,
+    should_cancel: Callable[[], bool] = lambda: False,
+) -> JobRow:
+    """Create, start and wait for a job: `curator train` and `curator demo --script`."""
+    job = create_job(ws, request, launcher)
+    return wait_job(ws, start_job(ws, job.job_id, launcher), on_event, should_cancel)
+
+
+def usable_adapter(ws: Workspace, job_id: int) -> str:
+    """The adapter of a succeeded job; a clear error for any other status."""
+    job = get_job(ws, job_id)
+    if job.status != "succeeded" or not job.adapter_path:
+        raise CuratorError(f"job {job_id} is {job.status}: it has no usable adapter")
+    return job.adapter_path
+
+
+def reeval_with_adapter(ws: Workspace, job_id: int, run_ref: str | int | None = None, **eval_options):
+    """Re-evaluate a run's items with base + the job's adapter; the new run is recorded as the job's product."""
+    from curator.jobs.evals import EvalRequest, run_eval
+
+    job = get_job(ws, job_id)
+    adapter = usable_adapter(ws, job_id)
+    ref = run_ref if run_ref is not None else job.source_run_id
+    if ref is None:
+        raise CuratorError(f"job {job_id} has no source run: name the run to re-evaluate")
+    run = resolve_run(ws, ref)
+    on_event = eval_options.pop("on_event", lambda e: None)
+    request = EvalRequest(
+        model=job.base_model, adapter=adapter, items=run.run_id, name=f"{run.name}+job{job_id}", **eval_options
+    )
+    new_run = run_eval(ws, request, on_event=on_event)
+    job_queries.set_produced_run(ws.db, job_id, new_run.run_id)
+    return new_run

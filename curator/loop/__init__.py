@@ -1,1 +1,0 @@
-"""The retrain loop on the domain side: eval runs and training jobs run as child processes, recorded in DuckDB."""

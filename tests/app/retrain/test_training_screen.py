@@ -1,0 +1,83 @@
+"""The training screen on a real short job: live progress, the end recorded, re-eval, and cancel."""
+
+import asyncio
+import time
+
+import pytest
+from loopwork import FAST_GENERATION, SHORT_LORA, SHORT_TRAINER, weather_run, write_train_file
+from textual.app import App
+from textual.widgets import Log, ProgressBar
+
+from curator.app.screens.retrain import CompareScreen, TrainingScreen
+from curator.inference.backends import GenerationSettings
+from curator.jobs import training as job_domain
+
+pytestmark = pytest.mark.slow
+
+
+class ScreenApp(App):
+    def __init__(self, screen):
+        super().__init__()
+        self.screen_under_test = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_under_test)
+
+
+async def _until(pilot, condition, timeout_s: float = 240) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.2)
+        await pilot.pause()
+
+
+def _job(workspace, tmp_path, model_dir, **trainer):
+    run = weather_run(workspace, per_case=1)
+    request = job_domain.TrainingRequest(
+        dataset=str(write_train_file(tmp_path / "fix.jsonl")),
+        base_model=str(model_dir),
+        source_run=run.name,
+        lora=SHORT_LORA,
+        trainer=SHORT_TRAINER.__class__(**{**SHORT_TRAINER.__dict__, **trainer}),
+        generation=FAST_GENERATION,
+    )
+    return job_domain.create_job(workspace, request)
+
+
+async def test_a_short_job_shows_progress_then_reevaluates_into_a_compare_screen(workspace, tmp_path, demo_model_dir):
+    job = _job(workspace, tmp_path, demo_model_dir)
+    screen = TrainingScreen(
+        workspace, job.job_id, reeval_options={"cpu_threads": 1, "generation": GenerationSettings(**FAST_GENERATION)}
+    )
+    app = ScreenApp(screen)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await _until(pilot, lambda: screen.status == "succeeded")
+        bar = screen.query_one("#training-progress", ProgressBar)
+        assert (bar.total, bar.progress) == (4, 4)
+        assert [step for step, _ in screen.losses] == [1, 2, 3, 4]
+        assert [step for step, _ in screen.pass_rates] == [2, 4]
+        log_text = "\n".join(screen.query_one("#training-log", Log).lines)
+        assert "eval at step 2" in log_text and "succeeded" in log_text
+        assert "press e to re-evaluate" in str(screen.query_one("#training-status").render())
+        await pilot.press("e")
+        await _until(pilot, lambda: isinstance(app.screen, CompareScreen))
+    stored = job_domain.get_job(workspace, job.job_id)
+    assert stored.status == "succeeded" and stored.adapter_path
+    assert stored.produced_run_id == screen.produced_run.run_id
+    assert screen.produced_run.parent_run_id == stored.source_run_id
+
+
+async def test_cancel_stops_the_job_and_registers_no_adapter(workspace, tmp_path, demo_model_dir):
+    job = _job(workspace, tmp_path, demo_model_dir, max_steps=500, eval_every=0)
+    screen = TrainingScreen(workspace, job.job_id)
+    app = ScreenApp(screen)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await _until(pilot, lambda: len(screen.losses) >= 1)
+        await pilot.press("c")
+        await _until(pilot, lambda: screen.status == "cancelled", timeout_s=60)
+        assert "cancelled" in str(screen.query_one("#training-status").render())
+    stored = job_domain.get_job(workspace, job.job_id)
+    assert stored.status == "cancelled" and stored.adapter_path is None
+    assert not (tmp_path / "adapter_model.safetensors").exists()
+    assert not list((workspace.models_dir / "adapters" / f"job-{job.job_id}").rglob("adapter_model.safetensors"))

@@ -1,0 +1,53 @@
+"""Backend selection and the transformers backend on the demo model."""
+
+import importlib.util
+
+import pytest
+
+from curator.inference import backends as inference
+from curator.inference.backends import GenerationSettings, ModelRef, TransformersBackend, choose_backend
+
+
+@pytest.mark.parametrize(
+    ("installed", "cuda", "expected"),
+    [
+        (True, True, "vllm"),
+        (True, False, "transformers"),
+        (False, True, "transformers"),
+        (False, False, "transformers"),
+    ],
+)
+def test_vllm_is_chosen_only_when_installed_and_a_gpu_is_there(monkeypatch, installed, cuda, expected):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        inference.importlib.util,
+        "find_spec",
+        lambda name: object() if name == "vllm" and installed else (None if name == "vllm" else real_find_spec(name)),
+    )
+    monkeypatch.setattr(inference, "cuda_available", lambda: cuda)
+    assert choose_backend("auto") == expected
+
+
+def test_asking_for_vllm_without_a_gpu_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(inference, "cuda_available", lambda: False)
+    with pytest.raises(RuntimeError, match="needs .*vllm.* and a CUDA GPU"):
+        choose_backend("vllm")
+
+
+def test_a_model_that_is_not_a_local_folder_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a local folder"):
+        inference.check_local(ModelRef("org/some-model-on-the-hub"))
+
+
+@pytest.mark.slow
+def test_batched_generation_equals_one_at_a_time(demo_model_dir):
+    prompts = [
+        "Mia has 3 apples and gets 4 more. How many apples now?\n<api>weather: sunny</api>",
+        "Leo has 9 cups and gives away 2. How many cups now?",
+        "Ava has 5 pens and gets 1 more. How many pens now?\n<api>weather: Bright sunshine!</api>",
+    ]
+    batched = TransformersBackend(ModelRef(str(demo_model_dir)), GenerationSettings(max_new_tokens=20, batch_size=8))
+    single = TransformersBackend(ModelRef(str(demo_model_dir)), GenerationSettings(max_new_tokens=20, batch_size=1))
+    outputs = batched.generate(prompts)
+    assert outputs == single.generate(prompts)
+    assert all(isinstance(o, str) and o for o in outputs)
