@@ -19,7 +19,6 @@ import tempfile
 import time
 
 import numpy as np
-import pyarrow as pa
 
 TEMPLATES = [
     "<api> What is the weather in {city}? It is {word}{p}",
@@ -93,24 +92,18 @@ def distinct_texts(count: int, seed: int = 0) -> list[str]:
 
 
 def make_run(ws, name: str, texts: list[str], failing_checks: list[list[str]]):
-    """A run whose items are `texts`, each failing the given checks (benchmark set-up, as the checks step would)."""
+    """A run whose items are `texts`, each failing the given checks: the output names the checks it fails, and
+    one regex_absent check per name grades it through the checks step, as a user's spec would."""
+    from curator.checks import CheckSpec, run_checks
     from curator.review.runs import create_run_from_records
 
-    run = create_run_from_records(ws, name, [{"item_id": f"b{k}", "input": t} for k, t in enumerate(texts)])
-    rows = [(k, check) for k, checks in enumerate(failing_checks) for check in checks]
-    table = pa.table(
-        {
-            "item_key": pa.array([r[0] for r in rows], pa.int64()),
-            "check_name": pa.array([r[1] for r in rows], pa.string()),
-        }
-    )
-    with ws.db.transaction() as cur:
-        cur.register("_bench_failures", table)
-        cur.execute(
-            "INSERT INTO check_results SELECT ?, check_name, item_key, FALSE, 'bench' FROM _bench_failures",
-            [run.run_id],
-        )
-        cur.unregister("_bench_failures")
+    records = [
+        {"item_id": f"b{k}", "input": t, "output": " ".join(checks)}
+        for k, (t, checks) in enumerate(zip(texts, failing_checks, strict=True))
+    ]
+    run = create_run_from_records(ws, name, records)
+    names = sorted({check for checks in failing_checks for check in checks})
+    run_checks(ws, run.run_id, [CheckSpec(n, "regex_absent", {"pattern": rf"\b{n}\b"}) for n in names])
     return run
 
 

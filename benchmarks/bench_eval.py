@@ -1,7 +1,7 @@
 """Eval throughput: items/s of the transformers backend batched versus one item at a time, on the tiny demo
 model over the demo task's inputs; on a machine with vLLM and a CUDA GPU, vLLM versus transformers too.
 
-Prints one JSON line: items, device, batched_items_per_s, single_items_per_s, speedup, vllm_items_per_s
+Prints one JSON line: items, device, dtype, batched_items_per_s, single_items_per_s, speedup, vllm_items_per_s
 (null when vLLM or a GPU is missing), max_new_tokens.
 """
 
@@ -28,6 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", help="A local model folder (default: the tiny demo model, built here).")
     parser.add_argument("--threads", type=int, default=1, help="Torch CPU threads (the demo uses 1).")
+    parser.add_argument("--dtype", default="auto", help="auto (bf16 where supported), bfloat16, float32.")
     args = parser.parse_args()
     import torch
 
@@ -43,8 +44,10 @@ def main() -> None:
             from loopwork import build_test_model
 
             model = str(build_test_model(Path(tmp)))
-        ref = ModelRef(model)
-        batched = items_per_s(TransformersBackend(ref, GenerationSettings(MAX_NEW_TOKENS, batch_size=ITEMS)), prompts)
+        ref = ModelRef(model, dtype=args.dtype)
+        batched_backend = TransformersBackend(ref, GenerationSettings(MAX_NEW_TOKENS, batch_size=ITEMS))
+        dtype = batched_backend.dtype
+        batched = items_per_s(batched_backend, prompts)
         single = items_per_s(TransformersBackend(ref, GenerationSettings(MAX_NEW_TOKENS, batch_size=1)), prompts)
         vllm_rate = None
         if choose_backend("auto") == "vllm":
@@ -56,6 +59,7 @@ def main() -> None:
             {
                 "items": len(prompts),
                 "device": "cuda" if torch.cuda.is_available() else "cpu",
+                "dtype": dtype,
                 "batched_items_per_s": round(batched, 2),
                 "single_items_per_s": round(single, 2),
                 "speedup": round(batched / single, 2),

@@ -23,7 +23,7 @@ def build_inputs(folder: Path, model: str | None) -> tuple[str, Path]:
     from curator.demo.task import tricky_fix_examples
 
     if model is None:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "training"))
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
         from loopwork import build_test_model
 
         model = str(build_test_model(folder))
@@ -82,7 +82,7 @@ def bare(job_path: str) -> None:
         completion_only_loss=True,
         use_cpu=True,
         bf16=False,
-        gradient_checkpointing=False,
+        activation_checkpointing=False,  # transformers 5 name (gradient_checkpointing is its deprecated alias)
         report_to="none",
         save_strategy="no",
         logging_steps=1,

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "training"))
 from loopwork import SHORT_LORA, SHORT_TRAINER, build_test_model  # noqa: E402
 
 from curator.compare.comparison import SPLITS  # noqa: E402
-from curator.demo.script import run_loop  # noqa: E402
+from curator.demo.script import run_script, summary  # noqa: E402
 from curator.demo.setup import DemoState, ensure_base_run, ensure_eval_set  # noqa: E402
 from curator.jobs import training as job_domain  # noqa: E402
 from curator.recipes.library import get_version, parse_version_ref  # noqa: E402
@@ -31,7 +31,9 @@ def test_the_loop_links_runs_compares_stored_results_and_keeps_held_out_items_ou
     assert base.parent_run_id == eval_set.run_id and base.settings["backend"] == "transformers"
     assert base.settings["generation"]["temperature"] == 0.0
 
-    result = run_loop(workspace, DemoState(demo_model_dir, eval_set, base), lora=SHORT_LORA, trainer=SHORT_TRAINER)
+    state = DemoState(demo_model_dir, eval_set, base)
+    first, second = run_script(workspace, state, lora=SHORT_LORA, trainer=SHORT_TRAINER)
+    result = first
 
     # The re-eval run is linked to its parent and made with the job's adapter.
     job = job_domain.get_job(workspace, result.job.job_id)
@@ -54,3 +56,20 @@ def test_the_loop_links_runs_compares_stored_results_and_keeps_held_out_items_ou
     assert prompts and not prompts & held_out
     dev_inputs = {d["input"] for d in json.loads((Path(job.job_dir) / "job.json").read_text())["dev_items"]}
     assert dev_inputs and not dev_inputs & held_out
+
+    # Loop 2 retrains from the base on the grown dataset (loop 1's fixes and its own) and compares with the base.
+    assert second.comparison.before_run.run_id == base.run_id and second.run.parent_run_id == base.run_id
+    assert job_domain.get_job(workspace, second.job.job_id).parent_adapter is None
+    grown = get_version(workspace, *parse_version_ref(second.dataset))
+    grown_prompts = {json.loads(line)["prompt"] for line in Path(grown.path).read_text().splitlines()}
+    assert len(grown_prompts) > len(prompts) and not grown_prompts & held_out
+
+    # The JSON of `curator demo --script --json`: per loop and per check {"dev", "held_out"}, and the totals.
+    report = summary(state, [first, second], total_s=1.0)
+    assert [loop["loop"] for loop in report["loops"]] == [1, 2]
+    emoji = report["loops"][1]["checks"]["emoji"]
+    assert set(emoji) == {"before", "after", "fixed", "regressed", "p_value"}
+    assert all(set(emoji[key]) == {"dev", "held_out"} for key in emoji)
+    assert report["generated_examples"] == first.generated_examples + second.generated_examples <= 50
+    assert report["dtype"] == base.settings["dtype"] and report["model"] == demo_model_dir.name
+    assert {"train_s", "eval_s", "total_s"} <= set(report)

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import palette_sources as _palette_sources  # noqa: F401  (registers palette commands)
@@ -23,6 +24,8 @@ from curator.app.screens.review.buckets import BucketsScreen
 from curator.app.screens.review.detail import DetailScreen
 from curator.app.screens.review.overview import OverviewScreen
 from curator.app.screens.review.runs import RunsScreen
+from curator.app.widgets.dialogs import ConfirmDialog
+from curator.app.worker_errors import LOG_FILENAME, ReportingWorkerManager, WorkFailed, log_failure, one_line_error
 from curator.errors import CuratorError
 from curator.patterns.embeddings import Embedder
 from curator.review import runs as run_domain
@@ -59,16 +62,68 @@ class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, App):
         start_run_id: int | None = None,
     ) -> None:
         super().__init__()
+        self._workers = ReportingWorkerManager(self)  # every failed worker reaches _worker_state_changed
         self.workspace = workspace
         self.embedder = embedder
+        self.reeval_options: dict = {}
+        """Extra options of the re-evaluation after training (tests make it fast)."""
         self._start_theme = theme
         self._start_run_id = start_run_id
 
+    @property
+    def log_file(self):
+        """The workspace log: tracebacks of failed workers go here, the screen shows one line."""
+        return self.workspace.root / LOG_FILENAME
+
     def on_mount(self) -> None:
         self.theme = self._start_theme
+        self.screen_change_signal.subscribe(self, lambda _screen: self.call_after_refresh(self._show_job_status))
+        self.reconcile_jobs()
         self.push_screen(RunsScreen())
         if self._start_run_id is not None:
             self.open_run(self._start_run_id)  # escape goes back to the runs screen
+
+    def reconcile_jobs(self) -> None:
+        """Settle training jobs whose process died while no one watched (issue 11: curator/jobs/reconcile.py)."""
+        try:
+            from curator.jobs.reconcile import reconcile_jobs
+        except ImportError:  # the reconciler is not in this tree yet
+            return
+        try:
+            reconcile_jobs(self.workspace)
+        except CuratorError as error:
+            self.notify(f"could not check old training jobs: {error}", severity="warning", markup=False)
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, message: Worker.StateChanged) -> None:
+        """The one place worker failures land: one line on screen, the traceback in the workspace log."""
+        if message.state != WorkerState.ERROR:
+            return
+        worker = message.worker
+        log_failure(self.log_file, worker)
+        line = one_line_error(worker.error)
+        self.notify(
+            f"{worker.name or worker.group} failed: {line} (details in {self.log_file})", severity="error", markup=False
+        )
+        if worker.node is not self:
+            worker.node.post_message(WorkFailed(worker.group, line))
+
+    async def action_quit(self) -> None:
+        """Quit; while a job trains, only after asking (quitting stops it)."""
+        running = self.running_jobs()
+        if not running:
+            self.exit()
+            return
+        names = ", ".join(str(w.job_id) for w in running)
+        question = f"Training job {names} is still running; quitting stops it (no adapter is kept). Quit?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                for watch in running:
+                    self.stop_training(watch.job_id, keep=False)
+                self.exit()
+
+        self.push_screen(ConfirmDialog(question, yes_label="Stop the job and quit"), callback=answered)
 
     @property
     def current_run_id(self) -> int | None:

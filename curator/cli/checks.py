@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from curator import checks
-from curator.cli.context import console, open_workspace, progress
+from curator.cli.context import console, echo_json, open_workspace, progress
 from curator.errors import CuratorError
 from curator.review.runs import CheckSummary, resolve_run
 
@@ -34,12 +33,7 @@ def check(
 
             summaries = checks.run_checks(ws, target.run_id, specs, progress=advance)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"run": target.name, "items": target.item_count, "checks": [_summary_json(s) for s in summaries]},
-                ensure_ascii=False,
-            )
-        )
+        echo_json({"run": target.name, "items": target.item_count, "checks": [_summary_json(s) for s in summaries]})
         return
     console.print(_summary_table(target.name, summaries))
 

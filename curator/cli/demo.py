@@ -1,5 +1,6 @@
-"""`curator demo`: the embedded default. Builds a tiny model offline, evaluates it, and opens the app on its
-failures; `--script` runs the whole loop headless and prints the before/after table (`--json`: one line)."""
+"""`curator demo`: the embedded default. Converts SmolLM2-135M-Instruct from its offline wheel once, evaluates it
+on the weather-tag task and opens the app on its failures; `--script` runs up to two loops headless and prints
+the before/after table (`--json`: one line)."""
 
 from __future__ import annotations
 
@@ -11,26 +12,30 @@ from rich.table import Table
 
 from curator.cli.context import console, err_console, open_workspace, progress, state
 
+LABELS = {
+    "convert": "converting SmolLM2-135M-Instruct (once)",
+    "build": "building the demo model",
+    "eval": "evaluating the base model",
+    "train": "training LoRA",
+    "reeval": "re-evaluating with the adapter",
+}
+
 
 def _stage_printer(bar):
-    """One progress bar task per stage (build, eval, train, reeval), fed by the children's events."""
+    """One progress bar task per stage (convert, eval, train, reeval), fed by the children's events."""
     tasks: dict[str, int] = {}
-    labels = {
-        "build": "building the demo model",
-        "eval": "evaluating the base model",
-        "train": "training LoRA",
-        "reeval": "re-evaluating with the adapter",
-    }
 
     def show(stage: str, event: dict) -> None:
         task = tasks.get(stage)
         if task is None:
-            task = tasks[stage] = bar.add_task(labels.get(stage, stage), total=None)
+            task = tasks[stage] = bar.add_task(LABELS.get(stage, stage), total=None)
         kind = event.get("event")
-        if kind == "base_step":
+        if kind in ("convert", "base_step"):
             bar.update(task, completed=event["step"], total=event["steps"])
+            if event.get("stage"):
+                bar.update(task, description=f"{LABELS['convert']}: {event['stage']}")
         elif kind == "loaded":
-            bar.update(task, total=event["total"])
+            bar.update(task, total=event["total"], description=f"{LABELS[stage]} ({event.get('dtype', '?')})")
         elif kind == "generated":
             bar.update(task, completed=event["done"])
         elif kind == "step":
@@ -38,73 +43,104 @@ def _stage_printer(bar):
                 task,
                 completed=event["step"],
                 total=event["total_steps"],
-                description=f"{labels['train']} (loss {event['loss']:.3f})",
+                description=f"{LABELS['train']} (loss {event['loss']:.3f})",
             )
         elif kind == "eval":
-            bar.update(task, description=f"{labels['train']} (dev pass rate {event['pass_rate']:.0%})")
+            bar.update(task, description=f"{LABELS['train']} (dev pass rate {event['pass_rate']:.0%})")
 
     return show
 
 
-def _before_after_table(rates: dict) -> Table:
-    table = Table("check", "dev before", "dev after", "held-out before", "held-out after", title="pass rate by check")
-    for name, before in rates["before"].items():
-        after = rates["after"].get(name, {})
-        cells = []
-        for split in ("dev", "held_out"):
-            for value in (before.get(split), after.get(split)):
-                cells.append("—" if value is None else f"{value:.0%}")
-        table.add_row(name, cells[0], cells[1], cells[2], cells[3])
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _p(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3g}"
+
+
+def _loop_table(loop: dict) -> Table:
+    table = Table(
+        "check",
+        "dev before",
+        "dev after",
+        "held-out before",
+        "held-out after",
+        "held-out fixed/regressed",
+        "McNemar p",
+        title=f"loop {loop['loop']}: pass rate by check (dev is seen by training; held-out is the verdict)",
+    )
+    for name, row in loop["checks"].items():
+        table.add_row(
+            name,
+            _cell(row["before"]["dev"]),
+            _cell(row["after"]["dev"]),
+            _cell(row["before"]["held_out"]),
+            _cell(row["after"]["held_out"]),
+            f"{row['fixed']['held_out']}/{row['regressed']['held_out']}",
+            _p(row["p_value"]["held_out"]),
+        )
     return table
 
 
 def demo(
-    script: bool = typer.Option(False, "--script", help="Run the whole loop headless and print before/after."),
+    script: bool = typer.Option(False, "--script", help="Run up to two loops headless and print before/after."),
     as_json: bool = typer.Option(False, "--json", help="With --script: print one JSON line (for CI)."),
+    model: str = typer.Option(
+        None, "--model", "-m", help="A local Hugging Face model folder instead of the embedded SmolLM2-135M-Instruct."
+    ),
+    dtype: str = typer.Option("auto", "--dtype", help="auto (bf16 where the CPU/GPU supports it), bfloat16, float32."),
+    loops: int = typer.Option(2, "--loops", min=1, max=2, help="With --script: how many loops at most (1 or 2)."),
 ) -> None:
-    """Build the offline demo model, evaluate it on the weather-tag task and open the app on its failures."""
-    from curator.demo.setup import prepare_demo
+    """Evaluate SmolLM2-135M-Instruct (converted once from its offline wheel) on the weather-tag task and open
+    the app on its failures."""
+    from curator.demo.setup import model_folder, prepare_demo
+    from curator.errors import CuratorError
+    from curator.inference.backends import DTYPES
 
+    if dtype not in DTYPES:
+        raise CuratorError(f"--dtype: '{dtype}' is not one of {', '.join(DTYPES)}")
+    if model is not None:
+        model = str(model_folder(model))  # one line before the workspace is opened or anything runs
     started = time.monotonic()
     with open_workspace() as ws:
         with progress() as bar:
-            demo_state = prepare_demo(ws, _stage_printer(bar))
+            demo_state = prepare_demo(ws, _stage_printer(bar), model=model, dtype=dtype)
         if not script:
             err_console.print(
                 f"Demo ready in {time.monotonic() - started:.0f}s: run '{demo_state.base_run.name}' "
-                f"({demo_state.base_run.item_count} items) in {ws.root}"
+                f"({demo_state.base_run.item_count} items, {demo_state.model_name}) in {ws.root}",
+                highlight=False,
+                markup=False,
             )
     if not script:
         _open_app_on(demo_state)
         return
-    from curator.demo.script import run_loop
+    from curator.demo.script import run_script, summary
 
     with open_workspace() as ws:
         with progress() as bar:
-            result = run_loop(ws, demo_state, _stage_printer(bar))
-    total_s = time.monotonic() - started
-    rates = result.pass_rates()
+            results = run_script(ws, demo_state, _stage_printer(bar), loops=loops)
+    report = summary(demo_state, results, time.monotonic() - started)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    **rates,
-                    "regressions": [c.item_id for c in result.comparison.regressed],
-                    "generated_examples": result.generated_examples,
-                    "train_s": round(result.train_s, 1),
-                    "total_s": round(total_s, 1),
-                },
-                ensure_ascii=False,
-            )
-        )
+        typer.echo(json.dumps(report, ensure_ascii=False))
         return
-    console.print(_before_after_table(rates))
+    for loop, result in zip(report["loops"], results, strict=True):
+        console.print(_loop_table(loop))
+        console.print(
+            f"loop {loop['loop']}: {loop['bucket_items']} dev failures bucketed in '{loop['bucket']}', "
+            f"{loop['generated_examples']} examples generated from {', '.join(loop['templates'])}, "
+            f"{loop['accepted_examples']} accepted into {loop['dataset']}; job {result.job.job_id} trained in "
+            f"{loop['train_s']:.0f}s; run '{loop['run']}' vs the base: {loop['items_fixed']} items fixed, "
+            f"{loop['items_regressed']} regressed.",
+            highlight=False,
+            markup=False,
+        )
     console.print(
-        f"{result.bucket_items} failures bucketed, {result.generated_examples} examples generated, "
-        f"{result.accepted_examples} accepted into {result.dataset}; job {result.job.job_id} trained in "
-        f"{result.train_s:.0f}s; run '{result.run.name}': {len(result.comparison.fixed)} items fixed, "
-        f"{len(result.comparison.regressed)} regressed; {total_s:.0f}s in all.",
+        f"{report['generated_examples']} examples generated; {report['train_s']:.0f}s training, "
+        f"{report['eval_s']:.0f}s evaluating, {report['total_s']:.0f}s in all ({report['model']}, {report['dtype']}).",
         highlight=False,
+        markup=False,
     )
 
 

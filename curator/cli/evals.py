@@ -10,7 +10,9 @@ from curator.cli.context import console, open_workspace, progress
 
 
 def eval_command(
-    model: str = typer.Option(..., "--model", "-m", help="Local model folder (safetensors; nothing is downloaded)."),
+    model: str = typer.Option(
+        ..., "--model", "-m", help="Any local Hugging Face model folder (vLLM on a CUDA GPU, else transformers)."
+    ),
     items: str = typer.Option(..., "--items", "-i", help="A run (name or id) whose inputs to use, or an eval file."),
     adapter: str = typer.Option(None, "--adapter", "-a", help="LoRA adapter folder to apply on top of the model."),
     checks: Path = typer.Option(None, "--checks", "-c", help="Check spec (TOML); default: the parent run's checks."),
@@ -23,11 +25,15 @@ def eval_command(
     batch_size: int = typer.Option(16, "--batch-size", help="Items per generation batch (transformers)."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed (when temperature > 0)."),
     cpu_threads: int = typer.Option(0, "--cpu-threads", help="Torch threads on the CPU; 0 = torch's default."),
+    dtype: str = typer.Option(
+        "auto", "--dtype", help="auto (bf16 where the CPU/GPU supports it, else fp32), bfloat16, float16, float32."
+    ),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
 ) -> None:
     """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
     from curator.cli.train import reopen_workspace
-    from curator.inference.backends import GenerationSettings
+    from curator.errors import CuratorError
+    from curator.inference.backends import DTYPES, GenerationSettings
     from curator.jobs.evals import EvalRequest, check_spec_file, finish_eval, start_eval
 
     request = EvalRequest(
@@ -39,10 +45,13 @@ def eval_command(
         backend=backend,
         trust_remote_code=trust_remote_code,
         cpu_threads=cpu_threads,
+        dtype=dtype,
         generation=GenerationSettings(
             max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size, seed=seed
         ),
     )
+    if dtype not in DTYPES:
+        raise CuratorError(f"--dtype: '{dtype}' is not one of {', '.join(DTYPES)}")
     check_spec_file(request)
     with open_workspace() as ws:
         handle = start_eval(ws, request)
@@ -52,7 +61,9 @@ def eval_command(
 
         def show(event: dict) -> None:
             if event.get("event") == "loaded":
-                bar.update(task, description=f"generating ({event['backend']})", total=event["total"])
+                bar.update(
+                    task, description=f"generating ({event['backend']}, {event.get('dtype')})", total=event["total"]
+                )
             elif event.get("event") == "generated":
                 bar.update(task, completed=event["done"])
 

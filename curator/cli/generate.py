@@ -7,7 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from curator.cli.context import console, err_console, open_workspace, progress
+from curator.cli.context import console, echo_json, err_console, open_workspace, progress
 from curator.fix import examples as example_domain
 from curator.fix.generation import DEFAULT_PER_FAILURE
 from curator.fix.generation import generate as generate_examples
@@ -87,26 +87,23 @@ def list_examples(
     with open_workspace() as ws:
         rows = example_domain.list_examples(ws, batch_id=batch, statuses=(status,) if status else None)
     if as_json:
-        typer.echo(
-            json.dumps(
-                [
-                    {
-                        "id": e.example_id,
-                        "batch": e.batch_id,
-                        "template": e.template_name,
-                        "bucket": e.bucket_name,
-                        "source_run_id": e.source_run_id,
-                        "source_item_key": e.source_item_key,
-                        "seed": e.seed,
-                        "status": e.status,
-                        "reason": e.reason,
-                        "input": e.input,
-                        "target": e.target,
-                    }
-                    for e in rows
-                ],
-                ensure_ascii=False,
-            )
+        echo_json(
+            [
+                {
+                    "id": e.example_id,
+                    "batch": e.batch_id,
+                    "template": e.template_name,
+                    "bucket": e.bucket_name,
+                    "source_run_id": e.source_run_id,
+                    "source_item_key": e.source_item_key,
+                    "seed": e.seed,
+                    "status": e.status,
+                    "reason": e.reason,
+                    "input": e.input,
+                    "target": e.target,
+                }
+                for e in rows
+            ]
         )
         return
     table = Table("id", "batch", "status", "input", "target", "reason")

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "curator.cli.app",
     "curator.cli.patterns",
     "curator.cli.evals",
+    "curator.cli.sample",
     "curator.cli.train",
     "curator.cli.compare",
     "curator.cli.demo",

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from curator.cli.context import console, open_workspace
+from curator.cli.context import console, literal, open_workspace
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
 
@@ -82,7 +82,8 @@ def show(
     r = summary.run
     console.print(
         Text.assemble(
-            (r.name, "bold"), f"  model={r.model or '—'} adapter={r.adapter or '—'} format={r.source_format or '—'}"
+            (literal(r.name), "bold"),
+            literal(f"  model={r.model or '—'} adapter={r.adapter or '—'} format={r.source_format or '—'}"),
         ),
         highlight=False,
     )
@@ -103,7 +104,7 @@ def delete(
     """Delete a run with its items, check results and labels."""
     with open_workspace() as ws:
         target = run_domain.resolve_run(ws, run)
-        if not yes and not typer.confirm(f"Delete run '{target.name}' ({target.item_count:,} items)?"):
+        if not yes and not typer.confirm(literal(f"Delete run '{target.name}' ({target.item_count:,} items)?")):
             raise typer.Exit(1)
         run_domain.delete_run(ws, target.run_id)
     console.print(f"Deleted run '{target.name}'.")

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from curator.cli.context import console, open_workspace
+from curator.cli.context import console, echo_json, literal, open_workspace
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates import library as template_domain
 from curator.fix.templates.authoring import make_slot
@@ -107,7 +107,7 @@ def show(name: str = typer.Argument(..., help="Template name.")) -> None:
     """Print a template as JSON (the same keys a template file uses)."""
     with open_workspace() as ws:
         record = template_domain.get_template(ws, name)
-    typer.echo(json.dumps(record.spec.to_dict(), indent=2, ensure_ascii=False))
+    echo_json(record.spec.to_dict(), indent=2)
 
 
 @template_app.command("preview")
@@ -121,7 +121,9 @@ def preview(
         spec = template_domain.get_template(ws, name).spec
     examples, _ = TemplateRenderer(spec).sample(count, seed)
     for example in examples:
-        line = Text.assemble((example.variant, "bold"), f" input: {example.input!r}\n   target: {example.target!r}")
+        line = Text.assemble(
+            (literal(example.variant), "bold"), literal(f" input: {example.input!r}\n   target: {example.target!r}")
+        )
         console.print(line, highlight=False)
 
 

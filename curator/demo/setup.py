@@ -1,13 +1,15 @@
-"""`curator demo` setup: build (or reuse) the demo model in a child, store the eval set, run the base eval."""
+"""`curator demo` setup: convert (or reuse) the base model in a child, store the eval set, run the base eval."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from curator.checks import CheckSpec, load_spec_text
+from curator.demo.base_model import MODEL_DIRNAME, is_converted
 from curator.demo.task import eval_records
 from curator.errors import CuratorError
 from curator.inference.backends import GenerationSettings
@@ -20,10 +22,12 @@ from curator.workspace import Workspace
 
 EVAL_SET_RUN = "weather-eval-set"
 BASE_RUN = "weather-base"
-MODEL_DIRNAME = "demo-base"
-# One torch thread: the demo model's ops are too small to split, and the CPU may be busy.
+MODEL_DIRNAME = MODEL_DIRNAME  # <workspace>/models/smollm2-135m-instruct/
+# One torch thread: on two shared cores two threads spin-wait against anything else running (../shared/STACK.md).
 DEMO_THREADS = 1
-DEMO_GENERATION = GenerationSettings(max_new_tokens=48, batch_size=64)
+# The longest target is 40 SmolLM2 tokens (+ the end token); batch 32 with left padding as measured in
+# ../shared/STACK.md.
+DEMO_GENERATION = GenerationSettings(max_new_tokens=48, batch_size=32)
 
 EventCallback = Callable[[str, dict], None]  # (stage, event)
 
@@ -35,6 +39,12 @@ class DemoState:
     model_path: Path
     eval_set: RunRow
     base_run: RunRow
+    eval_s: float = 0.0  # the base eval's time when this call made it (0 when it was reused)
+    dtype: str = "auto"  # asked for; the one used is in the base run's settings
+
+    @property
+    def model_name(self) -> str:
+        return self.model_path.name
 
 
 def demo_checks() -> list[CheckSpec]:
@@ -48,21 +58,40 @@ def checks_file() -> Path:
 
 
 def ensure_model(ws: Workspace, on_event: EventCallback = lambda stage, e: None) -> Path:
-    """The demo base model under `<models>/demo-base/`, built in a child process the first time."""
-    from curator.demo.tiny_model import is_built  # pure: reads a marker file, imports nothing heavy
+    """SmolLM2-135M-Instruct as safetensors under `<models>/smollm2-135m-instruct/`, converted from the wheel's
+    GGUF file in a child process the first time (the caller never imports torch)."""
+    from curator.demo.base_model import gguf_path
 
     out_dir = ws.models_dir / MODEL_DIRNAME
-    if is_built(out_dir):
+    if is_converted(out_dir):
         return out_dir
-    progress = ws.models_dir / "demo-base.progress.jsonl"
+    try:
+        gguf_path()  # a missing wheel is one clear line before any child starts
+    except FileNotFoundError as error:
+        raise CuratorError(str(error)) from None
+    ws.models_dir.mkdir(parents=True, exist_ok=True)
+    progress = ws.models_dir / f"{MODEL_DIRNAME}.progress.jsonl"
     progress.unlink(missing_ok=True)
     child = ChildProcess.module(
-        "curator.demo.tiny_model", [out_dir, progress], progress, ws.models_dir / "demo-base.log"
+        "curator.demo.base_model", [out_dir, progress], progress, ws.models_dir / f"{MODEL_DIRNAME}.log"
     ).start()
-    final = child.wait(lambda e: on_event("build", e))
+    final = child.wait(lambda e: on_event("convert", e))
     if final.get("event") != "succeeded":
-        raise CuratorError(f"building the demo model failed: {final.get('error')}")
+        raise CuratorError(f"converting the demo model failed: {final.get('error')}")
     return out_dir
+
+
+def model_folder(path: str | Path) -> Path:
+    """A user's `--model PATH`: a local Hugging Face model folder, refused with one line otherwise."""
+    folder = Path(path).expanduser()
+    if not (folder / "config.json").is_file():
+        raise CuratorError(f"model path '{path}' is not a local Hugging Face model folder (no config.json)")
+    return folder.resolve()
+
+
+def base_run_name(model_path: Path, default: Path | None) -> str:
+    """`weather-base` for the demo's own model; `weather-base-<folder>` for a model the user named."""
+    return BASE_RUN if default is not None and Path(model_path) == Path(default) else f"{BASE_RUN}-{model_path.name}"
 
 
 def ensure_eval_set(ws: Workspace) -> RunRow:
@@ -74,25 +103,42 @@ def ensure_eval_set(ws: Workspace) -> RunRow:
 
 
 def ensure_base_run(
-    ws: Workspace, model_path: Path, eval_set: RunRow, on_event: EventCallback = lambda stage, e: None
+    ws: Workspace,
+    model_path: Path,
+    eval_set: RunRow,
+    on_event: EventCallback = lambda stage, e: None,
+    name: str = BASE_RUN,
+    dtype: str = "auto",
 ) -> RunRow:
-    """The base model's outputs on the eval set, with the demo checks applied (made once)."""
-    run_id = run_queries.find_run_id(ws.db, BASE_RUN)
+    """The base model's outputs on the eval set, with the demo checks applied (made once per name)."""
+    run_id = run_queries.find_run_id(ws.db, name)
     if run_id is not None:
         return resolve_run(ws, run_id)
     request = EvalRequest(
         model=str(model_path),
         items=eval_set.run_id,
         checks=checks_file(),
-        name=BASE_RUN,
+        name=name,
         cpu_threads=DEMO_THREADS,
+        dtype=dtype,
         generation=DEMO_GENERATION,
     )
     return run_eval(ws, request, on_event=lambda e: on_event("eval", e))
 
 
-def prepare_demo(ws: Workspace, on_event: EventCallback = lambda stage, e: None) -> DemoState:
-    """Everything `curator demo` needs before the app opens; later calls reuse what is there."""
-    model_path = ensure_model(ws, on_event)
+def prepare_demo(
+    ws: Workspace,
+    on_event: EventCallback = lambda stage, e: None,
+    model: str | Path | None = None,
+    dtype: str = "auto",
+) -> DemoState:
+    """Everything `curator demo` needs before the app opens; later calls reuse what is there. `model`: any local
+    Hugging Face model folder instead of the embedded SmolLM2-135M-Instruct."""
+    default = None if model is not None else ensure_model(ws, on_event)
+    model_path = model_folder(model) if model is not None else default
     eval_set = ensure_eval_set(ws)
-    return DemoState(model_path, eval_set, ensure_base_run(ws, model_path, eval_set, on_event))
+    name = base_run_name(model_path, default)
+    started = time.monotonic()
+    reused = run_queries.find_run_id(ws.db, name) is not None
+    base = ensure_base_run(ws, model_path, eval_set, on_event, name=name, dtype=dtype)
+    return DemoState(model_path, eval_set, base, 0.0 if reused else time.monotonic() - started, dtype)

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from curator.demo.task import base_corpus
+from curator.demo.task import DEV, SUN, prompt_text, random_problem, response_text
 from curator.inference.eval_child import set_cpu_threads
 
 SPECIAL_TOKENS = ["<|pad|>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"]
@@ -21,7 +21,7 @@ CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}<|assistant|>{% endif %}"
 )
 RECIPE = {
-    "version": 3,
+    "version": 4,
     "corpus": {"seed": 1, "size": 1200},
     "vocab_size": 600,
     "model": {
@@ -34,6 +34,28 @@ RECIPE = {
     "train": {"epochs": 16, "batch_size": 32, "lr": 3e-3, "seed": 0},
 }
 RECIPE_FILE = "curator-recipe.json"
+
+
+def base_corpus(seed: int = 1, size: int = 600) -> list[tuple[str, str]]:
+    """(prompt, completion) pairs in the demo task's format, dev family only: the fixture tags the plain weather
+    words and answers the tricky phrasings without a tag, so a test loop has failures to fix."""
+    import random
+
+    rng = random.Random(seed)
+    plain = DEV.weather["plain"]
+    tricky = [form for case, forms in DEV.weather.items() if case != "plain" for form in forms]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < size:
+        problem, kind = random_problem(rng, DEV), rng.random()
+        if kind < 0.45:
+            weather, emoji = rng.choice(plain)
+            pairs.append((prompt_text(problem, weather), response_text(problem, emoji)))
+        elif kind < 0.75:
+            weather, _ = rng.choice(tricky)
+            pairs.append((prompt_text(problem, weather), response_text(problem, SUN).split("<display_weather>")[0]))
+        else:
+            pairs.append((prompt_text(problem, None), response_text(problem, None)))
+    return pairs
 
 
 def recipe_hash(recipe: dict = RECIPE) -> str:

@@ -9,9 +9,10 @@ from curator.errors import CuratorError
 from curator.exports import shapes
 from curator.exports.writers import FILE_FORMATS, SUFFIXES, write_rows
 from curator.recipes.library import get_version, parse_version_ref, read_version_rows
+from curator.recipes.rollout_kinds import version_shape
 from curator.review.runs import resolve_run
 from curator.storage import exports as export_queries
-from curator.storage.files import atomic_file, safe_destination
+from curator.storage.files import atomic_file, rewrite_lines, safe_destination, standard_json_text
 from curator.workspace import Workspace
 
 RUN_SHAPES = ("raw", *shapes.SHAPES)
@@ -54,11 +55,38 @@ def export_run(
             raise CuratorError("raw items export as jsonl or parquet; use --shape sft/chat/dpo/kto for a HF folder")
         with atomic_file(path) as temporary:
             count = export_queries.copy_run_items(ws.db, run.run_id, temporary, file_format)
+            _standardise_json(temporary, file_format)
         return ExportResult(path, count, shape, file_format)
     items = export_queries.dev_items_with_verdict(ws.db, run.run_id)
     rows = _run_rows(items, shape, system_prompt)
     write_rows(shapes.require_rows(rows, shape, f"run '{run.name}'"), path, file_format)
     return ExportResult(path, len(rows), shape, file_format)
+
+
+JSON_COLUMNS = ("metadata", "input_messages")  # JSON text stored as it came from the log (may hold NaN)
+
+
+def _standardise_json(path: Path, file_format: str) -> None:
+    """Rewrite NaN/Infinity (which logs may carry in metadata) as null, so the export is standard JSON."""
+    if file_format == "jsonl":
+        with path.open("rb") as handle:
+            if not any(b"NaN" in line or b"Infinity" in line for line in handle):
+                return
+        rewrite_lines(path, standard_json_text)
+        return
+    import pyarrow as pa  # pyarrow is only needed for Parquet exports
+    import pyarrow.parquet as pq
+
+    table, changed = pq.read_table(path), False
+    for name in JSON_COLUMNS:
+        if name not in table.column_names:
+            continue
+        values = table.column(name).to_pylist()
+        if any(v and ("NaN" in v or "Infinity" in v) for v in values):
+            fixed = pa.array([standard_json_text(v) if v else v for v in values], type=pa.string())
+            table, changed = table.set_column(table.column_names.index(name), name, fixed), True
+    if changed:
+        pq.write_table(table, path)
 
 
 def _run_rows(items: list[dict], shape: str, system_prompt: str | None) -> list[dict]:
@@ -85,16 +113,22 @@ def export_dataset(
 ) -> ExportResult:
     """A frozen dataset version (`name` or `name@N`) as SFT prompt/completion or chat messages, lineage kept."""
     _check_choice(file_format, FILE_FORMATS, "format")
-    if shape not in ("sft", "chat"):
+    recipe, number = parse_version_ref(ref)
+    version = get_version(ws, recipe, number)
+    held = version_shape(version.spec)  # sft, or dpo/kto for a version built from rollout pairs or labels
+    if held != "sft" and shape != held:
+        raise CuratorError(f"dataset version {ref} holds {held} rows (from rollouts); export it as '{held}'")
+    if held == "sft" and shape not in ("sft", "chat"):
         raise CuratorError(
             f"a dataset version holds SFT rows; export '{shape}' from a run instead "
             "(chosen/rejected and labels come from graded outputs)"
         )
-    recipe, number = parse_version_ref(ref)
-    version = get_version(ws, recipe, number)
     rows = read_version_rows(version)
     system_prompt = system_prompt if system_prompt is not None else version.spec.get("system_prompt")
-    shaped = shapes.chat_rows(rows, system_prompt) if shape == "chat" else shapes.sft_rows(rows)
+    if held != "sft":
+        shaped = rows  # pair and label rows were shaped, lineage included, when the version was built
+    else:
+        shaped = shapes.chat_rows(rows, system_prompt) if shape == "chat" else shapes.sft_rows(rows)
     label = f"{version.recipe_name}-v{version.version}"
     path = safe_destination(folder or ws.exports_dir, name or default_name(label, shape, file_format), force)
     write_rows(shaped, path, file_format)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 from curator.importers.bad_file import BadFileError
+from curator.importers.eval_zip import open_archive
+from curator.importers.lines import MAX_DEPTH, nesting_depth
 
 FORMATS = ("lm_eval", "inspect", "promptfoo", "jsonl", "csv", "parquet")
 HARNESS_FORMATS = ("lm_eval", "inspect", "promptfoo")
@@ -15,13 +16,20 @@ PEEK_BYTES = 1 << 16
 
 
 def check_readable(path: Path) -> None:
-    """A clear error for a path that is not a non-empty file."""
-    if not path.exists():
-        raise BadFileError(path, "no such file")
-    if path.is_dir():
-        raise BadFileError(path, "is a directory, not a file: name one log file inside it")
-    if path.stat().st_size == 0:
-        raise BadFileError(path, "the file is empty")
+    """A clear error for a path that is not a readable, non-empty regular file."""
+    try:
+        if not path.exists():
+            raise BadFileError(path, "no such file")
+        if path.is_dir():
+            raise BadFileError(path, "is a directory, not a file: name one log file inside it")
+        if not path.is_file():
+            raise BadFileError(path, "not a regular file (a pipe, socket or device): copy the log to a file first")
+        if path.stat().st_size == 0:
+            raise BadFileError(path, "the file is empty")
+        with path.open("rb") as f:
+            f.read(1)
+    except OSError as error:
+        raise BadFileError(path, f"cannot read the file ({error.strerror or error})") from None
 
 
 def check_format_name(name: str, path: Path) -> str:
@@ -52,10 +60,8 @@ def detect_format(path: Path) -> str:
 
 
 def _zip_format(path: Path) -> str:
-    try:
-        names = set(zipfile.ZipFile(path).namelist())
-    except zipfile.BadZipFile as error:
-        raise BadFileError(path, f"a damaged zip file ({error})") from None
+    with open_archive(path) as archive:
+        names = set(archive.namelist())
     if names & set(INSPECT_MEMBERS):
         return "inspect"
     raise BadFileError(
@@ -97,12 +103,19 @@ def _first_json_value(path: Path):
         line = f.readline().removeprefix(b"\xef\xbb\xbf")
     try:
         return json.loads(line)
+    except RecursionError:
+        return None  # one record nested too deep: the JSON-lines reader names its line
     except ValueError:
         pass
+    with path.open("rb") as f:
+        whole = f.read().removeprefix(b"\xef\xbb\xbf")
     try:
-        with path.open("rb") as f:
-            return json.loads(f.read().removeprefix(b"\xef\xbb\xbf"))
+        return json.loads(whole)
+    except RecursionError:
+        raise BadFileError(path, f"nested more than {MAX_DEPTH} levels deep") from None
     except ValueError:
+        if nesting_depth(whole.decode("utf-8", errors="replace")) > MAX_DEPTH:
+            raise BadFileError(path, f"nested more than {MAX_DEPTH} levels deep") from None
         return None  # a JSON-lines file with a bad first line: the JSON-lines reader names the line
 
 

@@ -13,8 +13,17 @@ from pathlib import Path
 
 from curator.errors import BadInputError, BadRecord
 from curator.importers import lines
-from curator.importers.bad_file import BadFileError
-from curator.importers.mapping import FieldMapping, RecordProblem, map_record
+from curator.importers.bad_file import BadFileError, shown, visible
+from curator.importers.mapping import FieldMapping, RecordProblem, has_path, map_record, split_path
+
+OPTION_OF_ROLE = {
+    "input": "--input",
+    "target": "--target",
+    "output": "--output",
+    "id": "--id",
+    "split": "--split-field",
+}
+FIELDS_SHOWN = 12
 
 
 def delimiter_for(path: Path) -> str:
@@ -27,14 +36,23 @@ def field_names(path: Path, fmt: str) -> list[str]:
         return lines.csv_header(path, delimiter_for(path))
     if fmt == "parquet":
         return lines.parquet_columns(path)
-    for _, value in lines.json_lines(path):
-        return list(value) if isinstance(value, dict) else []
+    first_problem = None
+    for line, value in lines.json_lines(path):
+        if isinstance(value, dict):
+            return list(value)
+        if first_problem is None:
+            first_problem = (line, value if isinstance(value, RecordProblem) else None)
+    if first_problem and first_problem[1]:
+        line, problem = first_problem
+        raise BadInputError(path, problem.problem, line=line, field=problem.field)
     return []
 
 
 def resolve_mapping(path: Path, fmt: str, mapping: FieldMapping) -> FieldMapping:
     """The user's mapping with conventional names filled in; an error when nothing can be the input."""
     names = field_names(path, fmt)
+    for role, dotted in mapping.roles().items():
+        _check_field_exists(path, fmt, names, role, dotted)
     resolved = mapping.with_defaults(names)
     if not resolved.input:
         shown = ", ".join(names[:12]) or "none"
@@ -47,14 +65,61 @@ def resolve_mapping(path: Path, fmt: str, mapping: FieldMapping) -> FieldMapping
     return resolved
 
 
+def _check_field_exists(path: Path, fmt: str, names: list[str], role: str, dotted: str) -> None:
+    """Refuse a mapped field that no record has, listing the fields there are (a typo would empty a whole role)."""
+    parts = split_path(dotted)
+    if fmt in ("csv", "parquet"):
+        if len(parts) == 1 and parts[0] in names or fmt == "parquet" and parts and parts[0] in names:
+            return
+        nearby = names
+    else:
+        first, nearby = None, names
+        for _, value in lines.json_lines(path):
+            if isinstance(value, dict):
+                first = value
+                break
+        if first is not None and has_path(first, dotted):
+            return
+        if first is not None:
+            nearby = _fields_near(first, parts)
+        if any(isinstance(v, dict) and has_path(v, dotted) for _, v in lines.json_lines(path)):
+            return
+    listed = ", ".join(visible(n) for n in nearby[:FIELDS_SHOWN]) + (", ..." if len(nearby) > FIELDS_SHOWN else "")
+    raise BadFileError(
+        path,
+        f"no record has the field {shown(dotted)} named by {OPTION_OF_ROLE[role]} (fields: {listed or 'none'})",
+        field=visible(dotted),
+    )
+
+
+def _fields_near(record: dict, parts: list[str]) -> list[str]:
+    """The dotted names one level below the deepest part of `parts` that the record has."""
+    value, prefix = record, ""
+    for part in parts:
+        if isinstance(value, dict) and part in value and isinstance(value[part], (dict, list)):
+            value, prefix = value[part], f"{prefix}{part}."
+        else:
+            break
+    keys = list(value) if isinstance(value, dict) else [str(n) for n in range(len(value))]
+    return [f"{prefix}{key}" for key in keys]
+
+
 def needs_careful_path(path: Path, fmt: str) -> bool:
     """JSON lines with a BOM are read record by record (DuckDB refuses the BOM)."""
     return fmt == "jsonl" and lines.has_bom(path)
 
 
 def lines_match_records(path: Path, fmt: str, records: int) -> bool:
-    """Whether record N is line N: false for JSON lines with blank lines, which DuckDB skips without counting."""
-    return fmt != "jsonl" or lines.count_lines(path) == records
+    """Whether the bulk reader's record numbers are line numbers.
+
+    False for JSON lines with blank lines, and for CSV with blank lines or a quoted field over several lines:
+    DuckDB skips or joins those lines without counting them.
+    """
+    if fmt == "jsonl":
+        return lines.count_lines(path) == records
+    if fmt == "csv":
+        return lines.count_lines(path) == records + 1
+    return True
 
 
 def source_rows(path: Path, fmt: str) -> Iterator[tuple[int, object]]:
@@ -83,7 +148,7 @@ def mapped_records(path: Path, fmt: str, mapping: FieldMapping) -> Iterator[tupl
                 line,
                 RecordProblem(
                     id_field,
-                    f"duplicate item id '{record['item_id']}' (also on line {first_line_of[record['item_id']]})",
+                    f"duplicate item id {shown(record['item_id'])} (also on line {first_line_of[record['item_id']]})",
                 ),
             )
             continue

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.errors import BadInputError, BadRecord, CuratorError
-from curator.importers import generic
-from curator.importers.bad_file import BadFileError
+from curator.importers import generic, lines
+from curator.importers.bad_file import BadFileError, shown
 from curator.importers.detect import HARNESS_FORMATS, check_format_name, check_readable, detect_format
 from curator.importers.inspect_log import parse_inspect
 from curator.importers.lm_eval import parse_lm_eval
@@ -47,6 +47,10 @@ class _MisnumberedLines(Exception):
     """The bulk reader skipped blank lines, so its record numbers are not line numbers."""
 
 
+class _RecordTooLarge(Exception):
+    """A record is larger than the bulk reader's buffer."""
+
+
 @dataclass
 class _Plan:
     path: Path
@@ -70,6 +74,13 @@ def import_file(
 ) -> ImportResult:
     """Import `path` as a new run; a bad file raises BadInputError and leaves the workspace as it was."""
     path = Path(path)
+    try:
+        return _import(ws, path, format, mapping, name, skip_bad_lines, progress, model, splits)
+    except OSError as error:  # the file vanished or became unreadable while it was read
+        raise BadFileError(path, f"cannot read the file ({error.strerror or error})") from None
+
+
+def _import(ws, path, format, mapping, name, skip_bad_lines, progress, model, splits) -> ImportResult:
     check_readable(path)
     fmt = check_format_name(format, path) if format else detect_format(path)
     mapping = _as_mapping(mapping)
@@ -88,6 +99,8 @@ def import_file(
             return _store_bulk(ws, plan, mapping, splits, report)
         except _MisnumberedLines:
             pass  # blank lines: read record by record so that each item keeps its true line number
+        except _RecordTooLarge:
+            pass  # a record past DuckDB's reader buffer: the careful reader takes it, as --skip-bad-lines would
     stream = generic.RecordStream(path, fmt, mapping, skip_bad_lines)
     return _store_stream(ws, plan, stream, splits, report)
 
@@ -164,19 +177,35 @@ def _store_bulk(
 
     def insert(cur, run_id: int) -> int:
         count = import_queries.insert_mapped_rows(
-            cur, run_id, plan.fmt, str(plan.path), paths, split=splits.split, delimiter=generic.delimiter_for(plan.path)
+            cur,
+            run_id,
+            plan.fmt,
+            str(plan.path),
+            paths,
+            split=splits.split,
+            delimiter=generic.delimiter_for(plan.path),
         )
         if not generic.lines_match_records(plan.path, plan.fmt, count):
             raise _MisnumberedLines()
+        _refuse_deep_metadata(cur, plan.path, run_id)
         return count
 
     try:
         run_id, count = _write_run(ws, plan, splits, insert, id_field=mapping.id)
     except import_queries.SourceRejected as rejected:
+        if rejected.record_too_large:
+            raise _RecordTooLarge() from None
         # The bulk reader stops at the first problem but numbers lines unreliably: read record by record to name it.
         raise generic.first_problem(plan.path, plan.fmt, mapping) or BadFileError(plan.path, str(rejected)) from None
     report("stored", count, count)
     return ImportResult(run=resolve_run(ws, run_id), items=count, skipped=[], format=plan.fmt)
+
+
+def _refuse_deep_metadata(cur, path: Path, run_id: int) -> None:
+    """The bulk reader takes any depth; refuse what the careful reader (and every later json.loads) cannot."""
+    for line, metadata in import_queries.bracketed_metadata(cur, run_id, lines.MAX_DEPTH):
+        if lines.nesting_depth(metadata) > lines.MAX_DEPTH:
+            raise BadInputError(path, f"nested more than {lines.MAX_DEPTH} levels deep", line=line)
 
 
 def _write_run(ws: Workspace, plan: _Plan, splits: SplitOptions, insert: Callable, id_field: str | None = None):
@@ -196,7 +225,7 @@ def _write_run(ws: Workspace, plan: _Plan, splits: SplitOptions, insert: Callabl
         if duplicate:
             item_id, first_line, second_line = duplicate
             also = f" (also on line {first_line})" if first_line is not None else ""
-            problem, field = f"duplicate item id '{item_id}'{also}", id_field or "id"
+            problem, field = f"duplicate item id {shown(item_id)}{also}", id_field or "id"
             if second_line is None:
                 raise BadFileError(plan.path, problem, field=field)
             raise BadInputError(plan.path, problem, line=second_line, field=field)

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 from curator.errors import BadInputError, BadRecord
+from curator.importers.bad_file import shown, visible
 from curator.importers.lines import json_lines
 from curator.importers.mapping import RecordProblem
 from curator.importers.messages import normalise_messages, render_messages
-from curator.importers.parsed import ParsedRun, json_safe
+from curator.importers.parsed import SHAPE_ERRORS, ParsedRun, json_safe
 
 NAME_PATTERN = re.compile(r"^samples_(?P<task>.+?)_(?P<stamp>\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl?$")
 HARNESS_KEYS = {
@@ -39,6 +40,11 @@ def parse_lm_eval(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
             if isinstance(sample, RecordProblem):
                 raise sample
             _add_sample(items, seen, sample, line)
+        except SHAPE_ERRORS as error:
+            problem = RecordProblem(None, f"a shape the importer cannot read ({visible(repr(error))})")
+            if not skip_bad_lines:
+                raise BadInputError(path, problem.problem, line=line) from None
+            skipped.append(BadRecord(line=line, field=None, problem=problem.problem))
         except RecordProblem as problem:
             if not skip_bad_lines:
                 raise BadInputError(path, problem.problem, line=line, field=problem.field) from None
@@ -65,7 +71,7 @@ def _add_sample(items: dict, seen: dict, sample, line: int) -> None:
         raise RecordProblem("doc_id", "missing")
     item_id, filter_name = str(sample["doc_id"]), sample.get("filter")
     if (item_id, filter_name) in seen:
-        raise RecordProblem("doc_id", f"duplicate item id '{item_id}' (also on line {seen[item_id, filter_name]})")
+        raise RecordProblem("doc_id", f"duplicate item id {shown(item_id)} (also on line {seen[item_id, filter_name]})")
     seen[item_id, filter_name] = line
     requests = _requests(sample.get("arguments"))
     output, output_details = _render_output(sample, requests)
@@ -126,7 +132,7 @@ def _prompt_messages(prompt) -> list[dict] | None:
         return None
     try:
         return normalise_messages(json.loads(text))
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         return None
 
 
@@ -189,7 +195,7 @@ def _results_file(path: Path, task: str | None, stamp: str | None) -> dict | Non
     for candidate in ordered:
         try:
             data = json.loads(candidate.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
+        except (ValueError, OSError, RecursionError):
             continue
         if (
             isinstance(data, dict)
@@ -203,10 +209,12 @@ def _results_file(path: Path, task: str | None, stamp: str | None) -> dict | Non
 def _model_name(results: dict | None) -> str | None:
     if not results:
         return None
-    if results.get("model_name"):
+    if isinstance(results.get("model_name"), str) and results["model_name"]:
         return results["model_name"]
-    args = (results.get("config") or {}).get("model_args")
+    config = results.get("config")
+    args = config.get("model_args") if isinstance(config, dict) else None
     if isinstance(args, dict):
-        return args.get("pretrained") or args.get("model")
-    match = re.search(r"(?:pretrained|model)=([^,]+)", args or "")
+        name = args.get("pretrained") or args.get("model")
+        return name if isinstance(name, str) else None
+    match = re.search(r"(?:pretrained|model)=([^,]+)", args) if isinstance(args, str) else None
     return match[1] if match else None

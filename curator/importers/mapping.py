@@ -77,6 +77,19 @@ def lookup(record: dict, path: str):
     return value
 
 
+def has_path(record: dict, path: str) -> bool:
+    """Whether the record has the dotted path at all (a null value counts as having it)."""
+    value = record
+    for part in split_path(path):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return False
+    return True
+
+
 def type_name(value) -> str:
     """How a JSON value's type reads in an error message."""
     if value is None:

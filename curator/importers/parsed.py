@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.errors import BadRecord
-from curator.importers.bad_file import BadFileError
+from curator.importers.bad_file import BadFileError, visible
 from curator.importers.mapping import RecordProblem
 
 # progress(stage, done, total): called now and then during an import; total is None when unknown.
@@ -37,6 +38,29 @@ def json_safe(value):
     return value
 
 
+# What a parser raises on a shape it did not foresee; reported as that record's problem, never as a traceback.
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError)
+TEXT_FIELDS = ("item_id", "input", "target", "output")
+
+
+def checked(to_record: Callable[[object], dict], raw) -> dict:
+    """`to_record(raw)`, with any shape it chokes on and any text it cannot store raised as a RecordProblem."""
+    try:
+        record = to_record(raw)
+        for name in (*TEXT_FIELDS, "input_messages", "metadata"):
+            json.dumps(record.get(name), ensure_ascii=False).encode("utf-8")
+    except RecordProblem:
+        raise
+    except UnicodeEncodeError as error:
+        code = ord(error.object[error.start])
+        raise RecordProblem(name, f"text holds a lone surrogate \\u{code:04x} (not a Unicode character)") from None
+    except RecursionError:
+        raise RecordProblem(None, "nested too deeply") from None
+    except SHAPE_ERRORS as error:
+        raise RecordProblem(None, f"a shape the importer cannot read ({visible(repr(error))})") from None
+    return record
+
+
 def collect_records(
     path: Path,
     entries: Iterable[tuple[str, object]],
@@ -54,7 +78,7 @@ def collect_records(
     first_seen: dict[str, str] = {}
     for where, raw in entries:
         try:
-            record = to_record(raw)
+            record = checked(to_record, raw)
             if record["item_id"] in first_seen:
                 raise duplicate(record["item_id"], first_seen[record["item_id"]])
             first_seen[record["item_id"]] = where

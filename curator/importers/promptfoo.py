@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from curator.importers.bad_file import BadFileError
-from curator.importers.mapping import RecordProblem
+from curator.importers.bad_file import BadFileError, shown
+from curator.importers.lines import MAX_DEPTH, nesting_depth
+from curator.importers.mapping import RecordProblem, type_name
 from curator.importers.messages import normalise_messages, render_messages
 from curator.importers.parsed import ParsedRun, collect_records, json_safe
 
@@ -14,13 +15,13 @@ from curator.importers.parsed import ParsedRun, collect_records, json_safe
 def parse_promptfoo(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
     document = _document(path)
     rows = _result_rows(path, document)
-    several_columns = len({row.get("promptIdx") for row in rows if isinstance(row, dict)}) > 1
+    several_columns = len({json.dumps(row.get("promptIdx")) for row in rows if isinstance(row, dict)}) > 1
     numbered = [(f"result {number}", (number, row)) for number, row in enumerate(rows, start=1)]
     records, skipped = collect_records(
         path,
         numbered,
         lambda entry: _record(entry[1], entry[0], several_columns),
-        lambda item_id, first: RecordProblem("testIdx", f"duplicate item id '{item_id}' (also {first})"),
+        lambda item_id, first: RecordProblem("testIdx", f"duplicate item id {shown(item_id)} (also {first})"),
         skip_bad_lines,
     )
     providers = sorted({r["metadata"]["provider"] for r in records if r["metadata"]["provider"]})
@@ -29,15 +30,21 @@ def parse_promptfoo(path: Path, skip_bad_lines: bool = False) -> ParsedRun:
         default_name=path.stem,
         model=", ".join(providers) or None,
         skipped=skipped,
-        settings={"eval_id": document.get("evalId")},
+        settings={"eval_id": document.get("evalId") if isinstance(document.get("evalId"), str) else None},
     )
 
 
 def _document(path: Path) -> dict:
+    problem = "not a readable promptfoo results file"
     try:
-        data = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        if nesting_depth(text) > MAX_DEPTH:
+            raise BadFileError(path, f"{problem}: nested more than {MAX_DEPTH} levels deep")
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
-        raise BadFileError(path, f"not a readable promptfoo results file: {error}") from None
+        raise BadFileError(path, f"{problem}: {error}") from None
+    except RecursionError:
+        raise BadFileError(path, f"{problem}: nested too deeply") from None
     if not isinstance(data, dict):
         raise BadFileError(path, "not a promptfoo results file: expected a JSON object with 'results'", field="results")
     return data
@@ -60,26 +67,32 @@ def _record(row, number: int, several_columns: bool) -> dict:
         raise RecordProblem("prompt.raw", "missing (every result needs the prompt that was sent)")
     messages = _chat_prompt(raw_prompt)
     test_index = row.get("testIdx", number - 1)
-    grading = row.get("gradingResult") or {}
+    grading = _object(row, "gradingResult")
+    components = grading.get("componentResults") or []
+    if not isinstance(components, list):
+        raise RecordProblem(
+            "gradingResult.componentResults", f"expected a list of assertion results, got {type_name(components)}"
+        )
     provider = row.get("provider")
+    test_case = _object(row, "testCase")
     return {
         "item_id": f"{test_index}/{row.get('promptIdx', 0)}" if several_columns else str(test_index),
         "source_line": None,
         "input": render_messages(messages) if messages else raw_prompt,
         "input_messages": messages,
-        "target": _expected(row),
+        "target": _expected(test_case),
         "output": _response_text(row.get("response")),
         "metadata": json_safe(
             {
                 "provider": provider.get("id") if isinstance(provider, dict) else provider,
-                "vars": row.get("vars") or (row.get("testCase") or {}).get("vars") or {},
+                "vars": row.get("vars") or test_case.get("vars") or {},
                 "success": row.get("success"),
                 "score": row.get("score"),
                 "error": row.get("error"),
                 "pass": grading.get("pass"),
                 "reason": grading.get("reason"),
                 "named_scores": grading.get("namedScores") or {},
-                "assertions": [_assertion(c) for c in grading.get("componentResults") or []],
+                "assertions": [_assertion(c, n) for n, c in enumerate(components)],
                 "latency_ms": row.get("latencyMs"),
                 "cost": row.get("cost"),
             }
@@ -93,7 +106,7 @@ def _chat_prompt(raw: str) -> list[dict] | None:
         return None
     try:
         return normalise_messages(json.loads(raw))
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         return None
 
 
@@ -105,17 +118,35 @@ def _response_text(response) -> str | None:
     return output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
 
 
-def _expected(row: dict) -> str | None:
+def _object(row: dict, field: str) -> dict:
+    """A field that must hold an object (or be absent)."""
+    value = row.get(field)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RecordProblem(field, f"expected an object, got {type_name(value)}")
+    return value
+
+
+def _expected(test_case: dict) -> str | None:
     """The value of the test's first `equals` assertion: the one assertion that names the right answer."""
-    for assertion in (row.get("testCase") or {}).get("assert") or []:
+    asserts = test_case.get("assert") or []
+    if not isinstance(asserts, list):
+        raise RecordProblem("testCase.assert", f"expected a list of assertions, got {type_name(asserts)}")
+    for assertion in asserts:
         if isinstance(assertion, dict) and assertion.get("type") == "equals" and assertion.get("value") is not None:
             value = assertion["value"]
             return value if isinstance(value, str) else json.dumps(value)
     return None
 
 
-def _assertion(component: dict) -> dict:
+def _assertion(component, number: int) -> dict:
+    field = f"gradingResult.componentResults.{number}"
+    if not isinstance(component, dict):
+        raise RecordProblem(field, f"expected an assertion result object, got {type_name(component)}")
     assertion = component.get("assertion") or {}
+    if not isinstance(assertion, dict):
+        raise RecordProblem(f"{field}.assertion", f"expected an object, got {type_name(assertion)}")
     return {
         "type": assertion.get("type"),
         "value": assertion.get("value"),

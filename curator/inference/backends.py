@@ -31,7 +31,41 @@ class ModelRef:
     adapter: str | None = None
     trust_remote_code: bool = False
     device: str | None = None  # None: cuda when available, else cpu
+    dtype: str = "auto"  # auto | bfloat16 | float16 | float32 (see `resolve_dtype`)
     extra: dict = field(default_factory=dict)
+
+
+DTYPES = ("auto", "bfloat16", "float16", "float32")
+
+
+def check_dtype(name: str) -> str:
+    """A dtype name the backends understand; a clear error otherwise."""
+    if name not in DTYPES:
+        raise ValueError(f"dtype '{name}' is not one of {', '.join(DTYPES)}")
+    return name
+
+
+def cpu_supports_bf16() -> bool:
+    """True when a bf16 matmul runs on this CPU (measured on SmolLM2-135M: ~3x faster greedy decoding than fp32)."""
+    import torch  # torch: ~2 s; only in the process that generates
+
+    try:
+        probe = torch.ones((2, 2), dtype=torch.bfloat16)
+        return bool(torch.isfinite(probe @ probe).all())
+    except RuntimeError:
+        return False
+
+
+def resolve_dtype(name: str, device: str) -> str:
+    """`auto`: bf16 on a GPU or CPU that supports it, else fp32 (fp16 on a GPU without bf16); others as given."""
+    check_dtype(name)
+    if name != "auto":
+        return name
+    if device.startswith("cuda"):
+        import torch  # already loaded by the caller
+
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    return "bfloat16" if cpu_supports_bf16() else "float32"
 
 
 def check_local(ref: ModelRef) -> None:
@@ -70,6 +104,7 @@ class TransformersBackend:
         check_local(ref)
         self.settings = settings
         self.device = ref.device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.dtype = resolve_dtype(ref.dtype, str(self.device))
         self.tokenizer = AutoTokenizer.from_pretrained(
             ref.model,
             trust_remote_code=ref.trust_remote_code,
@@ -83,6 +118,7 @@ class TransformersBackend:
             trust_remote_code=ref.trust_remote_code,
             local_files_only=True,
             use_safetensors=True,
+            dtype=getattr(torch, self.dtype),
         )
         if ref.adapter:
             from peft import PeftModel  # peft: ~7 s, only when an adapter is used
@@ -95,7 +131,8 @@ class TransformersBackend:
         """Wrap a model already in memory (the training child grades its dev items this way)."""
         backend = cls.__new__(cls)
         backend.model, backend.tokenizer, backend.settings = model, tokenizer, settings
-        backend.device = next(model.parameters()).device
+        parameter = next(model.parameters())
+        backend.device, backend.dtype = parameter.device, str(parameter.dtype).removeprefix("torch.")
         return backend
 
     def generate(self, prompts: list, on_batch=lambda done: None) -> list[str]:
@@ -144,11 +181,13 @@ class VllmBackend:
 
         check_local(ref)
         self.settings = settings
+        self.dtype = check_dtype(ref.dtype)  # vLLM resolves "auto" itself (bf16 where the GPU has it)
         self.llm = LLM(
             model=ref.model,
             trust_remote_code=ref.trust_remote_code,
             enable_lora=bool(ref.adapter),
             seed=settings.seed,
+            dtype=self.dtype,
             **ref.extra,
         )
         self.tokenizer = self.llm.get_tokenizer()

@@ -30,6 +30,7 @@ class EvalJob:
     backend: str = "auto"
     trust_remote_code: bool = False
     cpu_threads: int = 0  # 0: torch's default
+    dtype: str = "auto"  # auto: bf16 where the device supports it, else fp32
     generation: dict = field(default_factory=dict)
 
     @classmethod
@@ -62,15 +63,15 @@ def run(job: EvalJob, writer: ProgressWriter) -> dict:
     items = read_items(job.items_file)
     set_cpu_threads(job.cpu_threads)
     settings = GenerationSettings(**job.generation)
-    ref = ModelRef(job.model, job.adapter, trust_remote_code=job.trust_remote_code)
+    ref = ModelRef(job.model, job.adapter, trust_remote_code=job.trust_remote_code, dtype=job.dtype)
     backend = load_backend(ref, settings, job.backend)
-    writer.emit("loaded", backend=backend.name, total=len(items))
+    writer.emit("loaded", backend=backend.name, dtype=backend.dtype, total=len(items))
     prompts = [item.get("input_messages") or item.get("input") or "" for item in items]
     outputs = backend.generate(prompts, on_batch=lambda done: writer.emit("generated", done=done, total=len(items)))
     with open(job.outputs_file, "w", encoding="utf-8") as out:
         for item, output in zip(items, outputs, strict=True):
             out.write(json.dumps({"item_key": item["item_key"], "output": output}, ensure_ascii=False) + "\n")
-    return {"backend": backend.name, "items": len(items), "generation": settings.as_dict()}
+    return {"backend": backend.name, "dtype": backend.dtype, "items": len(items), "generation": settings.as_dict()}
 
 
 def main(argv: list[str]) -> int:

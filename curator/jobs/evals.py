@@ -13,7 +13,7 @@ from pathlib import Path
 
 from curator.checks import CheckSpec, load_spec, run_checks, stored_checks
 from curator.errors import CuratorError
-from curator.inference.backends import GenerationSettings
+from curator.inference.backends import DTYPES, GenerationSettings
 from curator.inference.eval_child import EvalJob
 from curator.jobs.process import ChildProcess
 from curator.review.runs import create_run_from_records, delete_run, resolve_run
@@ -36,6 +36,7 @@ class EvalRequest:
     backend: str = "auto"
     trust_remote_code: bool = False
     cpu_threads: int = 0
+    dtype: str = "auto"  # auto: bf16 where the device supports it, else fp32; the one used is stored with the run
     generation: GenerationSettings = field(default_factory=GenerationSettings)
 
 
@@ -70,6 +71,8 @@ def _model_name(request: EvalRequest) -> str:
 
 
 def _check_paths(request: EvalRequest) -> None:
+    if request.dtype not in DTYPES:
+        raise CuratorError(f"dtype '{request.dtype}' is not one of {', '.join(DTYPES)}")
     for label, path in (("model", request.model), ("adapter", request.adapter)):
         if path is not None and not Path(path).is_dir():
             raise CuratorError(f"{label} path '{path}' is not a local folder (Curator loads models from disk only)")
@@ -99,6 +102,7 @@ def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
         backend=request.backend,
         trust_remote_code=request.trust_remote_code,
         cpu_threads=request.cpu_threads,
+        dtype=request.dtype,
         generation=request.generation.as_dict(),
     )
     job_file = job.save(job_dir / "eval-job.json")
@@ -134,6 +138,7 @@ def finish_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
     settings = {
         "generation": final.get("generation", request.generation.as_dict()),
         "backend": final.get("backend"),
+        "dtype": final.get("dtype", request.dtype),
         "eval_job": str(handle.job_dir),
     }
     run = create_run_from_records(

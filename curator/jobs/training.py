@@ -12,13 +12,15 @@ from pathlib import Path
 
 from curator.checks import stored_checks
 from curator.errors import CuratorError, NotFoundError
+from curator.inference.backends import DTYPES, GenerationSettings
 from curator.jobs.process import ChildProcess
 from curator.review.runs import resolve_run
 from curator.storage import items as item_queries
 from curator.storage import jobs as job_queries
 from curator.storage.jobs import JobRow
+from curator.storage.runs import RunRow
 from curator.training.defaults import default_settings as training_defaults
-from curator.training.job import JobSpec, LoraSettings, TrainerSettings
+from curator.training.job import JobSpec, LoraSettings, TrainerSettings, settings_problem
 from curator.workspace import Workspace
 
 EventCallback = Callable[[dict], None]
@@ -36,6 +38,8 @@ class TrainingRequest:
     lora: LoraSettings | None = None
     trainer: TrainerSettings | None = None
     generation: dict | None = None  # dev-eval generation settings
+    rewards_file: str | None = None  # GRPO: a checks TOML whose [rewards] table weights the source run's checks
+    reward_weights: dict[str, float] | None = None  # GRPO: check name -> weight (the form); None: the file or the mean
 
 
 @dataclass
@@ -99,18 +103,45 @@ def validate_request(request: TrainingRequest, lora: LoraSettings, trainer: Trai
             raise CuratorError(f"{flag} must be greater than 0 (got {value})")
 
 
+def reward_spec(ws: Workspace, request: TrainingRequest, source) -> dict:
+    """GRPO's reward weights as the job stores them ({} for the mean of the checks), named checks verified."""
+    from curator.checks.rewards import RewardSpec, load_rewards
+
+    if not (request.rewards_file or request.reward_weights):
+        return {}
+    names = [s.name for s in stored_checks(ws, source.run_id)] if source else []
+    if request.rewards_file:
+        return json.loads(load_rewards(request.rewards_file, names).to_json())  # a bad table: one line, by name
+    for name, weight in request.reward_weights.items():
+        if name not in names:
+            raise CuratorError(f"reward weight names no check '{name}'; the run's checks are: {', '.join(names)}")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise CuratorError(f"reward weight of '{name}' must be a number >= 0 (got {weight!r})")
+    if sum(request.reward_weights.values()) <= 0:
+        raise CuratorError("at least one check needs a reward weight above 0")
+    return json.loads(RewardSpec(weights={k: float(v) for k, v in request.reward_weights.items()}).to_json())
+
+
 def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python") -> JobRow:
     """Check the request, then record a queued job and write its job file under `<models>/adapters/job-N/`."""
     check_launcher(launcher)
     lora, trainer = request.lora or LoraSettings(), request.trainer or TrainerSettings()
     validate_request(request, lora, trainer)
+    problem = settings_problem(lora, trainer)
+    if problem:
+        raise CuratorError(problem)
     dataset = resolve_dataset(ws, request.dataset)
     source = resolve_run(ws, request.source_run) if request.source_run else None
+    if trainer.method == "grpo" and source is None:
+        raise CuratorError("--method grpo needs --run: the run's checks are the reward of every sampled completion")
+    rewards = reward_spec(ws, request, source)
     config = {
         "lora": asdict(lora),
         "trainer": asdict(trainer),
         "generation": request.generation or {},
         "dataset": dataset.label,
+        "method": trainer.method,
+        "rewards": rewards,
     }
     job_id = job_queries.insert_job(
         ws.db,
@@ -123,7 +154,7 @@ def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python"
         parent_adapter=request.parent_adapter,
     )
     try:
-        return _write_job_file(ws, job_id, request, dataset, lora, trainer, source)
+        return _write_job_file(ws, job_id, request, dataset, lora, trainer, source, rewards)
     except BaseException as error:  # no job left queued that could never start
         job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
         raise
@@ -137,6 +168,7 @@ def _write_job_file(
     lora: LoraSettings,
     trainer: TrainerSettings,
     source,
+    rewards: dict | None = None,
 ) -> JobRow:
     job_dir = ws.models_dir / "adapters" / f"job-{job_id}"
     spec = JobSpec(
@@ -151,6 +183,7 @@ def _write_job_file(
         job_id=job_id,
         dev_items=dev_items(ws, source.run_id) if source else [],
         checks=[json.loads(s.to_json()) for s in stored_checks(ws, source.run_id)] if source else [],
+        rewards=rewards or {},
     )
     spec.save(job_dir / "job.json")
     job_queries.set_paths(ws.db, job_id, str(job_dir), spec.progress_file)
@@ -203,7 +236,7 @@ def start_job(ws: Workspace, job_id: int, launcher: str = "python") -> TrainingH
     except Exception as error:  # a job that cannot start is failed, not left queued
         job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
         raise
-    job_queries.mark_running(ws.db, job_id)
+    job_queries.mark_running(ws.db, job_id, pid=child.process.pid)
     return TrainingHandle(job_id, spec, child)
 
 
@@ -250,8 +283,49 @@ def usable_adapter(ws: Workspace, job_id: int) -> str:
     return job.adapter_path
 
 
-def reeval_with_adapter(ws: Workspace, job_id: int, run_ref: str | int | None = None, **eval_options):
-    """Re-evaluate a run's items with base + the job's adapter; the new run is recorded as the job's product."""
+def reeval_run_name(ws: Workspace, run: RunRow, job_id: int) -> str:
+    """`<base run>@job<N>`: the base model + job N's adapter over the base run's items (never `a+job1+job2`,
+    which would suggest adapters stacked on each other)."""
+    from curator.compare.comparison import base_and_parent
+
+    base_id = run.run_id if not run.adapter else base_and_parent(ws, run)[0]
+    return f"{resolve_run(ws, base_id).name if base_id is not None else run.name}@job{job_id}"
+
+
+def reeval_generation(
+    run: RunRow, requested: GenerationSettings | None, allow_settings_mismatch: bool = False
+) -> GenerationSettings:
+    """The parent run's stored generation settings (only the batch size may differ); the requested or default ones
+    when the parent was imported. A request that differs is refused unless `allow_settings_mismatch`."""
+    from curator.compare.settings import ALLOW_FLAG, differences, stored_generation
+
+    stored = stored_generation(run)
+    if stored is None:
+        return requested or GenerationSettings()
+    known = {name: value for name, value in stored.items() if name in GenerationSettings.__dataclass_fields__}
+    if requested is not None:
+        changed = differences(known, {k: v for k, v in requested.as_dict().items() if k in known})
+        if changed and allow_settings_mismatch:
+            return requested
+        if changed:
+            raise CuratorError(
+                f"run '{run.name}' was generated with other settings ({', '.join(changed)}): re-evaluation uses "
+                f"the run's own, or pass {ALLOW_FLAG}"
+            )
+        known["batch_size"] = requested.batch_size
+    return GenerationSettings(**known)
+
+
+def reeval_with_adapter(
+    ws: Workspace,
+    job_id: int,
+    run_ref: str | int | None = None,
+    *,
+    allow_settings_mismatch: bool = False,
+    **eval_options,
+):
+    """Re-evaluate a run's items with base + the job's adapter under the run's own generation settings; the new run
+    is recorded as the job's product."""
     from curator.jobs.evals import EvalRequest, run_eval
 
     job = get_job(ws, job_id)
@@ -261,8 +335,17 @@ def reeval_with_adapter(ws: Workspace, job_id: int, run_ref: str | int | None = 
         raise CuratorError(f"job {job_id} has no source run: name the run to re-evaluate")
     run = resolve_run(ws, ref)
     on_event = eval_options.pop("on_event", lambda e: None)
+    generation = reeval_generation(run, eval_options.pop("generation", None), allow_settings_mismatch)
+    stored_dtype = (run.settings or {}).get("dtype")
+    if stored_dtype in DTYPES and eval_options.get("dtype", "auto") == "auto":
+        eval_options["dtype"] = stored_dtype  # the dtype the run's outputs were generated in
     request = EvalRequest(
-        model=job.base_model, adapter=adapter, items=run.run_id, name=f"{run.name}+job{job_id}", **eval_options
+        model=job.base_model,
+        adapter=adapter,
+        items=run.run_id,
+        name=reeval_run_name(ws, run, job_id),
+        generation=generation,
+        **eval_options,
     )
     new_run = run_eval(ws, request, on_event=on_event)
     job_queries.set_produced_run(ws.db, job_id, new_run.run_id)

@@ -8,22 +8,26 @@ import numpy as np
 
 from curator.unique_names import first_free_name
 
-# Words of two letters or more, underscores included (`display_weather`).
-TOKEN_PATTERN = r"(?u)\b[^\W\d][\w]+\b"
+# Words of two letters or more, underscores included (`display_weather`), and single pictographs (☀, ☔, 🌧).
+TOKEN_PATTERN = r"(?u)\b[^\W\d][\w]+\b|[\u2600-\u27bf\U0001f300-\U0001faff]"
 # Markup tags (`<think>`, `</answer>`) are the format every item shares, not what sets a cluster apart.
 MARKUP_TAG = re.compile(r"</?[A-Za-z_][\w-]*>")
+# In a difference text a tag is what went missing or appeared: keep its name (once, from the opening tag).
+OPENING_TAG = re.compile(r"<([A-Za-z_][\w-]*)>")
 
 
-def class_keywords(cluster_docs: list[str], top: int = 3) -> list[list[str]]:
-    """For each cluster's text (all its items joined), its `top` words by c-TF-IDF."""
+def class_keywords(cluster_docs: list[str], top: int = 3, keep_tags: bool = False) -> list[list[str]]:
+    """For each cluster's text (all its items joined), its `top` words by c-TF-IDF (tags dropped unless
+    `keep_tags`, where an opening tag counts as its name)."""
     if not cluster_docs:
         return []
     # scikit-learn takes ~1 s to import: loaded only when clusters are named.
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words="english", lowercase=True)
+    docs = [MARKUP_TAG.sub(" ", OPENING_TAG.sub(r" \1 ", doc) if keep_tags else doc) for doc in cluster_docs]
     try:
-        counts = vectorizer.fit_transform([MARKUP_TAG.sub(" ", doc) for doc in cluster_docs]).astype(np.float64)
+        counts = vectorizer.fit_transform(docs).astype(np.float64)
     except ValueError:  # every text was empty or stop words only
         return [[] for _ in cluster_docs]
     words = vectorizer.get_feature_names_out()

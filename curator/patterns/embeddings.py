@@ -13,13 +13,18 @@ from typing import Protocol
 import numpy as np
 
 from curator.errors import CuratorError
+from curator.patterns.differences import SCAN_CHARS, difference_text
 from curator.storage import embeddings as cache
 from curator.workspace import Workspace
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_ENV = "CURATOR_EMBEDDING_MODEL"
-TEXT_FIELDS = tuple(cache.TEXT_EXPRESSIONS)
-DEFAULT_FIELD = "input+output"
+DIFFERENCE_FIELD = "difference"
+"""What the output got wrong against the target (see curator.patterns.differences): computed here, not in SQL."""
+TEXT_FIELDS = (DIFFERENCE_FIELD, *cache.TEXT_EXPRESSIONS)
+DEFAULT_FIELD = DIFFERENCE_FIELD
+FALLBACK_FIELD = "input+output"
+"""The default for a run whose items have no targets (there is no difference to embed)."""
 SCOPES = tuple(cache.SCOPES)
 # Texts per encode call: one progress step, one cache write and one cancel check each.
 CHUNK_TEXTS = 256
@@ -114,8 +119,10 @@ class EmbedReport:
 
 
 def choose_field(ws: Workspace, run_id: int, field: str | None) -> str:
-    """The text to embed: the argument, else what the run was last embedded with, else input + output."""
-    chosen = field or (cache.run_setting(ws.db, run_id) or (None, DEFAULT_FIELD))[1]
+    """The text to embed: the argument, else what the run was last embedded with, else the difference from the
+    target (input + output for a run without targets)."""
+    default = DEFAULT_FIELD if cache.has_targets(ws.db, run_id) else FALLBACK_FIELD
+    chosen = field or (cache.run_setting(ws.db, run_id) or (None, default))[1]
     if chosen not in TEXT_FIELDS:
         raise CuratorError(f"cannot embed '{chosen}': choose one of {', '.join(TEXT_FIELDS)}")
     return chosen
@@ -171,8 +178,11 @@ def embed_run(
         raise CuratorError(f"unknown scope '{scope}': choose one of {', '.join(SCOPES)}")
     field = choose_field(ws, run_id, field)
     name = embedder.name if embedder is not None else model_name(ws, run_id, model)
-    items, texts = cache.scope_counts(ws.db, run_id, field, scope, item_keys)
-    hashes, missing = cache.missing_texts(ws.db, run_id, name, field, scope, item_keys)
+    if field == DIFFERENCE_FIELD:
+        items, texts, hashes, missing = _missing_differences(ws, run_id, name, scope, item_keys)
+    else:
+        items, texts = cache.scope_counts(ws.db, run_id, field, scope, item_keys)
+        hashes, missing = cache.missing_texts(ws.db, run_id, name, field, scope, item_keys)
     if progress is not None:
         progress(0, len(missing))
     computed = 0
@@ -190,6 +200,37 @@ def embed_run(
         cached=texts - len(missing),
         cancelled=computed < len(missing),
     )
+
+
+def difference_texts(
+    ws: Workspace, run_id: int, scope: str = "all", item_keys: list[int] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """(item keys, difference texts) of the run's items in `scope`, in item_key order."""
+    table = cache.scoped_item_texts(ws.db, run_id, scope, item_keys, SCAN_CHARS)
+    texts = [
+        difference_text(t, o)
+        for t, o in zip(table.column("target").to_pylist(), table.column("output").to_pylist(), strict=True)
+    ]
+    return table.column("item_key").to_numpy().astype(np.int64, copy=False), texts
+
+
+def _missing_differences(
+    ws: Workspace, run_id: int, model: str, scope: str, item_keys: list[int] | None
+) -> tuple[int, int, list[str], list[str]]:
+    """(items, distinct texts, hashes, texts) of the scope's difference texts that have no cached vector."""
+    _, texts = difference_texts(ws, run_id, scope, item_keys)
+    distinct = {text_hash(t): t for t in texts}
+    known = cache.cached_hashes(ws.db, model, list(distinct))
+    missing = sorted(((h, t) for h, t in distinct.items() if h not in known), key=lambda ht: (len(ht[1]), ht[0]))
+    return len(texts), len(distinct), [h for h, _ in missing], [t for _, t in missing]
+
+
+def field_texts(ws: Workspace, run_id: int, field: str, item_keys: list[int]) -> dict[int, str]:
+    """The embedded text (of `field`) of each of `item_keys`."""
+    if field == DIFFERENCE_FIELD:
+        keys, texts = difference_texts(ws, run_id, "all", item_keys)
+        return dict(zip(keys.tolist(), texts, strict=True))
+    return cache.item_texts(ws.db, run_id, field, item_keys)
 
 
 def embed_texts(ws: Workspace, texts: list[str], embedder: Embedder) -> np.ndarray:
@@ -219,5 +260,13 @@ def run_vectors(
     (`EmbedReport.model`), by default the run's last."""
     field = choose_field(ws, run_id, field)
     name = model or model_name(ws, run_id, None)
-    keys, vectors = cache.item_vectors(ws.db, run_id, name, field, scope, item_keys)
-    return name, field, keys, vectors
+    if field != DIFFERENCE_FIELD:
+        keys, vectors = cache.item_vectors(ws.db, run_id, name, field, scope, item_keys)
+        return name, field, keys, vectors
+    keys, texts = difference_texts(ws, run_id, scope, item_keys)
+    hashes = [text_hash(t) for t in texts]
+    found, vectors = cache.vectors_by_hash(ws.db, name, sorted(set(hashes)))
+    row_of = {h: i for i, h in enumerate(found)}
+    rows = [i for i, h in enumerate(hashes) if h in row_of]
+    matrix = vectors[[row_of[hashes[i]] for i in rows]] if rows else np.zeros((0, 0), dtype=np.float32)
+    return name, field, keys[rows], matrix

@@ -16,7 +16,9 @@ class ClusterSettings:
     min_size: int = 3
     """Clusters smaller than this are not suggested."""
     check_weight: float = 1.0
-    """Weight of the failed-checks one-hot beside the text embedding (0: text only)."""
+    """Weight of the failed-checks profile beside the text embedding (0: text only). The profile is centred on
+    the failures' mean, so a check that every failure fails adds nothing: it cannot pull unrelated texts
+    together, while checks that part the failures keep them apart."""
     sample_size: int = 2000
     """Above this many failures, cluster a random sample and assign the rest to the nearest cluster centre."""
     seed: int = 0
@@ -29,8 +31,9 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def failure_features(vectors: np.ndarray, failed_onehot: np.ndarray, check_weight: float) -> np.ndarray:
-    """Unit text vectors beside the unit failed-check profile times `check_weight`, the whole row re-normalised.
+    """Unit text vectors beside the unit centred failed-check profile times `check_weight`, the row re-normalised.
 
+    Centring removes what all failures share (a run whose failures all fail one check clusters on text alone).
     Built in one preallocated float32 matrix: at 100k rows every extra copy costs a noticeable fraction of a second.
     """
     n, dim = vectors.shape
@@ -40,11 +43,15 @@ def failure_features(vectors: np.ndarray, failed_onehot: np.ndarray, check_weigh
     norms = np.sqrt(np.einsum("ij,ij->i", out[:, :dim], out[:, :dim]))
     text_scale = 1.0 / np.where(norms == 0, 1.0, norms)
     if checks:
-        failed = np.asarray(failed_onehot, dtype=np.float32).sum(axis=1)
-        row_scale = 1.0 / np.sqrt(1.0 + check_weight**2 * (failed > 0))  # both halves unit (or zero)
+        profile = out[:, dim:]
+        profile[:] = failed_onehot
+        profile -= profile.mean(axis=0, keepdims=True)
+        profile_norms = np.sqrt(np.einsum("ij,ij->i", profile, profile))
+        has_profile = profile_norms > 1e-6
+        row_scale = 1.0 / np.sqrt(1.0 + check_weight**2 * has_profile)  # both halves unit (or zero)
         text_scale *= row_scale
-        out[:, dim:] = failed_onehot
-        out[:, dim:] *= (check_weight * row_scale / np.sqrt(np.maximum(failed, 1.0)))[:, None].astype(np.float32)
+        scale = np.where(has_profile, check_weight * row_scale / np.where(has_profile, profile_norms, 1.0), 0.0)
+        profile *= scale[:, None].astype(np.float32)
     out[:, :dim] *= text_scale[:, None].astype(np.float32)
     return out
 

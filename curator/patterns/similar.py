@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from curator.errors import CuratorError, NotFoundError
 from curator.patterns.embeddings import SCOPES, Embedder, ProgressCallback, embed_run, run_vectors
+from curator.storage import browse as browse_queries
 from curator.storage import items as item_queries
 from curator.storage.items import ItemRow
 from curator.workspace import Workspace
@@ -42,6 +45,24 @@ def similar_items(
     _, _, _, anchor = run_vectors(ws, run_id, model=report.model, field=report.field, scope="all", item_keys=[item_key])
     _, _, keys, vectors = run_vectors(ws, run_id, model=report.model, field=report.field, scope=among)
     return nearest(anchor[0], keys, vectors, k, exclude=item_key)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One item of "more like this": the item, its cosine similarity to the anchor, the checks it fails."""
+
+    item: ItemRow
+    similarity: float
+    failing: list[str]
+
+
+def neighbours(ws: Workspace, run_id: int, found: list[tuple[int, float]]) -> list[Neighbour]:
+    """`similar_items`' (item_key, similarity) pairs with their items and failed checks, best first."""
+    rows = []
+    for (item, similarity), (key, _) in zip(with_items(ws, run_id, found), found, strict=True):
+        failing = [c.name for c in browse_queries.item_check_results(ws.db, run_id, key) if c.passed is False]
+        rows.append(Neighbour(item, similarity, failing))
+    return rows
 
 
 def with_items(ws: Workspace, run_id: int, found: list[tuple[int, float]]) -> list[tuple[ItemRow, float]]:

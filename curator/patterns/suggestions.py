@@ -3,17 +3,25 @@ split or dismiss it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from curator.errors import CuratorError, NotFoundError
 from curator.patterns.cluster_names import class_keywords, propose_names
-from curator.patterns.embeddings import CancelCheck, Embedder, ProgressCallback, embed_run, run_vectors
+from curator.patterns.embeddings import (
+    DIFFERENCE_FIELD,
+    CancelCheck,
+    Embedder,
+    ProgressCallback,
+    embed_run,
+    field_texts,
+    run_vectors,
+)
 from curator.patterns.grouping import ClusterSettings, cluster_features, failure_features, ranked_clusters
 from curator.review import buckets as bucket_domain
 from curator.storage import clusters as cluster_queries
-from curator.storage import embeddings as cache
 from curator.storage import items as item_queries
 from curator.storage.buckets import BucketRow
 from curator.storage.clusters import NewSuggestion, SuggestionRow
@@ -23,6 +31,11 @@ from curator.workspace import Workspace
 # Members per cluster whose text goes into naming (the most representative ones): keeps 100k failures fast.
 NAMING_MEMBERS = 500
 REPRESENTATIVES = 3
+
+
+PhaseCallback = Callable[[str, int], None]
+"""Told when suggesting enters a phase (`embedding`, `clustering`, `naming`, `saving`) and over how many items."""
+PHASES = ("embedding", "clustering", "naming", "saving")
 
 
 class EmbeddingCancelled(CuratorError):
@@ -52,11 +65,12 @@ def failed_check_matrix(ws: Workspace, run_id: int, keys: np.ndarray) -> tuple[n
 
 
 def name_clusters(
-    texts: dict[int, str], members: list[np.ndarray], taken: set[str] = frozenset()
+    texts: dict[int, str], members: list[np.ndarray], taken: set[str] = frozenset(), keep_tags: bool = False
 ) -> tuple[list[str], list[list[str]]]:
-    """(names, keywords) of clusters given as arrays of item keys, from their most representative members' texts."""
+    """(names, keywords) of clusters given as arrays of item keys, from their most representative members' texts:
+    the terms that set each cluster apart from the others (c-TF-IDF)."""
     docs = [" ".join(texts[int(k)] for k in keys[:NAMING_MEMBERS]) for keys in members]
-    keywords = class_keywords(docs)
+    keywords = class_keywords(docs, keep_tags=keep_tags)
     return propose_names(keywords, taken), keywords
 
 
@@ -70,9 +84,16 @@ def suggest_buckets(
     field: str | None = None,
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
+    phase: PhaseCallback | None = None,
 ) -> list[Suggestion]:
-    """Embed what is missing, cluster the run's unbucketed failures and store the clusters as its suggestions."""
+    """Embed what is missing, cluster the run's unbucketed failures and store the clusters as its suggestions.
+
+    By default the text embedded is what each output got wrong against its target (the failing span), beside the
+    failed checks; clusters are named from the terms that set them apart.
+    """
     settings = settings or ClusterSettings()
+    tell = phase or (lambda _name, _count: None)
+    tell("embedding", 0)
     report = embed_run(
         ws,
         run_id,
@@ -87,9 +108,12 @@ def suggest_buckets(
         raise EmbeddingCancelled(
             f"embedding cancelled after {report.computed:,} new texts (kept in the cache); nothing was clustered"
         )
+    tell("clustering", report.items)
     members = cluster_unbucketed(ws, run_id, report.model, report.field, settings)
-    texts = cache.item_texts(ws.db, run_id, report.field, [int(k) for m in members for k in m[:NAMING_MEMBERS]])
-    names, keywords = name_clusters(texts, members)
+    tell("naming", len(members))
+    texts = field_texts(ws, run_id, report.field, [int(k) for m in members for k in m[:NAMING_MEMBERS]])
+    names, keywords = name_clusters(texts, members, keep_tags=report.field == DIFFERENCE_FIELD)
+    tell("saving", len(members))
     cluster_queries.replace_suggestions(
         ws.db,
         run_id,
@@ -221,8 +245,10 @@ def split_suggestion(ws: Workspace, run_id: int, number: int, item_keys: list[in
     if not chosen or len(chosen) == len(members):
         raise CuratorError("choose some, but not all, of the suggestion's items to split off")
     rest = [k for k in members if k not in set(chosen)]
-    texts = cache.item_texts(ws.db, run_id, row.text_field, chosen + rest)
+    texts = field_texts(ws, run_id, row.text_field, chosen + rest)
     taken = {s.name for s in cluster_queries.list_suggestions(ws.db, run_id)}
-    names, keywords = name_clusters(texts, [np.array(chosen), np.array(rest)], taken)
+    names, keywords = name_clusters(
+        texts, [np.array(chosen), np.array(rest)], taken, keep_tags=row.text_field == DIFFERENCE_FIELD
+    )
     new = NewSuggestion(name=(name or names[0]).strip(), keywords=keywords[0], item_keys=chosen)
     return cluster_queries.split_off(ws.db, row, chosen, new)

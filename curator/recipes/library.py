@@ -13,12 +13,13 @@ from pathlib import Path
 from curator.errors import BadInputError, CuratorError, NotFoundError
 from curator.fix.contamination import ContaminationGuard
 from curator.recipes.allocation import allocate
+from curator.recipes.cot import apply_cot_share
 from curator.recipes.sources import source_rows
-from curator.recipes.spec import RecipeSpec, spec_from_dict
+from curator.recipes.spec import RecipeSpec, Source, spec_from_dict
 from curator.storage import datasets as dataset_queries
 from curator.storage import examples as example_queries
 from curator.storage.datasets import VersionRow
-from curator.storage.files import atomic_file, safe_destination
+from curator.storage.files import atomic_file, json_line, safe_destination
 from curator.workspace import Workspace
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][\w.-]*\Z")
@@ -26,17 +27,23 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9_][\w.-]*\Z")
 
 @dataclass(frozen=True)
 class SourcePlan:
-    """One source in the mixer: its share, the rows it must give, the rows it has, and whether that is enough."""
+    """One source in the mixer: its share, the rows it must give, the rows it can give, and whether that is enough.
+
+    `available` counts only usable rows: those whose prompt the held-out guard refuses are left out (and counted
+    in `refused_held_out`), exactly as the build leaves them out. `problem` is set when the source cannot be read.
+    """
 
     name: str
     kind: str
     share: float
     requested: int
     available: int
+    refused_held_out: int = 0
+    problem: str | None = None
 
     @property
     def too_small(self) -> bool:
-        return self.available < self.requested
+        return self.problem is None and self.available < self.requested
 
 
 def datasets_dir(ws: Workspace):
@@ -64,26 +71,51 @@ def list_recipes(ws: Workspace) -> list[dataset_queries.RecipeRow]:
     return dataset_queries.list_recipes(ws.db)
 
 
-def plan(ws: Workspace, spec: RecipeSpec) -> list[SourcePlan]:
-    """Requested and available rows per source, for the mixer's live counts and too-small warnings."""
+def held_out_guard(ws: Workspace) -> ContaminationGuard:
+    """The guard every plan and build uses: no prompt close to a held-out input reaches a dataset."""
+    return ContaminationGuard(example_queries.held_out_inputs(ws.db))
+
+
+def usable_rows(ws: Workspace, source: Source, guard: ContaminationGuard) -> tuple[list[dict], int]:
+    """The rows a source can give a build (held-out look-alikes removed) and how many it offered."""
+    offered = source_rows(ws, source)
+    return [row for row in offered if guard.check_one(row["prompt"]) is None], len(offered)
+
+
+def plan_source(ws: Workspace, source: Source, requested: int, guard: ContaminationGuard) -> SourcePlan:
+    """One source's plan; a source that cannot be read gets its one-line problem instead of a count."""
+    try:
+        pool, offered = usable_rows(ws, source, guard)
+    except CuratorError as problem:
+        return SourcePlan(source.name, source.kind, source.share, requested, 0, problem=str(problem))
+    return SourcePlan(source.name, source.kind, source.share, requested, len(pool), offered - len(pool))
+
+
+def plan(ws: Workspace, spec: RecipeSpec, guard: ContaminationGuard | None = None) -> list[SourcePlan]:
+    """Requested and usable rows per source: the mixer's live counts and the build's refusal use this one plan."""
+    guard = guard or held_out_guard(ws)
     counts = allocate([s.share for s in spec.sources], spec.total)
-    pairs = zip(spec.sources, counts, strict=True)
-    return [SourcePlan(s.name, s.kind, s.share, n, len(source_rows(ws, s))) for s, n in pairs]
+    return [plan_source(ws, s, n, guard) for s, n in zip(spec.sources, counts, strict=True)]
+
+
+def too_small_message(entry: SourcePlan, total: int) -> str:
+    refused = f" ({entry.refused_held_out} refused as too close to held-out items)" if entry.refused_held_out else ""
+    return (
+        f"source '{entry.name}' has {entry.available} usable rows{refused}; its share "
+        f"({entry.share:.0%} of {total}) asks for {entry.requested}"
+    )
 
 
 def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], list[dict]]:
     """The rows of a build (sampled per source, then shuffled) and the manifest entry of each source."""
-    guard = ContaminationGuard(example_queries.held_out_inputs(ws.db))
+    guard = held_out_guard(ws)
     counts = allocate([s.share for s in spec.sources], spec.total)
     chosen, entries = [], []
     for source, count in zip(spec.sources, counts, strict=False):
-        offered = source_rows(ws, source)
-        pool = [row for row in offered if guard.check_one(row["prompt"]) is None]
-        if len(pool) < count:
-            raise CuratorError(
-                f"source '{source.name}' has {len(pool)} usable rows; its share "
-                f"({source.share:.0%} of {spec.total}) asks for {count}"
-            )
+        pool, offered = usable_rows(ws, source, guard)
+        entry = SourcePlan(source.name, source.kind, source.share, count, len(pool), offered - len(pool))
+        if entry.too_small:
+            raise CuratorError(too_small_message(entry, spec.total))
         picked = random.Random(f"{seed}:{source.name}").sample(pool, count)
         chosen += picked
         entries.append(
@@ -92,8 +124,8 @@ def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], 
                 "kind": source.kind,
                 "share": source.share,
                 "rows": count,
-                "available": len(offered),
-                "refused_held_out": len(offered) - len(pool),
+                "available": offered,
+                "refused_held_out": offered - len(pool),
             }
         )
     random.Random(seed).shuffle(chosen)
@@ -101,15 +133,21 @@ def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], 
 
 
 def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
-    """Freeze the recipe into a new numbered version: a read-only JSONL file, a manifest and a content hash."""
+    """Freeze the recipe into a new numbered version: a read-only JSONL file, a manifest and a content hash.
+
+    The file is renamed into place before the row that records it is committed; a build killed in between leaves
+    a file that no version names, and the next build of the recipe replaces it (no --force needed)."""
     spec = get_recipe(ws, name)
     seed = spec.seed if seed is None else seed
     rows, entries = _pick_rows(ws, spec, seed)
-    payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    rows = apply_cot_share(rows, spec.cot_share, spec.thinking_switch, seed)
+    payload = "".join(json_line(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
     content_hash = hashlib.sha256(payload).hexdigest()
     recipe_id = dataset_queries.find_recipe(ws.db, name).recipe_id
     version = dataset_queries.next_version(ws.db, recipe_id)
-    path = safe_destination(datasets_dir(ws) / name, f"v{version}.jsonl")
+    folder = datasets_dir(ws) / name
+    _remove_unrecorded(ws, folder / f"v{version}.jsonl")
+    path = safe_destination(folder, f"v{version}.jsonl")
     manifest = {
         "recipe": name,
         "version": version,
@@ -130,8 +168,19 @@ def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
         os.chmod(path, 0o644)
         path.unlink(missing_ok=True)
         raise
-    path.with_suffix(".manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    with atomic_file(path.with_suffix(".manifest.json")) as temporary:
+        temporary.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return get_version(ws, name, version)
+
+
+def _remove_unrecorded(ws: Workspace, path: Path) -> None:
+    """Remove a version file (and its manifest) that no version row names: what a killed build left behind."""
+    if not path.is_file() or path.is_symlink() or dataset_queries.path_is_recorded(ws.db, str(path.resolve())):
+        return
+    for leftover in (path, path.with_suffix(".manifest.json")):
+        if leftover.is_file() and not leftover.is_symlink():
+            os.chmod(leftover, 0o644)
+            leftover.unlink()
 
 
 def parse_version_ref(ref: str) -> tuple[str, int | None]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from curator.errors import BadInputError
+from curator.recipes.rollout_rows import ROLLOUT_ROWS
 from curator.recipes.spec import Source
 from curator.review import buckets as bucket_domain
 from curator.review.runs import resolve_run
@@ -43,11 +44,12 @@ def fix_rows(ws: Workspace, source: Source) -> list[dict]:
 
 
 def replay_rows(ws: Workspace, source: Source) -> list[dict]:
-    """Passing dev items of a run (never held-out ones), so the model keeps what it could already do."""
+    """Passing dev items of a run (never held-out ones), so the model keeps what it could already do: with the
+    model's own output as the completion, or the item's target when the source says `replay_from = "targets"`."""
     run = resolve_run(ws, source.run)
     return [
         _row(prompt, completion, source, source_run_id=run.run_id, source_item_key=key)
-        for key, prompt, completion in dataset_queries.passing_dev_items(ws.db, run.run_id)
+        for key, prompt, completion in dataset_queries.passing_dev_items(ws.db, run.run_id, source.replay_from)
     ]
 
 
@@ -106,6 +108,8 @@ def seed_rows(source: Source) -> list[dict]:
 
 def source_rows(ws: Workspace, source: Source) -> list[dict]:
     """Every row the source offers, in a fixed order (sampling happens in the build)."""
+    if source.kind in ROLLOUT_ROWS:
+        return ROLLOUT_ROWS[source.kind](ws, source)
     if source.kind == "fixes":
         return fix_rows(ws, source)
     if source.kind == "replay":

@@ -7,8 +7,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from curator.errors import BadInputError
+from curator.recipes.rollout_kinds import ROLLOUT_KINDS, check_cot, check_rollout_source, check_row_shapes
 
-SOURCE_KINDS = ("fixes", "replay", "file", "seed")
+SOURCE_KINDS = ("fixes", "replay", "file", "seed", *ROLLOUT_KINDS)
+# Replay completions: the model's own passing outputs (default: gold targets of terse harness answers teach
+# terse answers), or the items' targets.
+REPLAY_FROM = ("outputs", "targets")
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Source:
     run: str | None = None
     path: str | None = None
     rows: list[dict] = field(default_factory=list)
+    replay_from: str = "outputs"  # replay only: REPLAY_FROM
 
 
 @dataclass
@@ -33,6 +38,10 @@ class RecipeSpec:
     sources: list[Source]
     seed: int = 0
     system_prompt: str | None = None
+    cot_share: float | None = None
+    """Share of rows that keep their <think> (their prompt gets the thinking switch); the rest answer directly."""
+    thinking_switch: str = "<use_thinking>"
+    """The prompt line that asks for thinking: added to CoT rows, removed from direct-answer rows."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -46,11 +55,17 @@ def _source(raw: dict, index: int, origin: str) -> Source:
         share = float(raw.get("share"))
     except (TypeError, ValueError):
         raise BadInputError(origin, f"source {index + 1}: share must be a number", field="share") from None
+    check_rollout_source(raw, index, origin)
     needs = {"fixes": "buckets", "replay": "run", "file": "path"}.get(kind)
     if needs and not raw.get(needs):
         raise BadInputError(origin, f"source {index + 1} ({kind}) needs '{needs}'", field=needs)
     if kind == "seed" and not (raw.get("rows") or raw.get("path")):
         raise BadInputError(origin, f"source {index + 1} (seed) needs 'rows' or 'path'", field="rows")
+    replay_from = raw.get("replay_from") or "outputs"
+    if kind == "replay" and replay_from not in REPLAY_FROM:
+        raise BadInputError(
+            origin, f"source {index + 1}: replay_from must be one of {', '.join(REPLAY_FROM)}", field="replay_from"
+        )
     return Source(
         name=str(raw.get("name") or f"{kind}-{index + 1}"),
         kind=kind,
@@ -59,6 +74,7 @@ def _source(raw: dict, index: int, origin: str) -> Source:
         run=raw.get("run"),
         path=raw.get("path"),
         rows=list(raw.get("rows") or []),
+        replay_from=replay_from if kind == "replay" else "outputs",
     )
 
 
@@ -81,7 +97,9 @@ def spec_from_dict(raw: dict, origin: str = "recipe") -> RecipeSpec:
         raise BadInputError(origin, "total and seed must be whole numbers", field="total") from None
     if total <= 0:
         raise BadInputError(origin, "total must be a positive number of rows", field="total")
-    return RecipeSpec(name, total, sources, seed, raw.get("system_prompt"))
+    check_row_shapes(sources, origin)
+    cot_share, switch = check_cot(raw, origin)
+    return RecipeSpec(name, total, sources, seed, raw.get("system_prompt"), cot_share, switch)
 
 
 def _normalise_shares(sources: list[Source], origin: str) -> None:

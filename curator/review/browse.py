@@ -28,6 +28,8 @@ def describe_filter(f: ItemFilter, bucket_names: dict[int, str] | None = None) -
     parts = []
     if f.failing_check:
         parts.append(f"failing {f.failing_check}")
+    if f.failing_any:
+        parts.append("failing any check")
     if f.passing:
         parts.append("passing")
     if f.bucket_id is not None:
@@ -46,10 +48,13 @@ def describe_filter(f: ItemFilter, bucket_names: dict[int, str] | None = None) -
 
 def with_changes(f: ItemFilter, **changes) -> ItemFilter:
     """A copy of the filter with some fields changed (failing and passing exclude each other)."""
-    if changes.get("failing_check"):
+    if changes.get("failing_check") or changes.get("failing_any"):
         changes.setdefault("passing", False)
+    if changes.get("failing_check"):
+        changes.setdefault("failing_any", False)
     if changes.get("passing"):
         changes.setdefault("failing_check", None)
+        changes.setdefault("failing_any", False)
     if changes.get("bucket_id") is not None:
         changes.setdefault("unbucketed", False)
     if changes.get("unbucketed"):
@@ -118,6 +123,14 @@ class FilteredItems:
         offset = index % self.page_size
         return rows[offset] if offset < len(rows) else None
 
+    def cached_row(self, index: int) -> PageRow | None:
+        """The row at `index` if its page is in memory, else None (never queries: safe while rendering)."""
+        if not 0 <= index < self.count:
+            return None
+        rows = self.cached_page(index // self.page_size)
+        offset = index % self.page_size
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
     def forget_pages(self) -> None:
         """Drop cached pages (after labels changed, so bucket names are re-read)."""
         self._pages.clear()
@@ -177,24 +190,81 @@ def run_overview(ws: Workspace, run_id: int) -> RunOverview:
 
 
 _WORD = re.compile(r"\s+|[^\s]+")
+# Above this many characters on a side, a changed stretch is marked as a whole (character matching is quadratic).
+CHAR_DIFF_LIMIT = 2000
+# Changed stretches at least this alike (difflib ratio) are compared character by character.
+SIMILAR_ENOUGH = 0.5
+
+Pieces = list[tuple[str, str]]
 
 
-def word_diff(target: str, output: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Word-level difference: (target pieces, output pieces), each a list of (text, 'equal'|'delete'|'insert')."""
+def word_diff(target: str, output: str) -> tuple[Pieces, Pieces]:
+    """The difference of target and output: (target pieces, output pieces), each a list of (text, tag).
+
+    Words are matched first; inside a changed stretch the characters are matched again, so a target without
+    spaces (`<display_weather>☀</display_weather>` against `…☁…`) marks only the characters that differ.
+    Tags: `equal`; `delete` (target only) and `insert` (output only) for what differs; `delete-same` and
+    `insert-same` for the agreeing characters inside a changed word.
+    """
     a, b = _WORD.findall(target), _WORD.findall(output)
-    target_parts: list[tuple[str, str]] = []
-    output_parts: list[tuple[str, str]] = []
+    target_parts: Pieces = []
+    output_parts: Pieces = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        old, new = "".join(a[a1:a2]), "".join(b[b1:b2])
         if op == "equal":
-            target_parts.append(("".join(a[a1:a2]), "equal"))
-            output_parts.append(("".join(b[b1:b2]), "equal"))
+            target_parts.append((old, "equal"))
+            output_parts.append((new, "equal"))
+        elif op == "replace" and (refined := _char_diff(old, new)) is not None:
+            target_parts += refined[0]
+            output_parts += refined[1]
+        else:
+            if old:
+                target_parts.append((old, "delete"))
+            if new:
+                output_parts.append((new, "insert"))
+    return _merged(target_parts), _merged(output_parts)
+
+
+def _char_diff(old: str, new: str) -> tuple[Pieces, Pieces] | None:
+    """Character-level pieces of one changed stretch (difflib opcodes over its characters); None when the two
+    sides are long or mostly different (then the whole words are marked: `sunny` against `cloudy`)."""
+    if len(old) > CHAR_DIFF_LIMIT or len(new) > CHAR_DIFF_LIMIT:
+        return None
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    if matcher.ratio() < SIMILAR_ENOUGH:
+        return None
+    old_parts: Pieces = []
+    new_parts: Pieces = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            old_parts.append((old[a1:a2], "delete-same"))
+            new_parts.append((new[b1:b2], "insert-same"))
             continue
         if a2 > a1:
-            target_parts.append(("".join(a[a1:a2]), "delete"))
+            old_parts.append((old[a1:a2], "delete"))
         if b2 > b1:
-            output_parts.append(("".join(b[b1:b2]), "insert"))
-    return target_parts, output_parts
+            new_parts.append((new[b1:b2], "insert"))
+    return old_parts, new_parts
+
+
+def _merged(pieces: Pieces) -> Pieces:
+    """Neighbouring pieces with the same tag joined."""
+    out: Pieces = []
+    for text, tag in pieces:
+        if out and out[-1][1] == tag:
+            out[-1] = (out[-1][0] + text, tag)
+        elif text:
+            out.append((text, tag))
+    return out
+
+
+def filter_position(ws: Workspace, item_filter: ItemFilter, item_key: int) -> tuple[int, int]:
+    """(1-based position of the item among the filter's items, how many the filter has)."""
+    return (
+        browse_queries.position_in_filter(ws.db, item_filter, item_key) + 1,
+        browse_queries.filter_count(ws.db, item_filter),
+    )
 
 
 def run_header(ws: Workspace, run_id: int) -> tuple[str, int]:

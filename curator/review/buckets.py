@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from curator.errors import CuratorError, NotFoundError
 from curator.storage import buckets as bucket_queries
-from curator.storage.browse import ItemFilter, filter_sql
+from curator.storage.browse import ItemFilter
 from curator.storage.buckets import BucketCount, BucketImpact, BucketItem, BucketRow, NoteRow, UndoneAction
 from curator.workspace import Workspace
 
-__all__ = ["BucketCount", "BucketImpact", "BucketItem", "BucketRow", "NoteRow", "UndoneAction"]
+__all__ = ["BucketCount", "BucketImpact", "BucketItem", "BucketRow", "NewBucket", "NoteRow", "UndoneAction"]
+
+
+@dataclass(frozen=True)
+class NewBucket:
+    """A bucket the analyst named but that is not created yet (it is made together with its first labels)."""
+
+    name: str
+    description: str = ""
 
 
 def _valid_new_name(ws: Workspace, name: str) -> str:
@@ -85,10 +95,16 @@ def label_items(ws: Workspace, run_id: int, item_keys: list[int], bucket: Bucket
     return bucket_queries.add_labels(ws.db, run_id, list(item_keys), bucket.bucket_id)
 
 
-def label_filter(ws: Workspace, item_filter: ItemFilter, bucket: BucketRow) -> int:
-    """Put every item the filter matches in a bucket, as one undoable action; returns how many were new."""
-    keys_sql, params = filter_sql(item_filter)
-    return bucket_queries.add_labels_where(ws.db, item_filter.run_id, keys_sql, params, bucket.bucket_id)
+def label_filter(ws: Workspace, item_filter: ItemFilter, bucket: BucketRow | NewBucket) -> int:
+    """Put every item the filter matches in a bucket, as one undoable action; returns how many were new.
+
+    A `NewBucket` is created only here, in the same transaction as its labels: declining the labelling (or a
+    failure) leaves no empty bucket.
+    """
+    if isinstance(bucket, NewBucket):
+        name = _valid_new_name(ws, bucket.name)
+        return bucket_queries.add_labels_for_filter(ws.db, item_filter, None, (name, bucket.description.strip()))
+    return bucket_queries.add_labels_for_filter(ws.db, item_filter, bucket.bucket_id)
 
 
 def add_note(ws: Workspace, run_id: int, item_key: int, text: str, bucket: BucketRow | None = None) -> int:

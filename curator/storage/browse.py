@@ -12,6 +12,10 @@ from curator.errors import CuratorError
 from curator.storage.database import Database
 
 SNIPPET_CHARS = 160
+# How much of target and output is read per row to find where they first differ (the snippet is shown from there).
+DIFF_SCAN_CHARS = 4000
+# Characters of agreement kept before the first difference, for context.
+SNIPPET_LEAD = 24
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class ItemFilter:
 
     run_id: int
     failing_check: str | None = None
+    failing_any: bool = False
+    """Only items that fail at least one check."""
     passing: bool = False
     bucket_id: int | None = None
     unbucketed: bool = False
@@ -43,6 +49,8 @@ class PageRow:
     output_snippet: str
     checks: dict[str, bool]
     buckets: tuple[str, ...]
+    output_focus: int = 0
+    """Where in `output_snippet` the output first departs from the target (0: at its start, or no target)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,9 @@ def filter_sql(
     if f.failing_check is not None:
         where.append(f"EXISTS ({result} AND c.check_name = ? AND NOT c.passed)")
         params += [*key_params, f.failing_check]
+    if f.failing_any:
+        where.append(f"EXISTS ({result} AND NOT c.passed)")
+        params += key_params
     if f.passing:
         where.append(f"NOT EXISTS ({result} AND NOT c.passed)")
         params += key_params
@@ -124,8 +135,38 @@ def filter_index(db: Database, f: ItemFilter, step: int) -> tuple[int, list[int]
 
 _ROW_COLUMNS = (
     f"i.item_key, i.item_id, i.split, substr(coalesce(i.input, ''), 1, {SNIPPET_CHARS}), "
-    f"substr(coalesce(i.output, ''), 1, {SNIPPET_CHARS})"
+    f"substr(coalesce(i.output, ''), 1, {DIFF_SCAN_CHARS}), substr(i.target, 1, {DIFF_SCAN_CHARS})"
 )
+
+
+def common_prefix_length(a: str, b: str) -> int:
+    """How many leading characters `a` and `b` share (binary search over slice comparisons, done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def diff_snippet(
+    output: str, target: str | None, chars: int = SNIPPET_CHARS, lead: int = SNIPPET_LEAD
+) -> tuple[str, int]:
+    """(the part of `output` around where it first departs from `target`, where in it the difference starts).
+
+    The snippet keeps up to `lead` agreeing characters before the difference (`…` for what is cut before); it
+    is the output's start when there is no target or the two part early.
+    """
+    if not target or output == target:
+        return output[:chars], 0
+    same = common_prefix_length(output, target)
+    if same <= lead:
+        return output[:chars], same
+    start = same - lead
+    return "…" + output[start : start + chars - 1], lead + 1
+
 
 # Check results and bucket names of a page's keys, in one round trip; BETWEEN lets zone maps skip row groups.
 _PAGE_MARKS = """
@@ -152,10 +193,12 @@ def page_rows(db: Database, f: ItemFilter, first_key: int, limit: int, upper_key
             buckets.setdefault(key, []).append(name)
         else:
             checks.setdefault(key, {})[name] = passed
-    return [
-        PageRow(key, item_id, split, inp, out, checks.get(key, {}), tuple(sorted(buckets.get(key, ()))))
-        for key, item_id, split, inp, out in items
-    ]
+    rows = []
+    for key, item_id, split, inp, out, target in items:
+        snippet, focus = diff_snippet(out, target)
+        bucket_names = tuple(sorted(buckets.get(key, ())))
+        rows.append(PageRow(key, item_id, split, inp, snippet, checks.get(key, {}), bucket_names, focus))
+    return rows
 
 
 def failing_counts(db: Database, f: ItemFilter) -> dict[str, int]:
@@ -181,6 +224,12 @@ def neighbour_key(db: Database, f: ItemFilter, item_key: int, forward: bool) -> 
 def position_in_filter(db: Database, f: ItemFilter, item_key: int) -> int:
     """How many matching items come before `item_key` (its row in the filtered table)."""
     keys_sql, params = filter_sql(f, None, item_key)
+    return _run(db, f"SELECT count(*) FROM ({keys_sql})", params)[0][0]
+
+
+def filter_count(db: Database, f: ItemFilter) -> int:
+    """How many items the filter matches."""
+    keys_sql, params = filter_sql(f)
     return _run(db, f"SELECT count(*) FROM ({keys_sql})", params)[0][0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from curator.storage.browse import ItemFilter, filter_sql
 from curator.storage.database import Database
 
 _BUCKET_COLUMNS = "bucket_id, name, description"
@@ -187,14 +188,23 @@ def add_labels(db: Database, run_id: int, item_keys: list[int], bucket_id: int) 
         return _finish_label_action(cur, action_id, bucket_id)
 
 
-def add_labels_where(db: Database, run_id: int, keys_sql: str, params: list, bucket_id: int) -> int:
-    """Label every item key that `keys_sql` (a SELECT of item_key over the run) yields; returns how many were new."""
+def add_labels_for_filter(db: Database, item_filter: ItemFilter, bucket_id: int | None, new_bucket=None) -> int:
+    """Label every item the filter matches, as one undoable action; returns how many were new.
+
+    With `new_bucket` (name, description) the bucket is created in the same transaction, so a failed labelling
+    leaves no empty bucket behind.
+    """
+    keys_sql, params = filter_sql(item_filter)
     with db.transaction() as cur:
-        action_id = _start_action(cur, run_id, "label", bucket_id)
+        if new_bucket is not None:
+            bucket_id = cur.execute(
+                "INSERT INTO buckets (name, description) VALUES (?, ?) RETURNING bucket_id", list(new_bucket)
+            ).fetchone()[0]
+        action_id = _start_action(cur, item_filter.run_id, "label", bucket_id)
         cur.execute(
             f"""INSERT OR IGNORE INTO labels (run_id, item_key, bucket_id, action_id)
                 SELECT ?, item_key, ?, ? FROM ({keys_sql})""",
-            [run_id, bucket_id, action_id, *params],
+            [item_filter.run_id, bucket_id, action_id, *params],
         )
         return _finish_label_action(cur, action_id, bucket_id)
 

@@ -74,6 +74,11 @@ def next_version(db: Database, recipe_id: int) -> int:
     return db.fetchone("SELECT coalesce(max(version), 0) + 1 FROM dataset_versions WHERE recipe_id = ?", [recipe_id])[0]
 
 
+def path_is_recorded(db: Database, path: str) -> bool:
+    """Whether any frozen version names this file (one that none names is a killed build's leftover)."""
+    return db.fetchone("SELECT count(*) FROM dataset_versions WHERE path = ?", [path])[0] > 0
+
+
 def insert_version(
     db: Database, recipe_id: int, version: int, spec: dict, manifest: dict, content_hash: str, path: str, row_count: int
 ) -> None:
@@ -100,17 +105,19 @@ def list_versions(db: Database, recipe_name: str | None = None) -> list[VersionR
     return [_version(r) for r in db.fetchall(_VERSIONS + " WHERE r.name = ? ORDER BY v.version", [recipe_name])]
 
 
-def passing_dev_items(db: Database, run_id: int) -> list[tuple[int, str, str]]:
+def passing_dev_items(db: Database, run_id: int, replay_from: str = "outputs") -> list[tuple[int, str, str]]:
     """(item_key, input, completion) of dev items that pass every check that applies to them (replay data).
 
-    The completion is the item's target when it has one, else the output the model gave.
+    The completion is the output the model gave (`replay_from="outputs"`), or the item's target when it has one
+    (`"targets"`, else the output).
     """
+    completion = "i.output" if replay_from == "outputs" else "coalesce(i.target, i.output)"
     return db.fetchall(
-        """SELECT i.item_key, i.input, coalesce(i.target, i.output)
+        f"""SELECT i.item_key, i.input, {completion}
            FROM items i JOIN (
                SELECT item_key FROM check_results WHERE run_id = ? GROUP BY item_key HAVING bool_and(passed)
            ) ok ON ok.item_key = i.item_key
-           WHERE i.run_id = ? AND i.split = 'dev' AND i.input IS NOT NULL AND coalesce(i.target, i.output) IS NOT NULL
+           WHERE i.run_id = ? AND i.split = 'dev' AND i.input IS NOT NULL AND {completion} IS NOT NULL
            ORDER BY i.item_key""",
         [run_id, run_id],
     )

@@ -72,6 +72,25 @@ def missing_texts(
     return table.column("text_hash").to_pylist(), table.column("text").to_pylist()
 
 
+def scoped_item_texts(
+    db: Database, run_id: int, scope: str, item_keys: list[int] | None = None, chars: int = 4000
+) -> pa.Table:
+    """(item_key, target, output) of the scope's items, each text cut to its first `chars` characters."""
+    keys = " AND i.item_key IN (SELECT unnest(?::BIGINT[]))" if item_keys is not None else ""
+    return arrow_table(
+        db,
+        f"""SELECT i.item_key, substr(i.target, 1, {int(chars)}) AS target,
+                   substr(coalesce(i.output, ''), 1, {int(chars)}) AS output
+            FROM items i WHERE i.run_id = ? AND {SCOPES[scope]}{keys} ORDER BY i.item_key""",
+        _params(run_id, item_keys),
+    )
+
+
+def has_targets(db: Database, run_id: int) -> bool:
+    """Whether any item of the run has a target to compare its output with."""
+    return db.fetchone("SELECT count(*) FROM items WHERE run_id = ? AND target IS NOT NULL", [run_id])[0] > 0
+
+
 def cached_hashes(db: Database, model: str, hashes: list[str]) -> set[str]:
     """Which of `hashes` already have a vector for `model`."""
     rows = db.fetchall(

@@ -18,7 +18,7 @@ class ExampleRow:
 
     example_id: int
     batch_id: int
-    template_id: int
+    template_id: int | None
     template_name: str | None
     bucket_id: int | None
     bucket_name: str | None
@@ -33,11 +33,15 @@ class ExampleRow:
     status: str
     reason: str | None
     check_results: dict
+    rollout_id: int | None = None
+    """Set for an example proposed from a model's own sample (rejection sampling); it then has no template."""
+    model: str | None = None
+    """The model (+ adapter) that wrote a sampled example."""
 
 
 _SELECT = """SELECT e.example_id, e.batch_id, e.template_id, t.name, e.bucket_id, b.name, e.source_run_id,
                     e.source_item_key, e.seed, e.position, e.variant, e.slot_values, e.input, e.target,
-                    e.status, e.reason, e.check_results
+                    e.status, e.reason, e.check_results, e.rollout_id, e.model
              FROM examples e
              LEFT JOIN templates t ON t.template_id = e.template_id
              LEFT JOIN buckets b ON b.bucket_id = e.bucket_id"""
@@ -88,6 +92,46 @@ def insert_examples(cur, batch_id: int, lineage: dict, rows: list[dict]) -> int:
     finally:
         cur.unregister("_curator_new_examples")
     return len(rows)
+
+
+def insert_sampled_examples(cur, batch_id: int, lineage: dict, rows: list[dict]) -> int:
+    """Insert examples taken from rollouts (one per input) inside the caller's transaction.
+
+    `lineage` holds bucket_id, source_run_id, seed and model; each row its source_item_key and rollout_id.
+    """
+    for position, r in enumerate(rows):
+        cur.execute(
+            """INSERT INTO examples (batch_id, template_id, bucket_id, source_run_id, source_item_key, seed, position,
+                                     variant, slot_values, input, target, status, reason, check_results, rollout_id,
+                                     model)
+               VALUES (?, NULL, ?, ?, ?, ?, ?, 'sampled', '{}', ?, ?, ?, ?, ?::JSON, ?, ?)""",
+            [
+                batch_id,
+                lineage["bucket_id"],
+                lineage["source_run_id"],
+                r["source_item_key"],
+                lineage["seed"],
+                position,
+                r["input"],
+                r["target"],
+                r["status"],
+                r["reason"],
+                json.dumps(r["check_results"], ensure_ascii=False),
+                r["rollout_id"],
+                lineage["model"],
+            ],
+        )
+    return len(rows)
+
+
+def sampled_examples(db: Database, run_id: int | None = None, statuses: tuple[str, ...] = ("accepted",)):
+    """Examples proposed from rollouts (of one source run, or any), with the given statuses, in order."""
+    where = "e.rollout_id IS NOT NULL AND list_contains(?::VARCHAR[], e.status)"
+    params: list = [list(statuses)]
+    if run_id is not None:
+        where += " AND e.source_run_id = ?"
+        params.append(run_id)
+    return [_row(r) for r in db.fetchall(_SELECT + " WHERE " + where + " ORDER BY e.example_id", params)]
 
 
 def list_examples(

@@ -5,19 +5,25 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
+
 from curator.storage.database import Database
 
-_FORMATS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}
+# USE_TMP_FILE false: the path is already Curator's hidden temporary; DuckDB's own `tmp_` copy would be visible debris.
+_FORMATS = {"jsonl": "FORMAT json, USE_TMP_FILE false", "parquet": "FORMAT parquet, USE_TMP_FILE false"}
 
 
 def copy_run_items(db: Database, run_id: int, path: Path, file_format: str) -> int:
     """Write every item of a run (all columns, item_key order) to `path` as JSONL or Parquet; returns the count."""
     literal = str(path).replace("'", "''")
-    db.execute(
-        f"""COPY (SELECT item_key, item_id, split, input, input_messages, target, output, metadata, source_line
-                  FROM items WHERE run_id = {int(run_id)} ORDER BY item_key)
-            TO '{literal}' ({_FORMATS[file_format]})"""
-    )
+    try:
+        db.execute(
+            f"""COPY (SELECT item_key, item_id, split, input, input_messages, target, output, metadata, source_line
+                      FROM items WHERE run_id = {int(run_id)} ORDER BY item_key)
+                TO '{literal}' ({_FORMATS[file_format]})"""
+        )
+    except duckdb.IOException as error:  # disk full, read-only: the caller reports an OSError as one line
+        raise OSError(str(error).splitlines()[0] if str(error) else "write failed") from None
     return db.fetchone("SELECT count(*) FROM items WHERE run_id = ?", [run_id])[0]
 
 

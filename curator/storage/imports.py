@@ -7,6 +7,7 @@ Each mapped field is checked in SQL as it is read; a record that does not fit st
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -14,6 +15,11 @@ import duckdb
 
 class SourceRejected(Exception):
     """DuckDB stopped reading or mapping a source file; the message is DuckDB's first line."""
+
+    @property
+    def record_too_large(self) -> bool:
+        """A record past the reader's buffer (about 32 MB): no fault of the file, only of this reader."""
+        return "maximum_object_size" in str(self)
 
 
 SOURCES = {
@@ -120,7 +126,14 @@ def _split_sql(i: int | None) -> str:
 
 
 def insert_mapped_rows(
-    cur, run_id: int, source: str, path: str, paths: JsonPaths, *, split: str = "dev", delimiter: str = ","
+    cur,
+    run_id: int,
+    source: str,
+    path: str,
+    paths: JsonPaths,
+    *,
+    split: str = "dev",
+    delimiter: str = ",",
 ) -> int:
     """Insert every record of the file at `path` as items 0..n-1 of `run_id`; returns the item count."""
     roles = [
@@ -156,6 +169,21 @@ def insert_mapped_rows(
         return cur.execute(sql, {name: value for name, value in params.items() if name in used}).fetchone()[0]
     except duckdb.Error as error:
         raise SourceRejected(str(error).strip().splitlines()[0]) from None
+
+
+def bracketed_metadata(cur, run_id: int, brackets: int) -> Iterator[tuple[int | None, str]]:
+    """(source line, metadata) of the run's items whose metadata holds more than `brackets` opening brackets.
+
+    Only metadata can nest deeply after the bulk checks (mapped fields must be text or flat chat messages); the
+    caller measures the true depth of these few.
+    """
+    count = "strlen(metadata::VARCHAR) - strlen(replace(replace(metadata::VARCHAR, '[', ''), '{', ''))"
+    result = cur.execute(
+        f"SELECT source_line, metadata::VARCHAR FROM items WHERE run_id = ? AND {count} > ? ORDER BY item_key",
+        [run_id, brackets],
+    )
+    while rows := result.fetchmany(1000):
+        yield from rows
 
 
 def first_duplicate_id(cur, run_id: int) -> tuple[str, int | None, int | None] | None:

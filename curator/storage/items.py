@@ -72,10 +72,18 @@ _ITEM_SELECT = """SELECT run_id, item_key, item_id, input, input_messages, targe
                   FROM items"""
 
 
+def _first_value_wins(pairs: list[tuple[str, object]]) -> dict:
+    """A key repeated in stored JSON keeps its first value, as DuckDB's JSON functions read it."""
+    record: dict = {}
+    for key, value in pairs:
+        record.setdefault(key, value)
+    return record
+
+
 def _item(row: tuple) -> ItemRow:
     values = list(row)
     values[4] = json.loads(values[4]) if values[4] else None
-    values[7] = json.loads(values[7]) if values[7] else {}
+    values[7] = json.loads(values[7], object_pairs_hook=_first_value_wins) if values[7] else {}
     return ItemRow(*values)
 
 

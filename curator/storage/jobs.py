@@ -33,11 +33,12 @@ class JobRow:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    pid: int | None = None  # the child's process id while it runs (None for jobs started before v007)
 
 
 _SELECT = """SELECT job_id, dataset_recipe_id, dataset_version, dataset_path, source_run_id, base_model,
                     parent_adapter, config, status, error, metrics, adapter_path, produced_run_id, job_dir,
-                    progress_path, created_at, started_at, finished_at
+                    progress_path, created_at, started_at, finished_at, pid
              FROM training_jobs"""
 
 
@@ -83,10 +84,11 @@ def set_paths(db: Database, job_id: int, job_dir: str, progress_path: str) -> No
         )
 
 
-def mark_running(db: Database, job_id: int) -> None:
+def mark_running(db: Database, job_id: int, pid: int | None = None) -> None:
     with db.transaction() as cur:
         cur.execute(
-            "UPDATE training_jobs SET status = 'running', started_at = current_timestamp WHERE job_id = ?", [job_id]
+            "UPDATE training_jobs SET status = 'running', started_at = current_timestamp, pid = ? WHERE job_id = ?",
+            [pid, job_id],
         )
 
 
@@ -118,6 +120,33 @@ def set_produced_run(db: Database, job_id: int, run_id: int) -> None:
 def get_job(db: Database, job_id: int) -> JobRow | None:
     row = db.fetchone(_SELECT + " WHERE job_id = ?", [job_id])
     return _row(row) if row else None
+
+
+def running_jobs(db: Database) -> list[JobRow]:
+    """Jobs recorded as running (their child may have ended while no Curator process was watching)."""
+    return [_row(r) for r in db.fetchall(_SELECT + " WHERE status = 'running' ORDER BY job_id")]
+
+
+def finish_if_running(
+    db: Database,
+    job_id: int,
+    status: str,
+    *,
+    error: str | None = None,
+    metrics: dict | None = None,
+    adapter_path: str | None = None,
+) -> bool:
+    """mark_finished, but only while the job is still `running` (two processes reconciling record it once)."""
+    if status not in STATUSES[2:]:
+        raise ValueError(f"not a final status: {status}")
+    with db.transaction() as cur:
+        changed = cur.execute(
+            """UPDATE training_jobs SET status = ?, error = ?, metrics = ?, adapter_path = ?,
+                      finished_at = current_timestamp
+               WHERE job_id = ? AND status = 'running' RETURNING job_id""",
+            [status, error, json.dumps(metrics or {}), adapter_path if status == "succeeded" else None, job_id],
+        ).fetchall()
+    return bool(changed)
 
 
 def list_jobs(db: Database) -> list[JobRow]:

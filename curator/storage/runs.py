@@ -118,3 +118,18 @@ def table_counts(db: Database) -> dict[str, int]:
         )
     ]
     return {name: db.fetchone(f'SELECT count(*) FROM "{name}"')[0] for name in sorted(names)}
+
+
+def ancestors(db: Database, run_id: int) -> list[tuple[int, str | None]]:
+    """(run_id, adapter) of the run's parent, its parent's parent, ... nearest first."""
+    return db.fetchall(
+        """WITH RECURSIVE chain(run_id, depth) AS (
+               SELECT parent_run_id, 1 FROM runs WHERE run_id = ? AND parent_run_id IS NOT NULL
+               UNION
+               SELECT r.parent_run_id, c.depth + 1 FROM runs r JOIN chain c ON r.run_id = c.run_id
+               WHERE r.parent_run_id IS NOT NULL AND c.depth < 1000
+           )
+           SELECT c.run_id, r.adapter FROM (SELECT run_id, min(depth) AS d FROM chain GROUP BY run_id) c
+           JOIN runs r ON r.run_id = c.run_id ORDER BY c.d""",
+        [run_id],
+    )

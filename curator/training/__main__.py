@@ -1,7 +1,7 @@
-"""`python -m curator.training JOBFILE`: run one LoRA job in this process (or under `accelerate launch`).
+"""`python -m curator.training JOBFILE`: run one LoRA job (any method) in this process (or under `accelerate launch`).
 
 Progress goes to the job's JSON-lines file; the last event is `succeeded`, `failed` or `cancelled`.
-Exit status: 0 succeeded, 1 failed, 3 cancelled.
+Exit status: 0 succeeded (also a cancel that keeps the best adapter so far), 1 failed, 3 cancelled.
 """
 
 from __future__ import annotations

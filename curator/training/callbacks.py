@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import asdict
@@ -11,6 +12,9 @@ from curator.child.progress import ProgressWriter, is_main_process
 from curator.inference.backends import GenerationSettings, TransformersBackend
 from curator.training.grading import specs_from_dicts, tally
 from curator.training.job import JobSpec
+
+# Metrics TRL logs per step that the progress events pass on when present (GRPO's reward, DPO's margins).
+EXTRA_LOGS = {"reward": "reward", "rewards/chosen": "reward_chosen", "rewards/margins": "reward_margin"}
 
 
 class EarlyStopping:
@@ -35,6 +39,21 @@ class EarlyStopping:
         return self.patience > 0 and self.evals_without_gain >= self.patience
 
 
+def adapter_digest(state_dict: dict) -> str:
+    """A short fingerprint of adapter weights (names and values), to tell which checkpoint a saved adapter is."""
+    digest = hashlib.sha256()
+    for name in sorted(state_dict):
+        digest.update(name.encode())
+        digest.update(state_dict[name].detach().float().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def model_digest(model) -> str:
+    from peft import get_peft_model_state_dict  # peft: loaded by the trainer already
+
+    return adapter_digest(get_peft_model_state_dict(model))
+
+
 class CallbackLogic:
     """What happens at each log, step and end of training; plain Python so it reads like a script."""
 
@@ -47,7 +66,8 @@ class CallbackLogic:
         self.last_eval_step = -1
         self.last_loss: float | None = None
         self.tokens = 0
-        self.stopped_early = False
+        self.stopped = "completed"  # or "early", "cancelled-keep"
+        self.saved_step: int | None = None
 
     @property
     def evaluates(self) -> bool:
@@ -64,6 +84,7 @@ class CallbackLogic:
         self.tokens = int(logs.get("num_tokens", self.tokens))
         seconds = max(self.train_seconds(), 1e-9)
         step, total = state.global_step, state.max_steps
+        extra = {key: round(float(logs[name]), 4) for name, key in EXTRA_LOGS.items() if name in logs}
         self.writer.emit(
             "step",
             step=step,
@@ -73,17 +94,18 @@ class CallbackLogic:
             learning_rate=float(logs.get("learning_rate", 0.0)),
             tokens_per_s=round(self.tokens / seconds, 1),
             eta_s=round(seconds / max(step, 1) * max(total - step, 0), 1),
+            **extra,
         )
 
     def on_step_end(self, args, state, control, **kwargs):
-        if self.stop.cancelled:
+        if self.agreed(self.stop.cancelled):
             control.should_training_stop = True
             return control
         every = self.job.trainer.eval_every
         if self.evaluates and every > 0 and state.global_step % every == 0:
             self.evaluate(state.global_step)
-            if self.early.exhausted:
-                self.stopped_early = True
+            if self.agreed(self.early.exhausted):
+                self.stopped = "early"
                 self.writer.emit(
                     "stopped_early",
                     step=state.global_step,
@@ -92,6 +114,17 @@ class CallbackLogic:
                 )
                 control.should_training_stop = True
         return control
+
+    def agreed(self, flag: bool) -> bool:
+        """True on every process when any process says so: under `accelerate launch` all stop at the same step
+        (one process stopping alone would leave the others waiting for it forever)."""
+        accelerator = getattr(self.trainer, "accelerator", None)
+        if accelerator is None or accelerator.num_processes == 1:
+            return flag
+        import torch  # loaded by the trainer already
+
+        vote = torch.tensor([1.0 if flag else 0.0], device=accelerator.device)
+        return bool(accelerator.reduce(vote, reduction="sum").item() > 0)
 
     def evaluate(self, step: int) -> None:
         """Generate on the dev items, grade with the checks, save the adapter when it is the best so far."""
@@ -102,35 +135,47 @@ class CallbackLogic:
         result = tally(self.specs, self.job.dev_items, outputs)
         best = self.early.record(step, result.pass_rate)
         if best:
-            self.save_adapter()
+            self.save_adapter(step)
         self.last_eval_step = step
         self.eval_seconds += time.monotonic() - started
-        self.writer.emit("eval", step=step, best=best, **result.as_dict())
+        digest = model_digest(self.trainer.model)
+        self.writer.emit("eval", step=step, best=best, adapter_digest=digest, **result.as_dict())
 
     def final_eval(self) -> None:
         """An eval at the last step, unless one just ran."""
         step = self.trainer.state.global_step
-        if self.evaluates and step != self.last_eval_step and not self.stopped_early:
+        if self.evaluates and step != self.last_eval_step and self.stopped != "early":
             self.evaluate(step)
 
-    def save_adapter(self) -> None:
+    def keep_best(self) -> None:
+        """Cancelled with `keep`: the best adapter so far stays (an eval now when none ran yet)."""
+        self.stopped = "cancelled-keep"
+        if self.evaluates and self.early.best_step is None:
+            self.evaluate(self.trainer.state.global_step)
+        self.writer.emit("stopping", reason="cancelled-keep", best_step=self.early.best_step)
+
+    def save_adapter(self, step: int) -> None:
+        self.saved_step = step
         if is_main_process():
             self.trainer.model.save_pretrained(self.job.output_dir)
 
     def finish(self) -> dict:
         """Save the adapter (the best one when evals ran) with its job file and metrics; return the metrics."""
         if not self.evaluates:
-            self.save_adapter()
+            self.save_adapter(self.trainer.state.global_step)
         seconds = self.train_seconds()
         metrics = {
+            "method": self.job.trainer.method,
             "steps": self.trainer.state.global_step,
             "final_loss": self.last_loss,
             "train_s": round(seconds, 2),
             "tokens_per_s": round(self.tokens / max(seconds, 1e-9), 1),
             "train_tokens": self.tokens,
-            "stopped_early": self.stopped_early,
+            "stopped": self.stopped,
+            "stopped_early": self.stopped == "early",
             "best_step": self.early.best_step,
             "best_pass_rate": self.early.best_rate,
+            "adapter_step": self.saved_step,
         }
         if is_main_process():
             out = Path(self.job.output_dir)
@@ -141,7 +186,7 @@ class CallbackLogic:
 
 def make_progress_callback(job: JobSpec, writer: ProgressWriter, stop, trainer, tokenizer):
     """A transformers TrainerCallback running CallbackLogic (the class is built here: transformers is heavy)."""
-    from transformers import TrainerCallback  # ~3.5 s; child process only
+    from transformers import TrainerCallback  # ~3.5 s, child process only
 
     class ProgressCallback(CallbackLogic, TrainerCallback):
         pass

@@ -1,5 +1,6 @@
-"""The LoRA training job: TRL's SFTTrainer with a peft LoraConfig, loss on the completion only,
-early stopping on the dev items' check pass rate, JSON-lines progress, and a clean stop on cancel."""
+"""The LoRA training job: the method's TRL trainer (SFT, DPO, KTO or GRPO) with a peft LoraConfig, early stopping
+on the dev items' check pass rate, JSON-lines progress, and a clean stop on cancel (or a stop that keeps the best
+adapter so far, when the cancel file says `keep`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from curator.inference.eval_child import set_cpu_threads
 from curator.training.callbacks import make_progress_callback
 from curator.training.dataset_file import read_rows, to_trl_rows
 from curator.training.job import JobSpec
+from curator.training.methods import method_trainer
 
 
 def resolve_device(setting: str) -> str:
@@ -26,7 +28,17 @@ def resolve_device(setting: str) -> str:
     return setting
 
 
-def load_model_and_tokenizer(job: JobSpec):
+def training_dtype(setting: str, device: str):
+    """The base weights' dtype: `auto` is float32 on the CPU (LoRA updates in full precision; bf16 there is for
+    generation, not training) and the checkpoint's own dtype on a GPU."""
+    import torch  # torch: ~2 s, child process only
+
+    if setting == "auto":
+        return torch.float32 if device == "cpu" else "auto"
+    return getattr(torch, setting)
+
+
+def load_model_and_tokenizer(job: JobSpec, device: str = "cpu"):
     """The base model (and parent adapter, trainable) and its tokenizer, from local folders only."""
     from transformers import AutoModelForCausalLM, AutoTokenizer  # ~3.5 s, child process only
 
@@ -36,7 +48,11 @@ def load_model_and_tokenizer(job: JobSpec):
             job.base_model, local_files_only=True, trust_remote_code=job.trust_remote_code
         )
         model = AutoModelForCausalLM.from_pretrained(
-            job.base_model, local_files_only=True, use_safetensors=True, trust_remote_code=job.trust_remote_code
+            job.base_model,
+            local_files_only=True,
+            use_safetensors=True,
+            trust_remote_code=job.trust_remote_code,
+            dtype=training_dtype(job.trainer.dtype, device),
         )
     except (OSError, ValueError) as error:
         raise JobFailure(f"cannot load the base model from '{job.base_model}': {str(error).splitlines()[0]}") from None
@@ -58,93 +74,62 @@ def check_local_paths(job: JobSpec) -> None:
         raise JobFailure(str(error)) from None
 
 
-def sft_config(job: JobSpec, device: str):
-    """TRL settings from the job: completion-only loss, no checkpoints, no external reporting."""
-    from trl import SFTConfig  # trl: ~8 s, child process only
-
-    t = job.trainer
-    return SFTConfig(
-        output_dir=str(Path(job.output_dir) / "trainer"),
-        num_train_epochs=t.epochs,
-        max_steps=t.max_steps,
-        per_device_train_batch_size=t.batch_size,
-        learning_rate=t.learning_rate,
-        warmup_steps=t.warmup_ratio,
-        max_length=t.max_length,
-        seed=t.seed,
-        completion_only_loss=True,
-        use_cpu=device == "cpu",
-        bf16=t.bf16,
-        gradient_checkpointing=False,
-        report_to="none",
-        save_strategy="no",
-        logging_steps=1,
-        disable_tqdm=True,
-        lr_scheduler_type="linear",
-        dataloader_num_workers=0,
-    )
+def check_method_inputs(job: JobSpec) -> None:
+    """GRPO's reward is the checks: a GRPO job without checks could only learn noise."""
+    if job.trainer.method == "grpo" and not job.checks:
+        raise JobFailure("a grpo job needs checks for its reward: name the run whose checks grade the samples (--run)")
 
 
 def run_job(job: JobSpec) -> dict:
     """Train, evaluate on the dev items every N steps, keep the best adapter; returns the final metrics."""
     writer = ProgressWriter(job.progress_file)
-    stop = _StopFlag(job.cancel_file)
+    stop = StopFlag(job.cancel_file)
+    check_method_inputs(job)
     try:
-        rows = read_rows(job.dataset_file)
+        rows = read_rows(job.dataset_file, job.trainer.method)
     except (FileNotFoundError, ValueError) as error:
         raise JobFailure(str(error)) from None
     device = resolve_device(job.trainer.device)
     set_cpu_threads(job.trainer.cpu_threads)
-    model, tokenizer = load_model_and_tokenizer(job)
+    model, tokenizer = load_model_and_tokenizer(job, device)
     trainer = build_trainer(job, model, tokenizer, rows, device)
     callback = make_progress_callback(job, writer, stop, trainer, tokenizer)
     trainer.add_callback(callback)
     writer.emit(
         "started",
+        method=job.trainer.method,
         examples=len(rows),
         total_steps=trainer.state.max_steps or None,
         device=device,
+        processes=trainer.accelerator.num_processes,
         trainable_parameters=_trainable(trainer.model),
     )
     output = trainer.train()
-    if stop.cancelled:
+    if stop.cancelled and not stop.keep:
         raise JobCancelled()
-    callback.final_eval()
+    if stop.cancelled:
+        callback.keep_best()
+    else:
+        callback.final_eval()
     return callback.finish() | {"train_runtime_s": round(output.metrics.get("train_runtime", 0.0), 3)}
 
 
 def build_trainer(job: JobSpec, model, tokenizer, rows: list[dict], device: str):
     from datasets import Dataset  # datasets: ~1 s, child process only
-    from peft import LoraConfig  # peft: ~7 s, child process only
-    from trl import SFTTrainer  # trl: ~8 s, child process only
 
     conversational = bool(getattr(tokenizer, "chat_template", None))
-    dataset = Dataset.from_list(to_trl_rows(rows, conversational))
-    peft_config = None
-    if not job.parent_adapter:
-        lora = job.lora
-        peft_config = LoraConfig(
-            r=lora.r,
-            lora_alpha=lora.alpha,
-            lora_dropout=lora.dropout,
-            target_modules=lora.target_modules,
-            task_type="CAUSAL_LM",
-        )
-    return SFTTrainer(
-        model=model,
-        args=sft_config(job, device),
-        train_dataset=dataset,
-        processing_class=tokenizer,
-        peft_config=peft_config,
-    )
+    dataset = Dataset.from_list(to_trl_rows(rows, conversational, job.trainer.method))
+    return method_trainer(job, model, tokenizer, dataset, device)
 
 
 def _trainable(model) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-class _StopFlag:
-    """Set by SIGTERM/SIGINT or by the job's cancel file."""
+class StopFlag:
+    """Set by SIGTERM/SIGINT or by the job's cancel file; `keep` when the file asks to keep the best adapter."""
+
+    KEEP_WORD = "keep"
 
     def __init__(self, cancel_file: Path):
         self.cancel_file = Path(cancel_file)
@@ -158,3 +143,10 @@ class _StopFlag:
     @property
     def cancelled(self) -> bool:
         return self._signalled or self.cancel_file.exists()
+
+    @property
+    def keep(self) -> bool:
+        try:
+            return self.cancel_file.read_text(encoding="utf-8").strip().lower() == self.KEEP_WORD
+        except OSError:
+            return False

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fixwork import CHECKS_TOML, WEATHER_TEMPLATE, weather_records
-from loopwork import weather_run
+from loopwork import weather_run, write_train_file
 from review_support import noting_app, screen_text, settle
 from textual.widgets import DataTable, Input, ProgressBar
 
@@ -18,6 +18,8 @@ from curator.app.commands import CuratorCommands
 from curator.app.screens.retrain import CompareScreen, RetrainForm, TrainingScreen
 from curator.app.screens.review.buckets import BucketsScreen
 from curator.app.screens.review.overview import OverviewScreen
+from curator.app.screens.retrain.follower import JobWatch, cancel_file
+from curator.app.screens.retrain.stop_dialog import StopJobDialog
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.checks import load_spec_text, run_checks
 from curator.demo.setup import MODEL_DIRNAME, demo_checks
@@ -47,6 +49,7 @@ SHORT_JOB = {
     "trainer-device": "cpu",
     "trainer-cpu_threads": "1",
 }
+SETTING_IDS = ("lora-r", "lora-dropout", "trainer-learning_rate", "trainer-epochs", "trainer-device", "trainer-bf16")
 
 
 def fixed_run(ws, model: str | None):
@@ -79,7 +82,7 @@ def build_versions(ws) -> None:
 async def until(pilot, condition, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, f"timed out {list(pilot.app.workers)} {getattr(pilot.app, 'training_watches', None)}"
         await asyncio.sleep(0.2)
         await pilot.pause()
 
@@ -114,17 +117,20 @@ async def test_r_on_a_bucket_fills_the_retrain_form_and_the_job_trains_to_the_en
         training = app.screen
         assert isinstance(training, TrainingScreen)
         await until(pilot, lambda: training.following)
-        await pilot.press("escape")  # leaving would stop the job: it asks first, and "n" stays
+        await pilot.press("escape")  # leaving does not stop the job: the app follows it
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.screen is training
-        await until(pilot, lambda: training.status in ("succeeded", "failed", "cancelled"))
-        assert training.status == "succeeded"
-        assert "press e to re-evaluate" in screen_text(app)
-        bar = training.query_one("#training-progress", ProgressBar)
+        assert isinstance(app.screen, OverviewScreen) and app.running_jobs()
+        await until(pilot, lambda: "job 1 " in screen_text(app) or not app.running_jobs())
+        await until(pilot, lambda: not app.running_jobs())
+        await palette_run(app, pilot, "Training job 1")  # reopened, it replays what happened meanwhile
+        reopened = app.screen
+        assert isinstance(reopened, TrainingScreen) and reopened is not training
+        assert reopened.status == "succeeded"
+        shown = screen_text(app)
+        assert "press e to re-evaluate" in shown and "Re-evaluate" in shown and "Stop job" not in shown
+        bar = reopened.query_one("#training-progress", ProgressBar)
         assert (bar.total, bar.progress) == (4, 4)
+        assert [step for step, _ in reopened.losses] == [1, 2, 3, 4]
     [job] = job_domain.list_jobs(workspace)
     assert (job.status, job.dataset_version, job.source_run_id) == ("succeeded", 2, run.run_id)
     assert job.base_model == str(demo_model_dir) and job.config["trainer"]["max_steps"] == 4
@@ -209,8 +215,14 @@ async def test_c_on_a_child_run_compares_it_with_its_parent(workspace):
         await settle(pilot)
         compare = app.screen
         assert isinstance(compare, CompareScreen)
-        row = compare.query_one("#compare-checks", DataTable).get_row("weather_tag")
-        assert [str(c) for c in row] == ["weather_tag", "14%", "0%", "-14.3", "14%", "29%", "+14.3"]
+        held_out = compare.query_one("#compare-held-out", DataTable).get_row("weather_tag")
+        assert [str(c) for c in held_out][:4] == ["weather_tag", "14%", "29%", "+14.3"]
+        assert [str(c) for c in compare.query_one("#compare-dev", DataTable).get_row("weather_tag")][:4] == [
+            "weather_tag",
+            "14%",
+            "0%",
+            "-14.3",
+        ]
         shown = screen_text(app)
         assert "after after  vs  before weather" in shown and "fixed: 1 items" in shown
         await pilot.press("escape")
@@ -303,3 +315,103 @@ def test_the_loop_keys_are_declared_once_for_footer_help_and_palette():
         "e Run base + adapter over the run's items, then compare with the run Training",
     ):
         assert row in help_rows, row
+
+
+def followed_job(ws, tmp_path, app):
+    """A queued job the app believes it follows (no child is started): for the stop and quit questions."""
+    (tmp_path / "model").mkdir()
+    request = job_domain.TrainingRequest(
+        dataset=str(write_train_file(tmp_path / "fix.jsonl")), base_model=str(tmp_path / "model")
+    )
+    job = job_domain.create_job(ws, request)
+    app.training_watches[job.job_id] = JobWatch(job.job_id, "running", following=True)
+    return job
+
+
+@pytest.mark.parametrize(("key", "content", "stopping"), [("k", "keep", "keep"), ("d", "", "cancel")])
+async def test_stop_asks_keep_or_discard_and_writes_the_cancel_file(workspace, tmp_path, key, content, stopping):
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        job = followed_job(workspace, tmp_path, app)
+        app.push_screen(TrainingScreen(workspace, job.job_id))
+        await pilot.pause()
+        assert "Stop job" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, StopJobDialog) and "Keep best adapter" in screen_text(app)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+        assert app.training_watches[job.job_id].stopping == stopping
+    cancel = cancel_file(workspace, job.job_id)
+    assert cancel.exists() and cancel.read_text() == content
+
+
+async def test_n_in_the_stop_question_leaves_the_job_alone(workspace, tmp_path):
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        job = followed_job(workspace, tmp_path, app)
+        app.push_screen(TrainingScreen(workspace, job.job_id))
+        await pilot.pause()
+        await pilot.press("c", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen) and app.training_watches[job.job_id].stopping is None
+    assert not cancel_file(workspace, job.job_id).exists()
+
+
+async def test_q_while_a_job_trains_asks_first(workspace, tmp_path):
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        job = followed_job(workspace, tmp_path, app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "still running" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConfirmDialog)
+        assert not cancel_file(workspace, job.job_id).exists()
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert cancel_file(workspace, job.job_id).read_text() == ""  # a plain stop: no adapter kept
+
+
+async def test_q_with_no_job_quits_at_once(workspace):
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_every_entry_point_fills_the_form_with_the_one_defaults_function(workspace, demo_model_dir):
+    from curator.training.defaults import default_settings
+
+    run = fixed_run(workspace, model=str(demo_model_dir))
+    build_versions(workspace)
+    expected_lora, expected_trainer = default_settings(str(demo_model_dir))
+    app = noting_app(workspace)
+    seen = []
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        for open_form in (
+            lambda: pilot.press("r"),  # the overview's bucket
+            lambda: palette_run(app, pilot, "Retrain on dataset version mix@2"),
+            lambda: pilot.press("M", "ctrl+r"),  # the mixer (reopened on a recipe with a built version)
+        ):
+            await open_form()
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, RetrainForm), open_form
+            seen.append({f: form.query_one(f"#{f}", Input).value for f in ("base_model", *SETTING_IDS)})
+            await pilot.press("escape")
+            await settle(pilot)
+            if not isinstance(app.screen, OverviewScreen):
+                await pilot.press("escape")
+                await settle(pilot)
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0]["trainer-learning_rate"] == str(expected_trainer.learning_rate)
+    assert seen[0]["lora-r"] == str(expected_lora.r) and seen[0]["base_model"] == str(demo_model_dir)

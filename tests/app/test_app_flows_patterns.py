@@ -6,6 +6,7 @@ from pattern_families import WordHashEmbedder, make_family_run
 from review_support import noting_app, screen_text, settle
 
 from curator.app.screens.patterns import PatternsScreen
+from curator.app.screens.patterns.similar import SimilarScreen
 from curator.app.screens.review.browser import BrowserScreen
 from curator.app.screens.review.detail import DetailScreen
 from curator.app.screens.review.overview import OverviewScreen
@@ -75,18 +76,21 @@ async def test_more_like_this_then_tick_two_and_bucket_them_then_undo(workspace)
         detail = app.screen
         assert isinstance(detail, DetailScreen) and detail.item_key == anchor
         await pilot.press("m")
-        await until(
-            pilot,
-            lambda: (
-                isinstance(app.screen, BrowserScreen)
-                and app.screen.items is not None
-                and app.screen.item_filter.item_keys is not None
-            ),
-        )
-        browser = app.screen
+        await until(pilot, lambda: isinstance(app.screen, SimilarScreen))
         assert any(note.startswith("embedding ") for note in app.notes)  # first time: the run is embedded
-        expected = sorted(key for key, _ in similar_items(workspace, run.run_id, anchor, k=20, embedder=embedder))
-        assert sorted(browser.item_filter.item_keys) == expected and browser.items.count == 20
+        ranked = similar_items(workspace, run.run_id, anchor, k=20, embedder=embedder)
+        shown = screen_text(app)
+        assert f"20 failures most like ex-{anchor}" in shown
+        best_key, best_score = ranked[0]
+        assert [n.item.item_key for n in app.screen.found] == [key for key, _ in ranked]  # best first
+        assert f"{best_score:.3f}" in shown and f"ex-{best_key}" in shown  # the score beside the item
+        scores = [n.similarity for n in app.screen.found]
+        assert scores == sorted(scores, reverse=True)
+
+        await pilot.press("o")  # open the neighbours in the browser to label them
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.items is not None)
+        browser = app.screen
+        assert sorted(browser.item_filter.item_keys) == sorted(k for k, _ in ranked) and browser.items.count == 20
         assert f"20 like ex-{anchor}" in screen_text(app)
 
         await pilot.press("space", "down", "down", "space")
@@ -105,7 +109,7 @@ async def test_more_like_this_then_tick_two_and_bucket_them_then_undo(workspace)
         assert labelled(workspace, "punctuation-tag") == []
 
         await pilot.press("m")  # from the browser's highlighted row too
-        await until(pilot, lambda: app.screen is not browser and isinstance(app.screen, BrowserScreen))
+        await until(pilot, lambda: isinstance(app.screen, SimilarScreen) and app.screen.anchor_id != f"ex-{anchor}")
         row = browser.query_one(ItemTable).current_row
-        assert app.screen.item_filter.similar_to == row.item_id
+        assert app.screen.anchor_id == row.item_id
     assert sum(note.startswith("embedding ") for note in app.notes) == 1  # the second time, all was cached

@@ -90,7 +90,7 @@ def test_failed_write_leaves_no_file(run_ws, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(pq, "write_table", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(CuratorError, match="could not write .*x.parquet: disk full"):
         export_run(run_ws, "base", "sft", "parquet", name="x.parquet")
     assert list(run_ws.exports_dir.iterdir()) == []
 
@@ -131,7 +131,7 @@ def test_the_folder_itself_is_refused_and_its_files_kept(run_ws, tmp_path, file_
 def test_hf_export_replaces_only_a_saved_dataset_folder(run_ws, tmp_path):
     (tmp_path / "out" / "mine").mkdir(parents=True)
     (tmp_path / "out" / "mine" / "notes.txt").write_text("keep")
-    with pytest.raises(CuratorError, match="not a saved dataset folder"):
+    with pytest.raises(CuratorError, match="a folder Curator did not write"):
         export_run(run_ws, "base", "sft", "hf", folder=tmp_path / "out", name="mine", force=True)
     assert (tmp_path / "out" / "mine" / "notes.txt").read_text() == "keep"
     first = export_run(run_ws, "base", "sft", "hf", folder=tmp_path / "out", name="ds")

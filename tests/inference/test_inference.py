@@ -46,8 +46,28 @@ def test_batched_generation_equals_one_at_a_time(demo_model_dir):
         "Leo has 9 cups and gives away 2. How many cups now?",
         "Ava has 5 pens and gets 1 more. How many pens now?\n<api>weather: Bright sunshine!</api>",
     ]
-    batched = TransformersBackend(ModelRef(str(demo_model_dir)), GenerationSettings(max_new_tokens=20, batch_size=8))
-    single = TransformersBackend(ModelRef(str(demo_model_dir)), GenerationSettings(max_new_tokens=20, batch_size=1))
+    ref = ModelRef(str(demo_model_dir), dtype="float32")  # bf16 rounding may differ with the padding
+    batched = TransformersBackend(ref, GenerationSettings(max_new_tokens=20, batch_size=8))
+    single = TransformersBackend(ref, GenerationSettings(max_new_tokens=20, batch_size=1))
     outputs = batched.generate(prompts)
     assert outputs == single.generate(prompts)
     assert all(isinstance(o, str) and o for o in outputs)
+
+
+@pytest.mark.parametrize(("bf16", "expected"), [(True, "bfloat16"), (False, "float32")])
+def test_auto_dtype_on_the_cpu_is_bf16_where_it_runs_else_fp32(monkeypatch, bf16, expected):
+    monkeypatch.setattr(inference, "cpu_supports_bf16", lambda: bf16)
+    assert inference.resolve_dtype("auto", "cpu") == expected
+    assert inference.resolve_dtype("float32", "cpu") == "float32"
+
+
+def test_an_unknown_dtype_is_a_clear_error():
+    with pytest.raises(ValueError, match="dtype 'int4' is not one of auto, bfloat16, float16, float32"):
+        inference.resolve_dtype("int4", "cpu")
+
+
+@pytest.mark.slow
+def test_the_model_is_loaded_in_the_dtype_asked_for(demo_model_dir):
+    backend = TransformersBackend(ModelRef(str(demo_model_dir), dtype="bfloat16"), GenerationSettings())
+    assert backend.dtype == "bfloat16" and next(backend.model.parameters()).dtype.is_floating_point
+    assert str(next(backend.model.parameters()).dtype) == "torch.bfloat16"

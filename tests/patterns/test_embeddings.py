@@ -78,7 +78,7 @@ def test_embed_texts_returns_rows_in_the_order_asked(workspace, word_hash):
 
 def test_unknown_field_and_missing_model_folder_are_refused(workspace, family_run, tmp_path):
     run, _ = family_run
-    with pytest.raises(CuratorError, match="choose one of input, output, input\\+output"):
+    with pytest.raises(CuratorError, match="choose one of difference, input, output, input\\+output"):
         embed_run(workspace, run.run_id, field="target")
     with pytest.raises(CuratorError, match="not a sentence-transformers model folder"):
         embed_run(workspace, run.run_id, model=str(tmp_path))

@@ -41,6 +41,8 @@ def test_eval_over_a_file_stores_a_linked_run_with_its_settings_and_checks(tmp_p
             "16",
             "--cpu-threads",
             "1",
+            "--dtype",
+            "float32",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -51,6 +53,7 @@ def test_eval_over_a_file_stores_a_linked_run_with_its_settings_and_checks(tmp_p
         assert runs[new.parent_name].source_path.endswith("eval.jsonl")
         assert new.settings["backend"] == "transformers"
         assert new.settings["generation"]["max_new_tokens"] == 16
+        assert new.settings["dtype"] == "float32"
         assert {c.name for c in summarise_run(ws, new.run_id).checks} >= {"weather_tag", "answer"}
 
 
@@ -62,6 +65,17 @@ def test_eval_with_a_model_path_that_is_not_a_folder_fails_in_one_line(workspace
     )
     assert result.exit_code != 0
     assert "is not a local folder" in str(result.exception or result.output)
+
+
+def test_an_unknown_dtype_is_refused_in_one_line_before_anything_runs(workspace):
+    weather_run(workspace, per_case=1)
+    workspace.close()
+    result = CliRunner().invoke(
+        app, ["-w", str(workspace.root), "eval", "-m", str(workspace.root), "--items", "weather", "--dtype", "fp8"]
+    )
+    assert result.exit_code != 0
+    assert "--dtype: 'fp8' is not one of auto, bfloat16, float16, float32" in str(result.exception or result.output)
+    assert not (workspace.root / "jobs").exists()
 
 
 def test_the_workspace_is_free_while_the_eval_child_generates(workspace, demo_model_dir):

@@ -1,8 +1,11 @@
-"""Pick a bucket by fuzzy search, or create one inline (name, then description)."""
+"""Pick a bucket by fuzzy search, or create one inline (name, then description).
+
+With `defer_create` the picker does not create the bucket: it answers a `NewBucket` that the caller creates
+together with its labels (so a declined confirmation leaves no empty bucket).
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,34 +14,49 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from curator.app.widgets.literal import literal_text
 from curator.errors import CuratorError
 from curator.review import buckets as bucket_domain
+from curator.review.buckets import NewBucket
 from curator.storage.buckets import BucketRow
 
 CREATE_ID = "__create__"
 
 
-class BucketPicker(ModalScreen[BucketRow | None]):
+class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
     """Fuzzy search over buckets; the last option creates a bucket named as typed."""
 
     CSS_PATH = "../styles/dialogs.tcss"
+    DEFAULT_CSS = """
+    BucketPicker #picker { max-width: 96%; }
+    BucketPicker #picker-title, BucketPicker #picker-error { width: 100%; height: auto; }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
         Binding("down", "move(1)", "Down", show=False, id="picker.down"),
         Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
     ]
 
-    def __init__(self, title: str = "Bucket", allow_create: bool = True, exclude: int | None = None) -> None:
+    def __init__(
+        self,
+        title: str = "Bucket",
+        allow_create: bool = True,
+        exclude: int | None = None,
+        defer_create: bool = False,
+        create_only: bool = False,
+    ) -> None:
         super().__init__()
         self.title_text = title
-        self.allow_create = allow_create
+        self.allow_create = allow_create or create_only
+        self.defer_create = defer_create
+        self.create_only = create_only
         self.exclude = exclude
         self._buckets: list[BucketRow] = []
         self._new_name: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(Text(self.title_text), id="picker-title")
+            yield Label(literal_text(self.title_text), id="picker-title")
             yield Input(placeholder="type to search, or a new name", id="picker-query")
             yield OptionList(id="picker-options")
             yield Input(placeholder="description of the new bucket (enter to create)", id="picker-description")
@@ -54,12 +72,13 @@ class BucketPicker(ModalScreen[BucketRow | None]):
         self._refresh_options(event.value)
 
     def _refresh_options(self, query: str) -> None:
-        scored = [(bucket_domain.fuzzy_score(query, b.name), b) for b in self._buckets]
+        self._error("")
+        scored = [] if self.create_only else [(bucket_domain.fuzzy_score(query, b.name), b) for b in self._buckets]
         matches = sorted(((s, b) for s, b in scored if s is not None), key=lambda sb: (-sb[0], sb[1].name))
-        options = [Option(Text(b.name), id=str(b.bucket_id)) for _, b in matches]
+        options = [Option(literal_text(b.name), id=str(b.bucket_id)) for _, b in matches]
         name = query.strip()
         if self.allow_create and name and all(b.name != name for b in self._buckets):
-            options.append(Option(Text(f"+ create bucket '{name}'"), id=CREATE_ID))
+            options.append(Option(literal_text(f"+ create bucket '{name}'"), id=CREATE_ID))
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(options)
@@ -78,6 +97,15 @@ class BucketPicker(ModalScreen[BucketRow | None]):
         option_list = self.query_one(OptionList)
         if option_list.highlighted is not None:
             self._choose(option_list.get_option_at_index(option_list.highlighted).id)
+        elif not event.value.strip():
+            self._error("type a bucket name first" if self.allow_create else "type part of a bucket's name")
+        elif self.create_only:
+            self._error(f"a bucket named '{event.value.strip()}' already exists")
+        else:
+            self._error(f"no bucket matches '{event.value.strip()}'")
+
+    def _error(self, message: str) -> None:
+        self.query_one("#picker-error", Label).update(literal_text(message))
 
     @on(OptionList.OptionSelected)
     def _option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -98,10 +126,13 @@ class BucketPicker(ModalScreen[BucketRow | None]):
     @on(Input.Submitted, "#picker-description")
     def _create(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.defer_create:
+            self.dismiss(NewBucket(self._new_name or "", event.value))
+            return
         try:
             bucket = bucket_domain.create_bucket(self.app.workspace, self._new_name or "", event.value)
         except CuratorError as error:
-            self.query_one("#picker-error", Label).update(Text(str(error)))
+            self._error(str(error))
             return
         self.dismiss(bucket)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,13 +9,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from curator.app.widgets.literal import literal_text
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask before doing something that cannot be undone; dismisses with True for yes."""
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical { width: 64; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog > Vertical {
+        width: 80; max-width: 96%; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmDialog #confirm-message { width: 100%; height: auto; }
     ConfirmDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 2; }
     """
@@ -32,7 +37,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.message), id="confirm-message")
+            yield Label(literal_text(self.message), id="confirm-message")
             with Horizontal():
                 yield Button(f"{self.yes_label} (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")
@@ -50,8 +55,10 @@ class TextPrompt(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     TextPrompt { align: center middle; }
-    TextPrompt > Vertical { width: 72; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-    TextPrompt Label { margin-bottom: 1; }
+    TextPrompt > Vertical {
+        width: 80; max-width: 96%; height: auto; border: thick $accent; background: $surface; padding: 1 2;
+    }
+    TextPrompt Label { margin-bottom: 1; width: 100%; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Close without saving")]
 
@@ -63,7 +70,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.title_text))
+            yield Label(literal_text(self.title_text))
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
 
     @on(Input.Submitted)

@@ -18,16 +18,81 @@ from curator.app.widgets.literal import one_line
 from curator.review.browse import FilteredItems, PageRow
 
 TICK_MARK, TICK_WIDTH = "●", 1
-ID_WIDTH = 14
-BUCKETS_WIDTH = 20
+ID_WIDTHS = (14, 22)  # narrow and wide terminals; longer ids are shortened in the middle
+WIDE = 120
+BUCKETS_WIDTHS = (12, 20)
+MIN_TEXT = 20  # below this an input or output column says nothing: drop it instead
+COMFORTABLE_TEXT = 24  # the buckets column shows only while both text columns keep this much
+PLACEHOLDER = "…"
+INPUT_SHARES = (0.2, 0.35, 0.5, 0.65, 0.8)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table: what it shows (`id`, `check`, `checks`, `buckets`, `input`, `output`), its width,
+    and its header."""
+
+    kind: str
+    width: int
+    header: str
+    check: str | None = None
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """`text` in `width` cells, cut in the middle (`dev-sun…punct-07`) so both ends stay readable."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return text[:width]
+    head = width // 2
+    tail = width - 1 - head
+    return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
+def around_focus(text: str, focus: int, width: int) -> str:
+    """`text` cut to show position `focus` (the first difference) a third of the way into `width` cells, or
+    its tail when the difference is that the output stops short."""
+    keep = width - 2 if focus >= len(text) else width // 3
+    if focus <= width - keep or focus <= keep:
+        return text
+    start = focus - keep
+    return "…" + text[start + 1 :]
+
+
+def layout(width: int, check_names: list[str], input_share: float = 0.5) -> list[Column]:
+    """The columns that fit `width`, by priority: tick, id, checks, output, input, buckets.
+
+    Check columns carry their full names; when they do not fit beside a readable output they fold into one
+    `checks` column of marks (one per check, in the title's order). Buckets and then the input go first.
+    """
+    id_width = ID_WIDTHS[width >= WIDE]
+    columns = [Column("tick", TICK_WIDTH, ""), Column("id", id_width, "id")]
+    room = width - sum(c.width + 1 for c in columns)
+    full = [Column("check", max(3, len(name)), name, name) for name in check_names]
+    if sum(c.width + 1 for c in full) <= room - 2 * MIN_TEXT - 2:
+        columns += full
+    elif check_names:
+        columns.append(Column("checks", max(6, len(check_names)), "checks"))
+    room = width - sum(c.width + 1 for c in columns)
+    buckets = BUCKETS_WIDTHS[width >= WIDE]
+    if room - buckets - 1 >= 2 * COMFORTABLE_TEXT + 2:
+        columns.append(Column("buckets", buckets, "buckets"))
+        room -= buckets + 1
+    if room >= 2 * MIN_TEXT + 2:
+        input_width = max(MIN_TEXT, min(room - MIN_TEXT - 2, round((room - 2) * input_share)))
+        columns += [Column("input", input_width, "input"), Column("output", room - input_width - 2, "output")]
+    elif room > 1:
+        columns.append(Column("output", room - 1, "output"))
+    return columns
 
 
 class ItemTable(Widget, can_focus=True):
     """One line per item of a FilteredItems; the current page and one page either side are kept in memory.
 
     The widget never scrolls in Textual's sense: it keeps its own top row and draws the lines from there
-    (Line API), so a page move touches no scroll state or scrollbar, only this widget's lines. The header
-    shows the cursor's position in the filter.
+    (Line API), so a page move touches no scroll state or scrollbar, only this widget's lines. `render_line`
+    never queries: a row whose page is not in memory is drawn as a placeholder and its page is read in a
+    worker (as toolong does). The header shows the cursor's position in the filter.
     """
 
     DEFAULT_CSS = """
@@ -52,10 +117,14 @@ class ItemTable(Widget, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False, id="table.pageup"),
         Binding("home", "jump(0)", "First", show=False, id="table.home"),
         Binding("end", "jump(-1)", "Last", show=False, id="table.end"),
+        Binding("greater_than_sign", "resize(1)", "Wider input", show=False, id="table.wider_input"),
+        Binding("less_than_sign", "resize(-1)", "Wider output", show=False, id="table.wider_output"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
     """Index (in the filtered table) of the highlighted item."""
+    input_share: reactive[float] = reactive(0.5)
+    """The input column's share of the room the two text columns have (`<` and `>` change it)."""
 
     @dataclass
     class PagesFetched(Message):
@@ -63,6 +132,8 @@ class ItemTable(Widget, can_focus=True):
 
         items: FilteredItems
         pages: dict[int, list[PageRow]]
+        fresh: bool = False
+        """Re-read after a change: replaces what is cached."""
 
     @dataclass
     class Highlighted(Message):
@@ -84,6 +155,7 @@ class ItemTable(Widget, can_focus=True):
         self.top_row = 0
         self.ticked: set[int] = set()
         """Item keys shown with a tick (the browser's choice for labelling)."""
+        self._fetch_pending = False
 
     def show(self, items: FilteredItems, check_names: list[str], cursor_row: int = 0) -> None:
         """Show a new filter's items, with the cursor on `cursor_row`."""
@@ -95,12 +167,12 @@ class ItemTable(Widget, can_focus=True):
         self._fetch_ends(items)
 
     def reload(self) -> None:
-        """Re-read the pages on screen (labels changed)."""
+        """Re-read the pages on screen and the ends (labels changed); what is shown stays until they arrive."""
         if self.items is not None:
-            self.items.forget_pages()
-            self._fetch_ends(self.items)
-            self.refresh()
-            self._announce()
+            size = self.items.page_size
+            visible = {p for p in (self.top_row // size, (self.top_row + self.body_height) // size)}
+            ends = {0, self.items.page_count - 1}
+            self._fetch_pages(self.items, sorted(p for p in visible | ends if 0 <= p < self.items.page_count), True)
 
     @property
     def current_row(self) -> PageRow | None:
@@ -119,6 +191,9 @@ class ItemTable(Widget, can_focus=True):
         self._announce()
         self.call_after_refresh(self._prefetch_around)
 
+    def watch_input_share(self) -> None:
+        self.refresh()
+
     def _announce(self) -> None:
         self.post_message(self.Highlighted(self, self.current_row))
 
@@ -133,8 +208,14 @@ class ItemTable(Widget, can_focus=True):
         if self.items and self.items.count:
             self.cursor_row = 0 if where == 0 else self.items.count - 1
 
+    def action_resize(self, step: int) -> None:
+        """Give the input column more (step 1) or less (-1) of the room it shares with the output."""
+        index = min(range(len(INPUT_SHARES)), key=lambda i: abs(INPUT_SHARES[i] - self.input_share))
+        self.input_share = INPUT_SHARES[max(0, min(len(INPUT_SHARES) - 1, index + step))]
+
     def _prefetch_around(self) -> None:
-        """Read the pages just above and below the visible window in a worker, if not cached."""
+        """Read the pages on screen and just above and below it in a worker, if not cached."""
+        self._fetch_pending = False
         if self.items is None:
             return
         size, top = self.items.page_size, self.top_row
@@ -145,8 +226,8 @@ class ItemTable(Widget, can_focus=True):
             self._fetch_pages(self.items, missing)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="item-pages")
-    def _fetch_pages(self, items: FilteredItems, page_numbers: list[int]) -> None:
-        self.post_message(self.PagesFetched(items, {p: items.fetch_page(p) for p in page_numbers}))
+    def _fetch_pages(self, items: FilteredItems, page_numbers: list[int], fresh: bool = False) -> None:
+        self.post_message(self.PagesFetched(items, {p: items.fetch_page(p) for p in page_numbers}, fresh))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="item-ends")
     def _fetch_ends(self, items: FilteredItems) -> None:
@@ -157,8 +238,11 @@ class ItemTable(Widget, can_focus=True):
     def on_item_table_pages_fetched(self, message: ItemTable.PagesFetched) -> None:
         if message.items is self.items:
             for page_no, rows in message.pages.items():
-                if self.items.cached_page(page_no) is None:
+                if message.fresh or self.items.cached_page(page_no) is None:
                     self.items.keep_page(page_no, rows)
+            self.refresh()
+            if message.fresh:
+                self._announce()
 
     def on_resize(self) -> None:
         if self.items is not None:
@@ -199,60 +283,74 @@ class ItemTable(Widget, can_focus=True):
             }
         return self._styles
 
-    def _columns(self, width: int) -> list[tuple[str, int]]:
-        checks = [(name, max(3, min(len(name), 8))) for name in self.check_names]
-        fixed = TICK_WIDTH + ID_WIDTH + sum(w + 1 for _, w in checks) + BUCKETS_WIDTH + 5
-        text_width = max(10, (width - fixed) // 2)
-        return [
-            ("", TICK_WIDTH),
-            ("id", ID_WIDTH),
-            *checks,
-            ("buckets", BUCKETS_WIDTH),
-            ("input", text_width),
-            ("output", text_width),
-        ]
+    def columns(self) -> list[Column]:
+        """The columns shown at the widget's current width."""
+        return layout(self.content_region.width, self.check_names, self.input_share)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
-        columns = self._columns(width)
+        columns = self.columns()
         styles = self._row_styles()
         if y == 0:
             return self._header_strip(columns, width, styles["header"])
         index = self.top_row + y - 1
-        row = self.items.row(index) if self.items else None
-        if row is None:
+        if self.items is None or index >= self.items.count:
             return Strip.blank(width, styles["base"])
-        return self._row_strip(row, columns, width, styles, "cursor-" if index == self.cursor_row else "")
+        prefix = "cursor-" if index == self.cursor_row else ""
+        row = self.items.cached_row(index)
+        if row is None:
+            if not self._fetch_pending:
+                self._fetch_pending = True
+                self.call_after_refresh(self._prefetch_around)
+            return Strip([Segment(set_cell_size(f" {PLACEHOLDER}", width), styles[prefix + "muted"])], width)
+        return self._row_strip(row, columns, width, styles, prefix)
 
-    def _header_strip(self, columns: list[tuple[str, int]], width: int, style: Style) -> Strip:
+    def _header_strip(self, columns: list[Column], width: int, style: Style) -> Strip:
         """Column names, and the cursor's position in the filter at the right end."""
         count = self.items.count if self.items else 0
         position = f" {self.cursor_row + 1:,}/{count:,} " if count else " 0/0 "
-        text = " ".join(set_cell_size(name, w) for name, w in columns)
+        text = " ".join(set_cell_size(one_line(c.header), c.width) for c in columns)
         text = set_cell_size(text, max(0, width - len(position))) + position
         return Strip([Segment(set_cell_size(text, width), style)], width)
 
+    def _mark(self, row: PageRow, name: str, styles: dict[str, Style], prefix: str) -> tuple[str, Style]:
+        result = row.checks.get(name)
+        mark, kind = ("✓", "pass") if result else ("✗", "fail") if result is False else ("·", "muted")
+        return mark, styles[prefix + kind]
+
     def _row_strip(
-        self, row: PageRow, columns: list[tuple[str, int]], width: int, styles: dict[str, Style], prefix: str
+        self, row: PageRow, columns: list[Column], width: int, styles: dict[str, Style], prefix: str
     ) -> Strip:
         base = styles[prefix.rstrip("-") or "base"]
-        ticked = row.item_key in self.ticked
-        cells = [
-            (TICK_MARK if ticked else "", TICK_WIDTH, styles[prefix + "pass"] if ticked else base),
-            (row.item_id, ID_WIDTH, base),
-        ]
-        for name, w in columns[2:-3]:
-            result = row.checks.get(name)
-            mark, kind = ("✓", "pass") if result else ("✗", "fail") if result is False else ("·", "muted")
-            cells.append((mark.center(w), w, styles[prefix + kind]))
-        text_width = columns[-1][1]
-        cells += [
-            (", ".join(row.buckets), BUCKETS_WIDTH, base),
-            (row.input_snippet, text_width, base),
-            (row.output_snippet, text_width, styles[prefix + "muted"]),
-        ]
-        segments = [Segment(set_cell_size(one_line(value), w) + " ", style) for value, w, style in cells]
-        used = sum(w + 1 for _, w, _ in cells)
+        segments: list[Segment] = []
+        for column in columns:
+            w = column.width
+            if column.kind == "tick":
+                ticked = row.item_key in self.ticked
+                segments.append(Segment(TICK_MARK if ticked else " ", styles[prefix + "pass"] if ticked else base))
+            elif column.kind == "id":
+                segments.append(Segment(set_cell_size(shorten_middle(one_line(row.item_id), w), w), base))
+            elif column.kind == "check":
+                mark, style = self._mark(row, column.check or "", styles, prefix)
+                segments.append(Segment(mark.center(w), style))
+            elif column.kind == "checks":
+                marks = [self._mark(row, name, styles, prefix) for name in self.check_names]
+                segments += [Segment(mark, style) for mark, style in marks]
+                segments.append(Segment(" " * max(0, w - len(marks)), base))
+            elif column.kind == "buckets":
+                segments.append(Segment(set_cell_size(one_line(", ".join(row.buckets)), w), base))
+            else:
+                value = (
+                    row.input_snippet
+                    if column.kind == "input"
+                    else around_focus(
+                        one_line(row.output_snippet), len(one_line(row.output_snippet[: row.output_focus])), w
+                    )
+                )
+                style = base if column.kind == "input" else styles[prefix + "muted"]
+                segments.append(Segment(set_cell_size(one_line(value), w), style))
+            segments.append(Segment(" ", base))
+        used = sum(c.width + 1 for c in columns)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments).crop(0, width) if used > width else Strip(segments, width)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.templates.authoring import spec_from_texts
+from curator.fix.templates.engine import SAVE_CHECK_S, render_deadline
 from curator.fix.templates.rendering import TemplateRenderer
 from curator.fix.templates.spec import TemplateSpec, spec_from_dict
 from curator.review import buckets as bucket_domain
@@ -47,6 +48,12 @@ def _bucket_id(ws: Workspace, bucket: str | None) -> int | None:
     return bucket_domain.get_bucket(ws, bucket).bucket_id if bucket else None
 
 
+def _check_renders(spec: TemplateSpec) -> None:
+    """Render probes within the time and size limits: a template that breaks one is refused, never stored."""
+    with render_deadline(SAVE_CHECK_S):
+        TemplateRenderer(spec).validate()
+
+
 def create_template(
     ws: Workspace,
     spec: TemplateSpec,
@@ -57,7 +64,7 @@ def create_template(
     """Store a new template after proving it compiles (a broken template is never stored)."""
     if template_queries.template_name_taken(ws.db, spec.name):
         raise CuratorError(f"a template named '{spec.name}' already exists")
-    TemplateRenderer(spec).validate()
+    _check_renders(spec)
     template_queries.insert_template(
         ws.db, spec.name, spec.to_dict(), _bucket_id(ws, bucket), source_run_id, source_item_key
     )
@@ -67,7 +74,7 @@ def create_template(
 def save_template(ws: Workspace, spec: TemplateSpec, bucket: str | None = None) -> TemplateRecord:
     """Replace a stored template's text and slots (it must still compile); keeps its bucket unless one is given."""
     current = get_template(ws, spec.name)
-    TemplateRenderer(spec).validate()
+    _check_renders(spec)
     bucket_id = _bucket_id(ws, bucket) if bucket else current.bucket_id
     template_queries.update_template(ws.db, current.template_id, spec.to_dict(), bucket_id)
     return get_template(ws, spec.name)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from curator.errors import BadInputError
+
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9]\d*)\Z")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9]\d*)\.\d+\Z")
 
 VARIANT_KINDS = ("main", "counterexample", "no_tag", "strict_schema")
 DEFAULT_MAX_EXAMPLES = 100_000
@@ -83,12 +87,24 @@ class TemplateError(BadInputError):
         self.args = (f"{where}: {problem}",)
 
 
+def typed_value(value):
+    """A slot value as the template sees it: text that is a plain number becomes that number, so `{{ a + b }}`
+    computes (`"4"` + `"2"` would render `42`); `"007"`, `"4.50."` and non-text values stay as they are."""
+    if isinstance(value, str):
+        text = value.strip()
+        if _INTEGER.match(text):
+            return int(text)
+        if _DECIMAL.match(text):
+            return float(text)
+    return value
+
+
 def _slot(name: str, raw) -> Slot:
     """A slot from `[...]` (values) or `{values=[...], perturb=[...]}`."""
     if isinstance(raw, list):
-        return Slot(name, list(raw))
+        return Slot(name, [typed_value(v) for v in raw])
     if isinstance(raw, dict) and isinstance(raw.get("values"), list):
-        return Slot(raw.get("name", name), list(raw["values"]), list(raw.get("perturb", [])))
+        return Slot(raw.get("name", name), [typed_value(v) for v in raw["values"]], list(raw.get("perturb", [])))
     raise ValueError(f"slot '{name}' needs a list of values")
 
 
@@ -101,7 +117,7 @@ def _slots(raw) -> list[Slot]:
 def _zipped(raw: dict) -> ZippedSlots:
     names, rows = (
         list(raw.get("names") or raw.get("slots") or []),
-        [list(r) for r in raw.get("rows") or raw.get("values") or []],
+        [[typed_value(v) for v in r] for r in raw.get("rows") or raw.get("values") or []],
     )
     if not names or any(len(r) != len(names) for r in rows):
         raise ValueError(f"zipped slots {names}: every row needs one value per slot")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fixwork import WEATHER_TEMPLATE, weather_run
+from review_support import screen_text
 from textual.app import App
 from textual.widgets import DataTable, Input, Static, TextArea
 from textual.widgets.text_area import Selection
@@ -12,6 +13,7 @@ from textual.widgets.text_area import Selection
 from curator.app.screens.fix.example_review import ExampleReviewScreen
 from curator.app.screens.fix.mixer import MixerScreen
 from curator.app.screens.fix.template_editor import TemplateEditorScreen
+from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.fix import examples as example_domain
 from curator.fix.generation import generate
 from curator.fix.templates import spec_from_dict
@@ -55,16 +57,20 @@ async def test_from_failing_item_to_a_built_dataset(workspace):
         select(area, "Paris")
         screen.query_one("#slot-name", Input).value = "city"
         screen.query_one("#slot-values", Input).value = "Berlin, Madrid, Tokyo, Oslo, Lisbon"
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await pilot.press("s")  # the box has the focus and a selection: s makes the slot, it does not type
+        await settle(pilot)
         assert area.text == "<api> What is the weather in {{ city }}? It is sunny."
         assert "6 distinct examples possible" in shown(app, "#template-preview")
         assert "What is the weather in" in shown(app, "#template-preview")
 
-        await pilot.press("ctrl+g")
+        await pilot.press("ctrl+g")  # asks how many
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = "6"
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ExampleReviewScreen)
-        assert "5 proposed" in shown(app, "#review-summary")
+        assert "6 proposed" in shown(app, "#review-summary")
         for _ in range(4):
             await pilot.press("a")
         await pilot.press("r")
@@ -98,16 +104,19 @@ async def test_template_errors_show_inline_and_the_editor_keeps_working(workspac
         target = app.screen.query_one("#template-target", TextArea)
         target.load_text("{{ wether }}")
         await pilot.pause(0.5)
+        await settle(pilot)
         assert "template 'weather', field 'target': undefined slot 'wether'" in shown(app, "#template-error")
         assert "no preview" in shown(app, "#template-preview")
         target.load_text("{{ ''.__class__.__mro__ }}")
         await pilot.pause(0.5)
+        await settle(pilot)
         assert "unsafe" in shown(app, "#template-error")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "unsafe" in shown(app, "#template-error")
         target.load_text("<display_weather>{{ emoji }}</display_weather>")
         await pilot.pause(0.5)
+        await settle(pilot)
         assert shown(app, "#template-error") == ""
         assert "distinct examples possible" in shown(app, "#template-preview")
     assert get_template(workspace, "weather").spec.target == WEATHER_TEMPLATE["target"]
@@ -170,15 +179,18 @@ async def test_mixer_counts_live_and_warns_when_a_source_is_too_small(workspace,
         await pilot.press("enter")
         await pilot.pause()
         table = screen.query_one("#source-table", DataTable)
-        assert [table.get_row_at(i)[4] for i in range(2)] == ["12", "8"]
-        warnings = shown(app, "#mixer-warnings")
-        assert "file has 10 rows; its share asks for 12" in warnings and "replay has 2 rows" in warnings
+        assert [str(table.get_row_at(i)[4]) for i in range(2)] == ["12", "8"]
+        warnings = shown(app, "#mixer-warnings").splitlines()
+        assert warnings == [
+            "source 'file' has 10 usable rows; its share (60% of 20) asks for 12",
+            "source 'replay' has 2 usable rows; its share (40% of 20) asks for 8",
+        ]
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert "usable rows" in shown(app, "#mixer-warnings")
+        assert shown(app, "#mixer-warnings") == warnings[0]  # the build refuses with the mixer's own words
         screen.query_one("#recipe-total", Input).value = "5"
         await pilot.pause()
-        assert [table.get_row_at(i)[4] for i in range(2)] == ["3", "2"]
+        assert [str(table.get_row_at(i)[4]) for i in range(2)] == ["3", "2"]
         assert shown(app, "#mixer-warnings") == ""
     assert recipes.list_versions(workspace) == []
 
@@ -219,7 +231,155 @@ async def test_enter_on_a_slot_loads_it_and_ctrl_l_replaces_its_values(workspace
         screen.query_one("#slot-perturb", Input).value = "case"
         await pilot.press("ctrl+l")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "108 distinct examples possible" in shown(app, "#template-preview")
     slot = get_template(workspace, "weather").spec.slots[0]
     assert (slot.values, slot.perturb) == (["Quito", "Accra"], ["case"])
+
+
+async def test_the_mixer_counts_what_the_build_uses_held_out_look_alikes_left_out(workspace, tmp_path):
+    weather_run(workspace)
+    rows = [{"prompt": f"<api> Weather in town {i}: sunny", "completion": "☀"} for i in range(11)]
+    rows.append({"prompt": "<api> What is the weather in Rome? It is sunny!", "completion": "leak"})  # held-out h1
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    app = FixApp(lambda: MixerScreen(workspace, "leaky"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        screen.query_one("#recipe-total", Input).value = "12"
+        screen.query_one("#source-kind").value = "file"
+        screen.query_one("#source-argument", Input).value = str(mixed)
+        screen.query_one("#source-share", Input).value = "100"
+        screen.query_one("#source-share", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        table = screen.query_one("#source-table", DataTable)
+        assert str(table.get_row_at(0)[5]) == "11 (-1 held-out)"
+        planned = shown(app, "#mixer-warnings")
+        assert planned == (
+            "source 'file' has 11 usable rows (1 refused as too close to held-out items); its share (100% of 12) "
+            "asks for 12"
+        )
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert shown(app, "#mixer-warnings") == planned
+        screen.query_one("#recipe-total", Input).value = "11"
+        await pilot.pause()
+        assert shown(app, "#mixer-warnings") == ""
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "built leaky v1: 11 rows" in shown(app, "#mixer-result")
+    built = [json.loads(line) for line in open(recipes.get_version(workspace, "leaky", 1).path)]
+    assert "leak" not in {r["completion"] for r in built}
+
+
+async def test_a_source_can_be_edited_in_place(workspace, tmp_path):
+    weather_run(workspace)
+    app = FixApp(lambda: MixerScreen(workspace, "edited"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        screen.query_one("#recipe-total", Input).value = "2"
+        screen.query_one("#source-kind").value = "replay"
+        screen.query_one("#source-argument", Input).value = "base"
+        screen.query_one("#source-share", Input).value = "50"
+        screen.query_one("#source-share", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#source-table", DataTable).focus()
+        await pilot.press("e")
+        assert screen.query_one("#source-argument", Input).value == "base"
+        assert screen.query_one("#source-share", Input).value == "50"
+        screen.query_one("#source-share", Input).value = "100"
+        screen.query_one("#source-share", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [(s.name, s.kind, s.run, s.share) for s in screen.sources] == [("replay", "replay", "base", 1.0)]
+        assert shown(app, "#mixer-warnings") == ""
+        await pilot.press("escape")  # leaving saves the recipe
+        await pilot.pause()
+    stored = recipes.get_recipe(workspace, "edited")
+    assert [(s.kind, s.run, s.share) for s in stored.sources] == [("replay", "base", 1.0)] and stored.total == 2
+
+
+async def test_escape_with_unsaved_edits_asks_before_discarding(workspace):
+    run = weather_run(workspace)
+    create_template(workspace, spec_from_dict(WEATHER_TEMPLATE), bucket="weather", source_run_id=run.run_id)
+    app = FixApp(lambda: TemplateEditorScreen(workspace, "weather"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        editor = app.screen
+        await pilot.press("escape")  # nothing changed: leaves at once
+        await pilot.pause()
+        assert app.screen is not editor
+        app.push_screen(TemplateEditorScreen(workspace, "weather"))
+        await pilot.pause()
+        editor = app.screen
+        editor.query_one("#template-target", TextArea).load_text("<display_weather>{{ emoji }}</display_weather>!")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "unsaved edits" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is editor
+        await pilot.press("ctrl+s")
+        await pilot.press("escape")  # saved: no question
+        await pilot.pause()
+        assert app.screen is not editor and not isinstance(app.screen, ConfirmDialog)
+    assert get_template(workspace, "weather").spec.target == "<display_weather>{{ emoji }}</display_weather>!"
+
+
+async def test_s_makes_a_slot_from_the_target_box_and_the_hint_is_in_the_footer(workspace):
+    run = weather_run(workspace)
+    app = FixApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=0, bucket="weather"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert "Slot (select, s)" in screen_text(app) and "select a span in input or target" in screen_text(app)
+        target = screen.query_one("#template-target", TextArea)
+        target.focus()
+        await pilot.press("end", "s")  # no selection: s is typed
+        assert target.text.endswith("sun.s")
+        select(target, "Enjoy")
+        await pilot.press("s")
+        await settle(pilot)
+        assert "{{ enjoy }}" in target.text and "slot 'enjoy' made" in " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_a_selection_survives_moving_to_the_fields(workspace):
+    run = weather_run(workspace)
+    app = FixApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=0, bucket="weather"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = app.screen
+        area = screen.query_one("#template-input", TextArea)
+        area.focus()
+        select(area, "Paris")
+        await pilot.pause()
+        name = screen.query_one("#slot-name", Input)
+        name.focus()  # the selection is kept although the box lost the focus
+        await pilot.press(*"city")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert area.text == "<api> What is the weather in {{ city }}? It is sunny."
+
+
+async def test_a_variant_can_be_deleted_and_a_bad_count_generates_nothing(workspace):
+    run = weather_run(workspace)
+    create_template(workspace, spec_from_dict(WEATHER_TEMPLATE), bucket="weather", source_run_id=run.run_id)
+    app = FixApp(lambda: TemplateEditorScreen(workspace, "weather"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = app.screen
+        await pilot.press("ctrl+n", "ctrl+s")
+        await settle(pilot)
+        assert [v.kind for v in get_template(workspace, "weather").spec.variants] == ["no_tag"]
+        table = screen.query_one("#slot-table", DataTable)
+        table.focus()
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert screen.spec.variants == [] and table.row_count == len(screen.spec.slots) + len(screen.spec.zipped)
+        await pilot.press("ctrl+s", "ctrl+g")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "lots"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "'lots' is not a whole number of examples" in shown(app, "#template-error")
+    assert get_template(workspace, "weather").spec.variants == []
+    assert example_domain.list_examples(workspace) == []

@@ -1,11 +1,16 @@
 """The retrain form: defaults shown, every value editable, a job created with what was typed."""
 
+import dataclasses
+
+import pytest
 from loopwork import weather_run, write_train_file
+from review_support import screen_text
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from curator.app.screens.retrain import RetrainForm
 from curator.jobs import training as job_domain
+from curator.training.job import LoraSettings, TrainerSettings
 
 
 class FormApp(App):
@@ -49,3 +54,49 @@ async def test_a_bad_value_is_named_and_nothing_is_created(workspace, tmp_path):
         assert "learning_rate: 'fast' is not a number" in error
         assert app.result == "not dismissed"
     assert job_domain.list_jobs(workspace) == []
+
+
+async def test_every_setting_of_the_dataclasses_has_a_field_and_a_bad_boolean_is_refused(workspace, tmp_path):
+    dataset = write_train_file(tmp_path / "fix.jsonl")
+    (tmp_path / "model").mkdir()
+    app = FormApp(RetrainForm(workspace, str(dataset), base_model=str(tmp_path / "model")))
+    async with app.run_test(size=(100, 60)) as pilot:
+        for section, kind in (("lora", LoraSettings), ("trainer", TrainerSettings)):
+            for field in dataclasses.fields(kind):
+                assert app.form.query_one(f"#{section}-{field.name}", Input)
+        assert app.form.query_one("#trainer-bf16", Input).value in ("true", "false")
+        app.form.query_one("#trainer-bf16", Input).value = "ture"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "trainer.bf16: 'ture' is not true or false" in str(app.form.query_one("#retrain-error").render())
+        assert app.result == "not dismissed"
+        app.form.query_one("#trainer-bf16", Input).value = "no"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    job = job_domain.get_job(workspace, app.result)
+    assert job.config["trainer"]["bf16"] is False
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
+async def test_the_start_button_is_on_screen(workspace, tmp_path, size):
+    dataset = write_train_file(tmp_path / "fix.jsonl")
+    app = FormApp(RetrainForm(workspace, str(dataset), base_model=""))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        start = app.form.query_one("#start", Button)
+        region = start.region
+        assert region.height > 0 and region.bottom <= size[1] and region.right <= size[0]
+        assert "Start training" in screen_text(app)
+
+
+async def test_a_model_inside_the_workspace_is_shown_relative_to_it(workspace, tmp_path):
+    dataset = write_train_file(tmp_path / "fix.jsonl")
+    model = workspace.models_dir / "small-model"
+    model.mkdir(parents=True)
+    app = FormApp(RetrainForm(workspace, str(dataset), base_model=str(model)))
+    async with app.run_test(size=(100, 60)) as pilot:
+        assert app.form.query_one("#base_model", Input).value == "models/small-model"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    job = job_domain.get_job(workspace, app.result)
+    assert workspace.resolve_path(job.base_model) == model.resolve()

@@ -1,27 +1,19 @@
-"""The training screen on a real short job: live progress, the end recorded, re-eval, and cancel."""
+"""The training screen on a real short job followed by the app: live progress, the end recorded, re-eval, stop."""
 
 import asyncio
 import time
 
 import pytest
 from loopwork import FAST_GENERATION, SHORT_LORA, SHORT_TRAINER, weather_run, write_train_file
-from textual.app import App
+from review_support import noting_app, screen_text, settle
 from textual.widgets import Log, ProgressBar
 
 from curator.app.screens.retrain import CompareScreen, TrainingScreen
+from curator.app.screens.retrain.follower import cancel_file
 from curator.inference.backends import GenerationSettings
 from curator.jobs import training as job_domain
 
 pytestmark = pytest.mark.slow
-
-
-class ScreenApp(App):
-    def __init__(self, screen):
-        super().__init__()
-        self.screen_under_test = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.screen_under_test)
 
 
 async def _until(pilot, condition, timeout_s: float = 240) -> None:
@@ -47,11 +39,14 @@ def _job(workspace, tmp_path, model_dir, **trainer):
 
 async def test_a_short_job_shows_progress_then_reevaluates_into_a_compare_screen(workspace, tmp_path, demo_model_dir):
     job = _job(workspace, tmp_path, demo_model_dir)
-    screen = TrainingScreen(
-        workspace, job.job_id, reeval_options={"cpu_threads": 1, "generation": GenerationSettings(**FAST_GENERATION)}
-    )
-    app = ScreenApp(screen)
+    app = noting_app(workspace)
+    app.reeval_options = {"cpu_threads": 1, "generation": GenerationSettings(**FAST_GENERATION)}
     async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.open_training(job.job_id)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
         await _until(pilot, lambda: screen.status == "succeeded")
         bar = screen.query_one("#training-progress", ProgressBar)
         assert (bar.total, bar.progress) == (4, 4)
@@ -60,24 +55,34 @@ async def test_a_short_job_shows_progress_then_reevaluates_into_a_compare_screen
         log_text = "\n".join(screen.query_one("#training-log", Log).lines)
         assert "eval at step 2" in log_text and "succeeded" in log_text
         assert "press e to re-evaluate" in str(screen.query_one("#training-status").render())
+        assert "Stop job" not in screen_text(app)
         await pilot.press("e")
-        await _until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        lines = set()
+        while not isinstance(app.screen, CompareScreen):  # the status line follows the re-evaluation
+            lines.add(str(screen.query_one("#training-status").render()))
+            await asyncio.sleep(0.05)
+            await pilot.pause()
+        assert any(line.startswith("re-evaluating:") for line in lines)
+        assert any("outputs generated" in line or "generating" in line for line in lines), lines
     stored = job_domain.get_job(workspace, job.job_id)
     assert stored.status == "succeeded" and stored.adapter_path
     assert stored.produced_run_id == screen.produced_run.run_id
     assert screen.produced_run.parent_run_id == stored.source_run_id
 
 
-async def test_cancel_stops_the_job_and_registers_no_adapter(workspace, tmp_path, demo_model_dir):
+async def test_discard_stops_the_job_and_registers_no_adapter(workspace, tmp_path, demo_model_dir):
     job = _job(workspace, tmp_path, demo_model_dir, max_steps=500, eval_every=0)
-    screen = TrainingScreen(workspace, job.job_id)
-    app = ScreenApp(screen)
+    app = noting_app(workspace)
     async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.open_training(job.job_id)
+        await pilot.pause()
+        screen = app.screen
         await _until(pilot, lambda: len(screen.losses) >= 1)
-        await pilot.press("c")
+        await pilot.press("c", "d")
         await _until(pilot, lambda: screen.status == "cancelled", timeout_s=60)
         assert "cancelled" in str(screen.query_one("#training-status").render())
+    assert cancel_file(workspace, job.job_id).read_text() == ""
     stored = job_domain.get_job(workspace, job.job_id)
     assert stored.status == "cancelled" and stored.adapter_path is None
-    assert not (tmp_path / "adapter_model.safetensors").exists()
     assert not list((workspace.models_dir / "adapters" / f"job-{job.job_id}").rglob("adapter_model.safetensors"))

@@ -9,18 +9,18 @@ register_actions(
     ActionSpec(
         "fix.template.slot",
         "fix.template",
-        "ctrl+l",
+        "ctrl+l,s",
         "make_slot",
-        "Make slot",
-        "Turn the selected text into a slot (name, values, perturbations from the fields); "
-        "with nothing selected, replace the named slot's values",
+        "Slot",
+        "Select a span in the input or the target and press s: it becomes a slot (name, values, perturbations "
+        "from the fields); with nothing selected, ctrl+l replaces the named slot's values",
     ),
     ActionSpec(
         "fix.template.no_tag",
         "fix.template",
         "ctrl+n",
         "add_no_tag",
-        "No-tag variant",
+        "No-tag",
         "Add a variant with the tags removed, so the model learns where tags do not belong",
     ),
     ActionSpec("fix.template.save", "fix.template", "ctrl+s", "save", "Save", "Store the template"),
@@ -29,10 +29,20 @@ register_actions(
         "fix.template",
         "ctrl+g",
         "generate",
-        "Generate 5",
-        "Save, then generate 5 checked examples and review them",
+        "Generate",
+        "Save, then generate checked examples (asks how many) and review them",
     ),
-    ActionSpec("fix.template.back", "fix.template", "escape", "back", "Back", "Leave the editor"),
+    ActionSpec(
+        "fix.template.delete_variant",
+        "fix.template",
+        "delete",
+        "delete_row",
+        "Del variant",
+        "Delete the variant highlighted in the slot table",
+    ),
+    ActionSpec(
+        "fix.template.back", "fix.template", "escape", "back", "Back", "Leave the editor (asks when edits are unsaved)"
+    ),
 )
 
 register_actions(
@@ -64,10 +74,18 @@ register_actions(
 register_actions(
     "Dataset mixer",
     ActionSpec(
+        "fix.mixer.edit",
+        "fix.mixer",
+        "e",
+        "edit_source",
+        "Edit source",
+        "Load the highlighted source into the fields (enter on it does too); enter there replaces it",
+    ),
+    ActionSpec(
         "fix.mixer.remove", "fix.mixer", "delete", "remove_source", "Remove source", "Remove the highlighted source"
     ),
     ActionSpec(
         "fix.mixer.build", "fix.mixer", "ctrl+b", "build", "Build", "Save the recipe and freeze a new numbered version"
     ),
-    ActionSpec("fix.mixer.back", "fix.mixer", "escape", "back", "Back", "Leave the mixer"),
+    ActionSpec("fix.mixer.back", "fix.mixer", "escape", "back", "Back", "Leave the mixer (the recipe is saved)"),
 )

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static, TextArea
+from textual.widgets import DataTable, Label, Static, TextArea
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
 from curator.errors import CuratorError
 from curator.fix import examples as example_domain
@@ -60,7 +61,7 @@ class ExampleReviewScreen(Screen):
             yield Label("Target (ctrl+s keeps the edit, escape cancels)", classes="field-label")
             yield TextArea(id="edit-target", soft_wrap=True)
         yield Static("", id="review-error", classes="inline-error")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#example-table", DataTable).add_columns(
@@ -77,13 +78,13 @@ class ExampleReviewScreen(Screen):
             source = f"run {e.source_run_id} item {e.source_item_key}"
             lineage = f"{e.template_name} · {e.bucket_name or '—'} · {source} · seed {e.seed}"
             table.add_row(
-                str(e.example_id),
+                Text(str(e.example_id)),
                 Text(e.status, style=STATUS_STYLES.get(e.status, "")),
-                e.variant,
-                one_line(e.input, 60),
-                one_line(e.target, 60),
-                one_line(e.reason or "", 60),
-                one_line(lineage),
+                Text(one_line(e.variant)),
+                Text(one_line(e.input, 60)),
+                Text(one_line(e.target, 60)),
+                Text(one_line(e.reason or "", 60)),
+                Text(one_line(lineage)),
                 key=str(e.example_id),
             )
         if self.rows:

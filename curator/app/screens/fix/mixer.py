@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.screens.retrain import actions as _loop_actions  # noqa: F401  (declares the retrain binding read below)
+from curator.app.widgets.dialogs import ConfirmDialog
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
 from curator.errors import CuratorError
 from curator.recipes import library as recipe_domain
 from curator.recipes.allocation import allocate
-from curator.recipes.sources import source_rows
+from curator.recipes.library import SourcePlan
 from curator.recipes.spec import SOURCE_KINDS, RecipeSpec, Source
 from curator.unique_names import first_free_name
 from curator.workspace import Workspace
@@ -27,6 +31,11 @@ ARGUMENT_HINTS = {
     "file": "JSONL or Parquet path",
     "seed": "JSONL path of hand-written examples",
 }
+
+
+def source_argument(source: Source) -> str:
+    """What the `from` field shows for a source (the inverse of source_from_form)."""
+    return ", ".join(source.buckets) or source.run or source.path or ""
 
 
 def source_from_form(kind: str, argument: str, share_percent: str, taken: set[str]) -> Source:
@@ -63,7 +72,11 @@ class MixerScreen(Screen):
         self.total = spec.total if spec else 100
         self.seed = spec.seed if spec else 0
         self.sources: list[Source] = list(spec.sources) if spec else []
-        self._available: dict[tuple, int | str] = {}
+        self.saved_spec: RecipeSpec | None = spec
+        self.editing: int | None = None
+        """Index of the source loaded into the fields (enter there replaces it); None adds a new one."""
+        self._plans: dict[tuple, SourcePlan] = {}
+        self._guard = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("dataset mixer"), classes="fix-title")
@@ -78,7 +91,7 @@ class MixerScreen(Screen):
             yield Input(placeholder="share % (enter adds)", id="source-share")
         yield Static("", id="mixer-warnings", classes="inline-error")
         yield Static("", id="mixer-result", classes="summary")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         for field_id, title in (
@@ -97,39 +110,40 @@ class MixerScreen(Screen):
     def spec(self) -> RecipeSpec:
         return RecipeSpec(self.recipe_name, self.total, list(self.sources), self.seed)
 
-    def available(self, source: Source) -> int | str:
-        """Rows the source offers (cached per source); the error text when it cannot be read."""
+    def source_plan(self, source: Source, requested: int) -> SourcePlan:
+        """The domain's plan of one source (cached per source: reading rows and the guard is the slow part)."""
         key = (source.kind, tuple(source.buckets), source.run, source.path)
-        if key not in self._available:
-            try:
-                self._available[key] = len(source_rows(self.workspace, source))
-            except CuratorError as problem:
-                self._available[key] = str(problem)
-        return self._available[key]
+        if key not in self._plans:
+            if self._guard is None:
+                self._guard = recipe_domain.held_out_guard(self.workspace)
+            self._plans[key] = recipe_domain.plan_source(self.workspace, source, requested, self._guard)
+        return dataclasses.replace(self._plans[key], name=source.name, share=source.share, requested=requested)
 
     def recount(self) -> None:
-        """Refill the table with requested and available rows, and list every warning."""
+        """Refill the table with requested and usable rows, and list every warning."""
         table, warnings = self.query_one("#source-table", DataTable), []
         table.clear()
         share_sum = sum(s.share for s in self.sources)
         balanced = abs(share_sum - 1) < 1e-6
         counts = allocate([s.share for s in self.sources], self.total) if balanced else [None] * len(self.sources)
         for source, count in zip(self.sources, counts, strict=False):
-            available = self.available(source)
-            short = isinstance(available, int) and count is not None and available < count
-            if isinstance(available, str):
-                warnings.append(f"{source.name}: {available}")
+            entry = self.source_plan(source, count or 0)
+            short = count is not None and entry.too_small
+            if entry.problem:
+                warnings.append(f"{source.name}: {entry.problem}")
             elif short:
-                warnings.append(f"{source.name} has {available:,} rows; its share asks for {count:,}")
-            origin = ", ".join(source.buckets) or source.run or source.path or ""
+                warnings.append(recipe_domain.too_small_message(entry, self.total))
+            usable = "?" if entry.problem else f"{entry.available:,}"
+            if entry.refused_held_out:
+                usable += f" (-{entry.refused_held_out:,} held-out)"
             table.add_row(
-                source.name,
-                source.kind,
-                one_line(origin, 40),
-                f"{source.share:.0%}",
-                "—" if count is None else f"{count:,}",
-                f"{available:,}" if isinstance(available, int) else "?",
-                Text("too small", style="bold red") if short else "",
+                Text(one_line(source.name)),
+                Text(source.kind),
+                Text(one_line(source_argument(source), 40)),
+                Text(f"{source.share:.0%}"),
+                Text("—" if count is None else f"{count:,}"),
+                Text(usable),
+                Text("too small", style="bold red") if short else Text(""),
                 key=source.name,
             )
         if self.sources and not balanced:
@@ -157,28 +171,56 @@ class MixerScreen(Screen):
 
     @on(Input.Submitted, "#source-argument, #source-share")
     def add_source(self) -> None:
+        """Add the source in the fields, or replace the one loaded with `e`."""
         kind = str(self.query_one("#source-kind", Select).value)
         argument, share = self.query_one("#source-argument", Input), self.query_one("#source-share", Input)
+        others = [s for i, s in enumerate(self.sources) if i != self.editing]
         try:
-            source = source_from_form(kind, argument.value, share.value, {s.name for s in self.sources})
+            source = source_from_form(kind, argument.value, share.value, {s.name for s in others})
         except CuratorError as problem:
             self.query_one("#mixer-warnings", Static).update(Text(literal(str(problem))))
             return
-        self.sources.append(source)
+        if self.editing is not None and self.editing < len(self.sources):
+            old = self.sources[self.editing]
+            source.name = old.name if old.kind == source.kind else source.name
+            self.sources[self.editing] = source
+        else:
+            self.sources.append(source)
+        self.editing = None
         argument.value = share.value = ""
+        self.query_one("#source-share", Input).border_title = "share %"
         self.recount()
+
+    def action_edit_source(self) -> None:
+        """Load the highlighted source into the fields; enter there replaces it."""
+        table = self.query_one("#source-table", DataTable)
+        if not self.sources or not 0 <= table.cursor_row < len(self.sources):
+            return
+        self.editing = table.cursor_row
+        source = self.sources[self.editing]
+        self.query_one("#source-kind", Select).value = source.kind
+        self.query_one("#source-argument", Input).value = source_argument(source)
+        share = self.query_one("#source-share", Input)
+        share.value = f"{source.share * 100:g}"
+        share.border_title = f"share % (editing {source.name})"
+        self.query_one("#source-argument", Input).focus()
+
+    @on(DataTable.RowSelected, "#source-table")
+    def _source_chosen(self) -> None:
+        self.action_edit_source()
 
     def action_remove_source(self) -> None:
         table = self.query_one("#source-table", DataTable)
         if self.sources and 0 <= table.cursor_row < len(self.sources):
             del self.sources[table.cursor_row]
+            self.editing = None
             self.recount()
 
     def action_build(self) -> None:
         """Save the recipe and freeze a version; problems (too-small source, bad shares) are shown, nothing built."""
         result = self.query_one("#mixer-result", Static)
         try:
-            recipe_domain.save_recipe(self.workspace, self.spec())
+            self.saved_spec = recipe_domain.save_recipe(self.workspace, self.spec())
             version = recipe_domain.build(self.workspace, self.recipe_name)
         except CuratorError as problem:
             self.query_one("#mixer-warnings", Static).update(Text(literal(str(problem))))
@@ -202,6 +244,19 @@ class MixerScreen(Screen):
         self.app.open_retrain(f"{self.recipe_name}@{versions[-1].version}", self.app.current_run_id)
 
     def action_back(self) -> None:
+        """Leave, saving the recipe so that the mixer reopens on it; a recipe that cannot be saved asks first."""
+        if not self.sources or self.spec().to_dict() == (self.saved_spec.to_dict() if self.saved_spec else None):
+            self.dismiss(self.recipe_name if self.saved_spec else None)
+            return
+        try:
+            self.saved_spec = recipe_domain.save_recipe(self.workspace, self.spec())
+        except CuratorError as problem:
+            self.app.push_screen(
+                ConfirmDialog(f"The recipe cannot be saved: {problem}. Leave without saving?", "Leave unsaved"),
+                callback=lambda yes: yes and self.dismiss(None),
+            )
+            return
+        self.notify(f"recipe '{self.recipe_name}' saved", timeout=2, markup=False)
         self.dismiss(self.recipe_name)
 
 

@@ -8,6 +8,7 @@ from curator.app import registry
 from curator.app.registry import PaletteCommand
 from curator.app.screens.fix.example_review import ExampleReviewScreen
 from curator.app.screens.fix.mixer import MixerScreen
+from curator.app.screens.fix.rollouts import sample_fixes_command
 from curator.app.screens.fix.template_editor import TemplateEditorScreen
 from curator.fix.templates import library as template_domain
 from curator.recipes import library as recipe_domain
@@ -23,6 +24,7 @@ def fix_commands(app) -> Iterable[PaletteCommand]:
         "sources, shares, live counts, build",
         lambda app: app.push_screen(MixerScreen(app.workspace)),
     )
+    yield from sample_fixes_command(app)
     for recipe in recipe_domain.list_recipes(ws):
         yield PaletteCommand(
             f"Dataset mixer: {recipe.name}",

@@ -12,11 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Static, TextArea
+from textual.worker import get_current_worker
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
+from curator.app.worker_errors import WorkFailed
 from curator.errors import CuratorError
 from curator.fix.generation import GenerationReport, generate
 from curator.fix.templates import TemplateRenderer
@@ -27,6 +31,8 @@ from curator.workspace import Workspace
 
 PREVIEW_COUNT = 3
 PREVIEW_DELAY_S = 0.25
+DEFAULT_GENERATE = 5
+MAX_GENERATE = 10_000
 
 
 def split_list(text: str) -> list[str]:
@@ -52,6 +58,41 @@ def preview_text(spec: TemplateSpec) -> Text:
     return text
 
 
+def with_controls_written_out(spec: TemplateSpec) -> tuple[TemplateSpec, bool]:
+    """The spec with control characters in its texts written out (`\\x1b`): a text box would send them to the
+    terminal raw, and invisible escapes do not belong in training data. Second value: whether any were."""
+    shown = dataclasses.replace(spec, input=literal(spec.input), target=literal(spec.target))
+    return shown, (shown.input, shown.target) != (spec.input, spec.target)
+
+
+def generate_count(answer: str) -> int:
+    """How many examples the analyst asked for; a clear error when it is not a whole number in range."""
+    try:
+        count = int(answer.strip())
+    except ValueError:
+        raise CuratorError(f"'{answer.strip()}' is not a whole number of examples") from None
+    if not 1 <= count <= MAX_GENERATE:
+        raise CuratorError(f"generate between 1 and {MAX_GENERATE:,} examples (got {count})")
+    return count
+
+
+class SlotTextArea(TextArea):
+    """A text box where `s` over a selection makes a slot of it instead of typing over it."""
+
+    @dataclass
+    class SlotRequested(Message):
+        text_area: SlotTextArea
+        span: str
+
+    async def _on_key(self, event) -> None:
+        if event.character == "s" and self.selected_text:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SlotRequested(self, self.selected_text))
+            return
+        await super()._on_key(event)
+
+
 class TemplateEditorScreen(Screen):
     """Edit a template (stored, or started from a failing item); the preview follows every keystroke."""
 
@@ -65,6 +106,13 @@ class TemplateEditorScreen(Screen):
     @dataclass
     class GenerationFailed(Message):
         problem: str
+
+    @dataclass
+    class PreviewRendered(Message):
+        """A preview rendered off the UI thread (`problem` when the template does not render)."""
+
+        preview: Text | None
+        problem: str | None = None
 
     def __init__(
         self,
@@ -86,17 +134,22 @@ class TemplateEditorScreen(Screen):
             self.spec = template_domain.draft_from_item(workspace, run_id, item_key)
         else:
             raise CuratorError("the template editor needs a template name or a source item")
+        self.spec, self.controls_written_out = with_controls_written_out(self.spec)
+        self.saved_spec: TemplateSpec = self.spec
+        """The spec as stored (or as drafted): leaving with other text asks first."""
         self._preview_timer: Timer | None = None
         self._last_text_area = "template-input"
+        self._selection: tuple[str, str] = ("template-input", "")
+        """The last non-empty selection (box id, text): moving to the other box or a field keeps it."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"template {one_line(self.spec.name)}"), id="editor-title", classes="fix-title")
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-texts"):
                 yield Label("Input", classes="field-label")
-                yield TextArea(self.spec.input, id="template-input", soft_wrap=True)
+                yield SlotTextArea(self.spec.input, id="template-input", soft_wrap=True)
                 yield Label("Target", classes="field-label")
-                yield TextArea(self.spec.target, id="template-target", soft_wrap=True)
+                yield SlotTextArea(self.spec.target, id="template-target", soft_wrap=True)
             with Vertical(id="editor-side"):
                 yield DataTable(id="slot-table", cursor_type="row")
                 with Horizontal(id="slot-form"):
@@ -105,7 +158,11 @@ class TemplateEditorScreen(Screen):
                 yield Input(placeholder="perturb: punctuation, case, whitespace, markup", id="slot-perturb")
                 yield Static("", id="template-error", classes="inline-error")
                 yield Static("", id="template-preview")
-        yield Footer()
+        yield Static(
+            Text("select text in input or target, press s: slot", style="dim"),
+            id="editor-hint",
+        )
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         for field_id, title in (
@@ -117,6 +174,8 @@ class TemplateEditorScreen(Screen):
         self.query_one("#slot-table", DataTable).add_columns("slot", "values", "perturb")
         self._fill_slot_table()
         self.refresh_preview()
+        if self.controls_written_out:
+            self.notify("control characters in the template are shown written out (\\x1b…); saving keeps them so")
 
     def current_spec(self) -> TemplateSpec:
         """The spec as the analyst sees it now: stored slots with the text areas' current text."""
@@ -130,11 +189,15 @@ class TemplateEditorScreen(Screen):
         table = self.query_one("#slot-table", DataTable)
         table.clear()
         for slot in self.spec.slots:
-            table.add_row(slot.name, literal(", ".join(map(str, slot.values))), ", ".join(slot.perturb))
+            table.add_row(
+                Text(one_line(slot.name)),
+                Text(one_line(", ".join(map(str, slot.values)))),
+                Text(one_line(", ".join(slot.perturb))),
+            )
         for group in self.spec.zipped:
-            table.add_row(" + ".join(group.names), f"{len(group.rows)} rows", "zipped")
+            table.add_row(Text(one_line(" + ".join(group.names))), Text(f"{len(group.rows)} rows"), Text("zipped"))
         for variant in self.spec.variants:
-            table.add_row(f"variant {variant.kind}", one_line(variant.input, 40), "")
+            table.add_row(Text(one_line(f"variant {variant.kind}")), Text(one_line(variant.input, 40)), Text(""))
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
@@ -146,25 +209,47 @@ class TemplateEditorScreen(Screen):
     @on(TextArea.SelectionChanged)
     def _selection_changed(self, event: TextArea.SelectionChanged) -> None:
         self._last_text_area = event.text_area.id or self._last_text_area
+        if event.text_area.selected_text:
+            self._selection = (self._last_text_area, event.text_area.selected_text)
+
+    @on(SlotTextArea.SlotRequested)
+    def _slot_requested(self, message: SlotTextArea.SlotRequested) -> None:
+        self._selection = (message.text_area.id or self._last_text_area, message.span)
+        self.action_make_slot()
 
     def refresh_preview(self) -> None:
-        """Render a few examples; any template error is shown inline and the app carries on."""
-        error, preview = self.query_one("#template-error", Static), self.query_one("#template-preview", Static)
+        """Render a few examples in a worker; a newer keystroke abandons an older render."""
+        self._render_preview(self.current_spec())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fix-preview")
+    def _render_preview(self, spec: TemplateSpec) -> None:
+        worker = get_current_worker()
         try:
-            shown = preview_text(self.current_spec())
+            shown = preview_text(spec)
         except CuratorError as problem:
-            error.update(Text(literal(str(problem))))
+            if not worker.is_cancelled:
+                self.post_message(self.PreviewRendered(None, str(problem)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.PreviewRendered(shown))
+
+    @on(PreviewRendered)
+    def _show_preview(self, message: PreviewRendered) -> None:
+        """Any template error is shown inline and the app carries on."""
+        error, preview = self.query_one("#template-error", Static), self.query_one("#template-preview", Static)
+        if message.preview is None:
+            error.update(Text(literal(message.problem)))
             preview.update(Text("(no preview until the template renders)", style="dim"))
             return
         error.update("")
-        preview.update(shown)
+        preview.update(message.preview)
 
     def _show_error(self, problem: CuratorError | str) -> None:
         self.query_one("#template-error", Static).update(Text(literal(str(problem))))
 
     def action_make_slot(self) -> None:
         """Turn the selected text into a slot; with nothing selected, give the named slot the values in the fields."""
-        span = self.query_one(f"#{self._last_text_area}", TextArea).selected_text
+        span = self.query_one(f"#{self._last_text_area}", TextArea).selected_text or self._selection[1]
         name = self.query_one("#slot-name", Input).value.strip() or slot_name_for(span)
         values = split_list(self.query_one("#slot-values", Input).value)
         perturb = split_list(self.query_one("#slot-perturb", Input).value)
@@ -181,6 +266,7 @@ class TemplateEditorScreen(Screen):
             return
         for field_id in ("#slot-name", "#slot-values", "#slot-perturb"):
             self.query_one(field_id, Input).value = ""
+        self._selection = (self._last_text_area, "")
         self.notify(done, timeout=2, markup=False)
 
     @on(DataTable.RowSelected, "#slot-table")
@@ -191,6 +277,18 @@ class TemplateEditorScreen(Screen):
             self.query_one("#slot-name", Input).value = slot.name
             self.query_one("#slot-values", Input).value = ", ".join(map(str, slot.values))
             self.query_one("#slot-perturb", Input).value = ", ".join(slot.perturb)
+
+    def action_delete_row(self) -> None:
+        """Delete the highlighted variant of the slot table (slots go by editing the text)."""
+        table = self.query_one("#slot-table", DataTable)
+        index = table.cursor_row - len(self.spec.slots) - len(self.spec.zipped)
+        if not self.spec.variants or not 0 <= index < len(self.spec.variants):
+            self._show_error("highlight a variant in the slot table to delete it")
+            return
+        spec = self.current_spec()
+        kind = spec.variants[index].kind
+        self._apply(dataclasses.replace(spec, variants=[v for i, v in enumerate(spec.variants) if i != index]))
+        self.notify(f"variant {kind} deleted (ctrl+s stores it)", timeout=2, markup=False)
 
     def action_add_no_tag(self) -> None:
         self._apply(add_variant(self.current_spec(), "no_tag"))
@@ -218,7 +316,7 @@ class TemplateEditorScreen(Screen):
         except CuratorError as problem:
             self._show_error(problem)
             return False
-        self.spec = spec
+        self.spec = self.saved_spec = spec
         return True
 
     def action_save(self) -> None:
@@ -226,19 +324,42 @@ class TemplateEditorScreen(Screen):
             self.notify(f"template '{self.spec.name}' saved", timeout=2, markup=False)
 
     def action_generate(self) -> None:
+        """Ask how many examples to make, then save and generate them."""
+        self.app.push_screen(
+            TextPrompt("How many examples to generate?", str(DEFAULT_GENERATE), placeholder="a whole number"),
+            callback=self._generate_answered,
+        )
+
+    def _generate_answered(self, answer: str | None) -> None:
+        if answer is None:
+            return
+        try:
+            count = generate_count(answer)
+        except CuratorError as problem:
+            self._show_error(problem)
+            return
         if self.save():
-            self._generate(self.spec.name)
+            self._show_error("")
+            self.query_one("#template-preview", Static).update(Text(f"generating {count:,} examples…", style="dim"))
+            self._generate(self.spec.name, count)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fix-generate")
-    def _generate(self, name: str) -> None:
+    def _generate(self, name: str, count: int = DEFAULT_GENERATE) -> None:
         try:
-            self.post_message(self.ExamplesGenerated(generate(self.workspace, name, n=5)))
+            self.post_message(self.ExamplesGenerated(generate(self.workspace, name, n=count)))
         except CuratorError as problem:
             self.post_message(self.GenerationFailed(str(problem)))
 
     @on(GenerationFailed)
     def _generation_failed(self, message: GenerationFailed) -> None:
         self._show_error(message.problem)
+        self.refresh_preview()
+
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        """A worker crashed (the app showed and logged it): say so here instead of "generating…"."""
+        self._show_error(f"{message.group.removeprefix('fix-')} failed: {message.error}")
+        self.query_one("#template-preview", Static).update(Text("(no preview)", style="dim"))
 
     @on(ExamplesGenerated)
     def _examples_generated(self, message: ExamplesGenerated) -> None:
@@ -246,8 +367,20 @@ class TemplateEditorScreen(Screen):
 
         self.app.push_screen(ExampleReviewScreen(self.workspace, batch_id=message.report.batch_id))
 
+    @property
+    def unsaved(self) -> bool:
+        """True when the text or slots differ from what is stored."""
+        return self.current_spec() != self.saved_spec
+
     def action_back(self) -> None:
-        self.dismiss(self.spec.name if self.stored else None)
+        """Leave; with unsaved edits, only after asking."""
+        if not self.unsaved:
+            self.dismiss(self.spec.name if self.stored else None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(f"Template '{self.spec.name}' has unsaved edits. Leave and lose them?", "Discard and leave"),
+            callback=lambda yes: yes and self.dismiss(self.spec.name if self.stored else None),
+        )
 
 
 registry.register_screen("template_editor", "Template editor", TemplateEditorScreen)

@@ -32,3 +32,12 @@ register_actions(
     ),
     ActionSpec("patterns.back", "patterns", "escape", "app.pop_screen", "Back", "Close suggested buckets", show=False),
 )
+
+register_actions(
+    "More like this",
+    ActionSpec("similar.open", "similar", "enter", "open_neighbour", "Detail", "Show the highlighted item"),
+    ActionSpec(
+        "similar.browse", "similar", "o", "browse_neighbours", "Browse", "Open these items in the browser to label them"
+    ),
+    ActionSpec("similar.back", "similar", "escape", "app.pop_screen", "Back", "Back to where you were"),
+)

@@ -8,12 +8,11 @@ from textual import work
 from textual.message import Message
 
 from curator.app.screens.patterns import PatternsScreen
-from curator.app.screens.review.browser import BrowserScreen
+from curator.app.screens.patterns.similar import SimilarScreen
 from curator.app.screens.review.overview import OverviewScreen
 from curator.errors import CuratorError
 from curator.patterns.embeddings import Embedder
-from curator.patterns.similar import similar_items
-from curator.review.browse import ItemFilter
+from curator.patterns.similar import Neighbour, neighbours, similar_items
 
 SIMILAR_COUNT = 20
 
@@ -31,11 +30,11 @@ class SimilarProgressed(Message):
 
 @dataclass
 class SimilarFound(Message):
-    """The nearest failing neighbours of an item, best first."""
+    """The nearest failing neighbours of an item, best first, with their similarity."""
 
     run_id: int
     item_id: str
-    item_keys: list[int]
+    found: list[Neighbour]
 
 
 @dataclass
@@ -78,7 +77,7 @@ class PatternFlowsMixin:
         except (CuratorError, OSError, ImportError) as error:
             self.post_message(SimilarFailed(str(error)))
             return
-        self.post_message(SimilarFound(run_id, item_id, [key for key, _ in found]))
+        self.post_message(SimilarFound(run_id, item_id, neighbours(self.workspace, run_id, found)))
 
     def on_similar_progressed(self, message: SimilarProgressed) -> None:
         if message.total and message.done == 0:
@@ -89,8 +88,10 @@ class PatternFlowsMixin:
             self.notify(f"embedded {message.total:,} texts", timeout=2, markup=False)
 
     def on_similar_found(self, message: SimilarFound) -> None:
-        item_filter = ItemFilter(message.run_id, item_keys=tuple(message.item_keys), similar_to=message.item_id)
-        self.push_screen(BrowserScreen(item_filter))
+        if not message.found:
+            self.notify(f"no other failures to compare {message.item_id} with", timeout=3, markup=False)
+            return
+        self.push_screen(SimilarScreen(message.run_id, message.item_id, message.found))
 
     def on_similar_failed(self, message: SimilarFailed) -> None:
         self.notify(message.error, severity="error", markup=False)

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, SelectionList, Static
+from textual.widgets import DataTable, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from curator.app import registry
 from curator.app.screens.patterns import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.widgets.dialogs import TextPrompt
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
 from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
@@ -43,6 +44,13 @@ class PatternsScreen(Screen):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, PatternsScreen.EmbeddingProgressed)
+
+    @dataclass
+    class PhaseStarted(Message):
+        """Suggesting entered a phase (embedding, clustering, naming, saving) over `count` items or clusters."""
+
+        phase: str
+        count: int
 
     @dataclass
     class SuggestionsLoaded(Message):
@@ -90,7 +98,7 @@ class PatternsScreen(Screen):
         with Horizontal(id="patterns-progress-row"):
             yield ProgressBar(id="embed-progress", show_eta=False)
             yield Static("", id="patterns-status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#suggestion-table", DataTable).add_columns("#", "name", "items", "status", "failed checks")
@@ -114,6 +122,7 @@ class PatternsScreen(Screen):
                 embedder=self.embedder,
                 progress=lambda done, total: self.post_message(self.EmbeddingProgressed(done, total)),
                 cancelled=lambda: worker.is_cancelled,
+                phase=lambda name, count: self.post_message(self.PhaseStarted(name, count)),
             )
         except CuratorError as error:
             self.post_message(self.ClusteringStopped(str(error)))
@@ -133,7 +142,23 @@ class PatternsScreen(Screen):
     @on(EmbeddingProgressed)
     def _progressed(self, message: EmbeddingProgressed) -> None:
         self.query_one("#embed-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
-        self._status(f"Embedding {message.done:,} / {message.total:,} new texts…")
+        self._status(f"1/{len(suggestion_domain.PHASES)} Embedding {message.done:,} / {message.total:,} new texts…")
+
+    @on(PhaseStarted)
+    def _phase_started(self, message: PhaseStarted) -> None:
+        """Each phase after embedding has no steps to count: the bar pulses and the status names the phase."""
+        number = suggestion_domain.PHASES.index(message.phase) + 1
+        step = f"{number}/{len(suggestion_domain.PHASES)}"
+        if message.phase == "embedding":
+            self._status(f"{step} Embedding what each failure got wrong…")
+            return
+        self.query_one("#embed-progress", ProgressBar).update(total=None)
+        what = {
+            "clustering": f"Clustering {message.count:,} failures…",
+            "naming": f"Naming {message.count:,} clusters from the terms that set them apart…",
+            "saving": f"Saving {message.count:,} suggested buckets…",
+        }[message.phase]
+        self._status(f"{step} {what}")
 
     @on(ClusteringStopped)
     def _stopped(self, message: ClusteringStopped) -> None:
@@ -149,7 +174,7 @@ class PatternsScreen(Screen):
             checks = ", ".join(f"{name} ({count})" for name, count in s.failed_checks)
             status = f"→ {s.bucket_name}" if s.bucket_name else s.status
             table.add_row(
-                str(s.number),
+                Text(str(s.number)),
                 Text(one_line(s.name)),
                 Text(f"{s.size:,}", justify="right"),
                 Text(one_line(status)),
@@ -158,6 +183,7 @@ class PatternsScreen(Screen):
             )
         open_count = sum(s.status == "open" for s in self.suggestions)
         if message.clustered:
+            self.query_one("#embed-progress", ProgressBar).update(total=1, progress=1)
             self._status(f"Clustered: {open_count} suggested buckets.")
         elif not self.suggestions:
             self._status("No suggestions yet: c clusters the unbucketed failures.")
@@ -176,13 +202,13 @@ class PatternsScreen(Screen):
     def _show_summary(self, s: Suggestion) -> None:
         checks = ", ".join(f"{name} ({count})" for name, count in s.failed_checks) or "—"
         summary = Text.assemble(
-            (f"{s.number}. {s.name}", "bold"),
+            (f"{s.number}. {one_line(s.name)}", "bold"),
             f"  {s.size:,} items, {s.status}\n",
             ("words: ", "dim"),
-            ", ".join(s.keywords),
+            one_line(", ".join(s.keywords)),
             "\n",
             ("fails: ", "dim"),
-            checks,
+            one_line(checks),
         )
         self.query_one("#suggestion-summary", Static).update(summary)
         self.load_members(s.number)
@@ -194,7 +220,9 @@ class PatternsScreen(Screen):
             return
         members = self.query_one("#suggestion-members", SelectionList)
         members.clear_options()
-        members.add_options([Selection(Text(f"{m.item_id}: {one_line(m.input)}"), m.item_key) for m in message.members])
+        members.add_options(
+            [Selection(Text(one_line(f"{m.item_id}: {m.input}", 300)), m.item_key) for m in message.members]
+        )
 
     # Actions.
 
@@ -229,7 +257,7 @@ class PatternsScreen(Screen):
         try:
             result = change()
         except CuratorError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return False, None
         self.load_suggestions()
         return True, result
@@ -240,7 +268,7 @@ class PatternsScreen(Screen):
             return
         ok, accepted = self._attempt(lambda: suggestion_domain.accept_suggestion(self.workspace, self.run_id, s.number))
         if ok:
-            self._status(f"Bucket '{accepted.bucket.name}': {accepted.labelled:,} items labelled.")
+            self._status(f"Bucket '{one_line(accepted.bucket.name)}': {accepted.labelled:,} items labelled.")
             self.post_message(self.SuggestionAccepted(self.run_id, accepted.bucket.name, accepted.labelled))
 
     def action_rename(self) -> None:
@@ -249,7 +277,7 @@ class PatternsScreen(Screen):
             return
 
         def renamed(name: str | None) -> None:
-            if name:
+            if name is not None:  # an empty name is refused by the domain, with a message
                 self._attempt(lambda: suggestion_domain.rename_suggestion(self.workspace, self.run_id, s.number, name))
 
         self.app.push_screen(TextPrompt(f"New name for suggestion {s.number}", value=s.name), renamed)

@@ -19,8 +19,8 @@ register_actions(
         "loop.training",
         "c",
         "cancel_job",
-        "Cancel job",
-        "Stop the child cleanly; no adapter is kept",
+        "Stop job",
+        "Stop the job: keep the best adapter so far, or discard it",
     ),
     ActionSpec(
         "training.reeval",
@@ -36,13 +36,26 @@ register_actions(
         "escape",
         "close",
         "Back",
-        "Leave this screen (while the job runs, after a confirmation: leaving stops it)",
+        "Leave this screen; a running job goes on training (the palette reopens it)",
     ),
 )
 
 register_actions(
     "Compare",
     ActionSpec("compare.back", "loop.compare", "escape", "close", "Back", "Leave the comparison"),
+    ActionSpec(
+        "compare.against", "loop.compare", "b", "toggle_against", "Base/parent", "Compare with the base run or parent"
+    ),
+    ActionSpec(
+        "compare.anyway",
+        "loop.compare",
+        "a",
+        "allow_mismatch",
+        "Compare anyway",
+        "Compare runs generated differently",
+        show=False,  # the refusal line says when to press it
+    ),
+    ActionSpec("compare.open", "loop.compare", "o", "open_items", "Open items", "Open the cell's items in the browser"),
     ActionSpec("side.back", "loop.side", "escape", "close", "Back", "Back to the comparison"),
 )
 

@@ -1,10 +1,23 @@
 """The app's ways into the retrain loop: the retrain form from a bucket or a dataset version, then the training
-screen; the compare screen for a run and its parent."""
+screen; the compare screen for a run and its parent. Training jobs are followed by the app (see follower.py)."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
 from curator.app.screens.retrain import CompareScreen, RetrainForm, TrainingScreen
 from curator.app.screens.retrain import palette as _loop_palette  # noqa: F401  (registers the loop palette commands)
+from curator.app.screens.retrain.follower import (
+    FINAL_STATUSES,
+    JobStatusLine,
+    JobWatch,
+    TrainingEnded,
+    TrainingProgressed,
+    request_stop,
+)
 from curator.errors import CuratorError
 from curator.jobs import training as job_domain
 from curator.recipes import library as recipe_domain
@@ -13,7 +26,9 @@ from curator.storage.buckets import BucketRow
 
 
 class RetrainFlowsMixin:
-    """Opens the loop screens for the app's current run, bucket or dataset version."""
+    """Opens the loop screens for the app's current run, bucket or dataset version, and follows training jobs."""
+
+    training_launcher = "python"
 
     def retrain_on_bucket(self, bucket: BucketRow, run_id: int | None) -> None:
         """The retrain form on the newest dataset version holding the bucket's accepted fixes."""
@@ -28,7 +43,7 @@ class RetrainFlowsMixin:
         self.open_retrain(f"{version.recipe_name}@{version.version}", run_id)
 
     def open_retrain(self, dataset: str, run_id: int | None) -> None:
-        """The retrain form with its defaults: the run's base model (or the demo's), the run for early stopping."""
+        """The retrain form with the one set of defaults (by model and device), the run for early stopping."""
         try:
             run = run_domain.resolve_run(self.workspace, run_id) if run_id is not None else None
             base_model = job_domain.default_base_model(self.workspace, run_id)
@@ -48,7 +63,113 @@ class RetrainFlowsMixin:
 
     def _follow_new_job(self, job_id: int | None) -> None:
         if job_id is not None:
-            self.push_screen(TrainingScreen(self.workspace, job_id))
+            self.open_training(job_id)
+
+    # -- training jobs, followed by the app -------------------------------------------------------------------
+
+    @property
+    def training_watches(self) -> dict[int, JobWatch]:
+        """Every job this app follows or followed, by id."""
+        if not hasattr(self, "_training_watches"):
+            self._training_watches: dict[int, JobWatch] = {}
+        return self._training_watches
+
+    def running_jobs(self) -> list[JobWatch]:
+        return [w for w in self.training_watches.values() if w.following]
+
+    def open_training(self, job_id: int) -> None:
+        """The training screen of the job (started first when queued); leaving it leaves the job running."""
+        self.follow_training(job_id)
+        self.push_screen(TrainingScreen(self.workspace, job_id))
+
+    def follow_training(self, job_id: int) -> JobWatch:
+        """Start a queued job in an app worker (once); returns what the app knows of the job."""
+        watch = self.training_watches.get(job_id)
+        if watch is None:
+            watch = self.training_watches[job_id] = JobWatch(job_id, job_domain.get_job(self.workspace, job_id).status)
+        if watch.status == "queued" and not watch.following:
+            watch.following = True
+            self.run_worker(
+                partial(self._run_training, job_id),
+                name=f"training job {job_id}",
+                group=f"training-{job_id}",
+                thread=True,
+                exit_on_error=False,
+            )
+        return watch
+
+    def _run_training(self, job_id: int) -> None:
+        """Worker: start the child and pass its events on; the outcome is recorded by the domain."""
+        worker = get_current_worker()
+        try:
+            handle = job_domain.start_job(self.workspace, job_id, self.training_launcher)
+            job = job_domain.wait_job(
+                self.workspace,
+                handle,
+                on_event=lambda event: self.post_message(TrainingProgressed(job_id, event)),
+                should_cancel=lambda: worker.is_cancelled,
+            )
+        except CuratorError as error:  # e.g. a job that cannot start: the domain marked it failed
+            self.post_message(TrainingEnded(job_id, job_domain.get_job(self.workspace, job_id).status, str(error)))
+            return
+        except Exception as error:  # the app's worker handler shows and logs it; the job is no longer followed
+            self.post_message(TrainingEnded(job_id, "failed", str(error) or type(error).__name__))
+            raise
+        self.post_message(TrainingEnded(job_id, job.status, job.error))
+
+    def stop_training(self, job_id: int, keep: bool) -> None:
+        """Ask the job's child to stop: with `keep`, it saves the best adapter so far and succeeds."""
+        watch = self.training_watches.get(job_id)
+        if watch is None or not watch.following:
+            return
+        request_stop(self.workspace, job_id, keep)
+        watch.stopping = "keep" if keep else "cancel"
+        if not keep:  # the child also gets SIGTERM; `keep` lets it finish saving
+            self.workers.cancel_group(self, f"training-{job_id}")
+        self._show_job_status()
+
+    def on_training_progressed(self, message: TrainingProgressed) -> None:
+        """(Named, not `@on`: decorators on a mixin are not collected by Textual.)"""
+        watch = self.training_watches[message.job_id]
+        watch.events.append(message.event)
+        if message.event.get("event") == "started":
+            watch.status = "running"
+        for screen in self._training_screens(message.job_id):
+            screen.show_event(message.event)
+        self._show_job_status()
+
+    def on_training_ended(self, message: TrainingEnded) -> None:
+        watch = self.training_watches[message.job_id]
+        watch.status, watch.following = message.status, False
+        for screen in self._training_screens(message.job_id):
+            screen.show_end(message.status, message.error)
+        if message.status in FINAL_STATUSES and not self._training_screens(message.job_id):
+            severity = "information" if message.status == "succeeded" else "warning"
+            self.notify(f"training job {message.job_id} {message.status}", severity=severity, markup=False)
+        self._show_job_status()
+
+    def _training_screens(self, job_id: int) -> list[TrainingScreen]:
+        return [s for s in self.screen_stack if isinstance(s, TrainingScreen) and s.job_id == job_id]
+
+    def _show_job_status(self, *_) -> None:
+        """Put the followed jobs on the current screen's status line (mounting it above the footer if needed)."""
+        running = self.running_jobs()
+        screen = self.screen
+        lines = list(screen.query(JobStatusLine))
+        if not running:
+            for line in lines:
+                line.remove()
+            return
+        if not lines and not isinstance(screen, TrainingScreen) and not screen.is_modal:
+            footers = list(screen.query(Footer))
+            line = JobStatusLine()
+            if footers:
+                footers[0].parent.mount(line, before=footers[0])
+            else:
+                screen.mount(line)
+            lines = [line]
+        for line in lines:
+            line.show(running)
 
     def compare_with_parent(self, run_id: int) -> None:
         """The compare screen of the run against its parent run."""

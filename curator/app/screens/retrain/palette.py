@@ -32,6 +32,12 @@ def loop_commands(app) -> Iterable[PaletteCommand]:
             f"{version.row_count:,} rows; LoRA on the base model",
             lambda app, ref=ref: app.open_retrain(ref, app.current_run_id),
         )
+    for watch in getattr(app, "training_watches", {}).values():
+        yield PaletteCommand(
+            f"Training job {watch.job_id}",
+            watch.summary(),
+            lambda app, job_id=watch.job_id: app.open_training(job_id),
+        )
     run_id = _run_in_view(app)
     run = run_domain.resolve_run(ws, run_id) if run_id is not None else None
     if run is not None and run.parent_run_id is not None:

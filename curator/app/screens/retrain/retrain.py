@@ -1,61 +1,70 @@
-"""The retrain form: every LoRA and trainer setting, filled with defaults; submitting creates the job."""
+"""The retrain form: every LoRA and trainer setting, built from the settings dataclasses; submitting creates the job.
+
+The fields, their order and their labels come from `LoraSettings` and `TrainerSettings` (a field's
+`metadata["help"]` is its label's tooltip), so a setting added there shows up here with no change to this file.
+"""
 
 from __future__ import annotations
 
-from dataclasses import fields
+import dataclasses
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from curator.app import registry
 from curator.app.screens.retrain import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.widgets.literal import literal
 from curator.errors import CuratorError
 from curator.jobs import training as job_domain
 from curator.training.job import LoraSettings, TrainerSettings
 from curator.workspace import Workspace
 
-# (field, label) in the order the form shows them; values are parsed with the dataclass field's type.
-LORA_FIELDS = [
-    ("r", "LoRA rank r"),
-    ("alpha", "LoRA alpha"),
-    ("dropout", "LoRA dropout"),
-    ("target_modules", "target modules"),
-]
-TRAINER_FIELDS = [
-    ("learning_rate", "learning rate"),
-    ("epochs", "epochs"),
-    ("batch_size", "batch size"),
-    ("max_length", "max length"),
-    ("seed", "seed"),
-    ("max_steps", "max steps (-1: epochs)"),
-    ("warmup_ratio", "warmup (share of steps)"),
-    ("eval_every", "eval every N steps"),
-    ("patience", "patience (evals)"),
-    ("device", "device (auto, cpu, cuda)"),
-    ("bf16", "bf16 (true/false)"),
-    ("cpu_threads", "CPU threads (0: default)"),
-]
+SECTIONS = (("lora", LoraSettings), ("trainer", TrainerSettings))
+TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 
-def parse_value(kind, raw: str, name: str):
-    """A form string as the setting's type; a clear error naming the field."""
-    raw = raw.strip()
+def type_name(field: dataclasses.Field) -> str:
+    """The field's declared type as text (`int`, `float`, `bool`, `str | list[str]`...)."""
+    return field.type if isinstance(field.type, str) else getattr(field.type, "__name__", str(field.type))
+
+
+def parse_value(field: dataclasses.Field, raw: str, section: str) -> Any:
+    """A form string as the setting's type; a clear error naming the field (`ture` is not a boolean)."""
+    raw, kind, where = raw.strip(), type_name(field), f"{section}.{field.name}"
     try:
-        if kind in ("int", int):
+        if kind == "int":
             return int(raw)
-        if kind in ("float", float):
+        if kind == "float":
             return float(raw)
-        if kind in ("bool", bool):
-            return raw.lower() in ("1", "true", "yes", "on")
     except ValueError:
-        raise CuratorError(f"{name}: '{raw}' is not a number") from None
-    if name == "target_modules":
+        raise CuratorError(f"{where}: '{raw}' is not a number") from None
+    if kind == "bool":
+        if raw.lower() in TRUE_WORDS:
+            return True
+        if raw.lower() in FALSE_WORDS:
+            return False
+        raise CuratorError(f"{where}: '{raw}' is not true or false")
+    if "list" in kind:
         return raw if raw == "all-linear" else [p.strip() for p in raw.split(",") if p.strip()]
     return raw
+
+
+def shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
+def label_for(field: dataclasses.Field) -> str:
+    """The field's name in words, with its type where the type says how to write it."""
+    words = field.name.replace("_", " ")
+    kind = type_name(field)
+    return f"{words} (true/false)" if kind == "bool" else words
 
 
 class RetrainForm(ModalScreen[int | None]):
@@ -76,57 +85,62 @@ class RetrainForm(ModalScreen[int | None]):
         generation: dict | None = None,
     ) -> None:
         super().__init__()
-        self.workspace, self.dataset, self.base_model, self.source_run = workspace, dataset, base_model, source_run
-        self.lora, self.trainer = lora or LoraSettings(), trainer or TrainerSettings()
+        self.workspace, self.dataset, self.source_run = workspace, dataset, source_run
+        self.base_model = workspace.storable_path(base_model) if base_model else ""
+        """Shown relative to the workspace when the model is inside it."""
+        self.settings = {"lora": lora or LoraSettings(), "trainer": trainer or TrainerSettings()}
         self.generation = generation
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="retrain-form"):
-            yield Static(
-                f"Retrain on [b]{self.dataset}[/]"
-                + (f" (early stopping on run {self.source_run})" if self.source_run else ""),
-                id="retrain-title",
-            )
-            with Grid(id="retrain-grid"):
-                yield Label("base model")
-                yield Input(self.base_model, id="base_model", placeholder="local model folder")
-                yield Label("parent adapter")
-                yield Input("", id="parent_adapter", placeholder="optional adapter folder")
-                for name, label in LORA_FIELDS:
-                    yield Label(label)
-                    yield Input(self._shown(getattr(self.lora, name)), id=f"lora-{name}")
-                for name, label in TRAINER_FIELDS:
-                    yield Label(label)
-                    yield Input(self._shown(getattr(self.trainer, name)), id=f"trainer-{name}")
+        with Vertical(id="retrain-form"):
+            title = Text.assemble("Retrain on ", (literal(self.dataset), "bold"))
+            if self.source_run:
+                title.append(f" (early stopping on run {literal(self.source_run)})")
+            yield Static(title, id="retrain-title")
+            with VerticalScroll(id="retrain-fields"):
+                with Grid(id="retrain-grid"):
+                    yield Label("base model")
+                    yield Input(self.base_model, id="base_model", placeholder="local model folder")
+                    yield Label("parent adapter")
+                    yield Input("", id="parent_adapter", placeholder="optional adapter folder")
+                    for section, kind in SECTIONS:
+                        for field in dataclasses.fields(kind):
+                            label = Label(f"{section} {label_for(field)}")
+                            label.tooltip = field.metadata.get("help")
+                            yield label
+                            current = shown(getattr(self.settings[section], field.name))
+                            value = Input(current, id=f"{section}-{field.name}")
+                            value.tooltip = field.metadata.get("help")
+                            yield value
             yield Static("", id="retrain-error")
             with Horizontal(id="retrain-buttons"):
                 yield Button("Start training (ctrl+s)", variant="primary", id="start")
                 yield Button("Cancel (esc)", id="cancel")
 
-    @staticmethod
-    def _shown(value) -> str:
-        return ",".join(value) if isinstance(value, list) else str(value)
-
-    def _settings(self, kind, defaults, names: list[tuple[str, str]], prefix: str):
-        types = {f.name: f.type for f in fields(kind)}
+    def _settings(self, section: str, kind):
         values = {
-            name: parse_value(types[name], self.query_one(f"#{prefix}-{name}", Input).value, name) for name, _ in names
+            f.name: parse_value(f, self.query_one(f"#{section}-{f.name}", Input).value, section)
+            for f in dataclasses.fields(kind)
         }
-        return kind(**{**defaults.__dict__, **values})
+        return dataclasses.replace(self.settings[section], **values)
+
+    def _path(self, field_id: str) -> str | None:
+        """A folder typed in the form; relative paths are inside the workspace."""
+        typed = self.query_one(f"#{field_id}", Input).value.strip()
+        return str(self.workspace.resolve_path(typed)) if typed else None
 
     def request(self) -> job_domain.TrainingRequest:
         """The job the form describes; raises CuratorError naming the bad field."""
-        base = self.query_one("#base_model", Input).value.strip()
+        base = self._path("base_model")
         if not base:
             raise CuratorError("base model: give the folder of a local model")
-        parent = self.query_one("#parent_adapter", Input).value.strip() or None
         return job_domain.TrainingRequest(
             dataset=self.dataset,
             base_model=base,
             source_run=self.source_run,
-            parent_adapter=parent,
-            lora=self._settings(LoraSettings, self.lora, LORA_FIELDS, "lora"),
-            trainer=self._settings(TrainerSettings, self.trainer, TRAINER_FIELDS, "trainer"),
+            parent_adapter=self._path("parent_adapter"),
+            lora=self._settings("lora", LoraSettings),
+            trainer=self._settings("trainer", TrainerSettings),
             generation=self.generation,
         )
 
@@ -135,7 +149,7 @@ class RetrainForm(ModalScreen[int | None]):
         try:
             job = job_domain.create_job(self.workspace, self.request())
         except CuratorError as error:
-            self.query_one("#retrain-error", Static).update(Text(str(error), style="red"))
+            self.query_one("#retrain-error", Static).update(Text(literal(str(error)), style="red"))
             return
         self.dismiss(job.job_id)
 

@@ -1,4 +1,8 @@
-"""The training screen: progress bar with eta, live loss and pass-rate plot, log tail; cancel; re-evaluate."""
+"""The training screen: progress bar with eta, live loss and pass-rate plot, log tail; stop; re-evaluate.
+
+The app follows the job (see follower.py): this screen only shows it, so it can be left and reopened while the
+job trains; reopened, it replays the events so far.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +14,42 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Log, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.widgets import Log, ProgressBar, Static
 from textual_plotext import PlotextPlot
 
 from curator.app import registry
 from curator.app.screens.retrain import actions as _actions  # noqa: F401  (declares the bindings read below)
-from curator.app.widgets.dialogs import ConfirmDialog
-from curator.errors import CuratorError
+from curator.app.screens.retrain.stop_dialog import KEEP, StopJobDialog
+from curator.app.widgets.fitting_footer import FittingFooter
+from curator.app.widgets.literal import literal
+from curator.app.worker_errors import WorkFailed
 from curator.jobs import training as job_domain
 from curator.storage.runs import RunRow
 from curator.workspace import Workspace
 
+ACTIVE = ("queued", "running")
+
+
+def eval_progress_line(event: dict) -> str | None:
+    """The re-evaluation child's event as a status line (None for events not worth a line)."""
+    kind = event.get("event")
+    if kind == "loaded":
+        return (
+            f"re-evaluating: model loaded ({event.get('backend', '?')}), generating {event.get('total', '?')} outputs…"
+        )
+    if kind == "generated":
+        return f"re-evaluating: {event.get('done', 0)}/{event.get('total', '?')} outputs generated…"
+    if kind == "succeeded":
+        return "re-evaluating: outputs generated, running the checks…"
+    return None
+
 
 class TrainingScreen(Screen):
-    """Follows one training job (starting it when queued) until it ends; `e` re-evaluates with its adapter."""
+    """Shows one training job the app follows until it ends; `e` re-evaluates with its adapter."""
 
     CSS_PATH = "loop.tcss"
     BINDINGS = registry.bindings("loop.training")
     ACTION_SCOPES = ("loop.training",)
-
-    @dataclass
-    class Progressed(Message):
-        """The child wrote an event (step, eval, started, succeeded...).
-
-        Not replaceable: every step is a point on the loss plot, and steps come a few a second at most.
-        """
-
-        event: dict
-
-    @dataclass
-    class Ended(Message):
-        """The job reached a final status (recorded in the database)."""
-
-        status: str
-        error: str | None
 
     @dataclass
     class Reevaluated(Message):
@@ -53,62 +58,60 @@ class TrainingScreen(Screen):
         run: RunRow | None
         error: str | None = None
 
-    def __init__(
-        self, workspace: Workspace, job_id: int, launcher: str = "python", reeval_options: dict | None = None
-    ) -> None:
+    @dataclass
+    class ReevalProgressed(Message):
+        """The re-eval child reported progress (only the newest line matters)."""
+
+        line: str
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TrainingScreen.ReevalProgressed)
+
+    def __init__(self, workspace: Workspace, job_id: int, reeval_options: dict | None = None) -> None:
         super().__init__()
-        self.workspace, self.job_id, self.launcher = workspace, job_id, launcher
+        self.workspace, self.job_id = workspace, job_id
         self.reeval_options = reeval_options or {}
-        self.handle: job_domain.TrainingHandle | None = None
         self.status = job_domain.get_job(workspace, job_id).status
         self.losses: list[tuple[int, float]] = []
         self.pass_rates: list[tuple[int, float]] = []
         self.produced_run: RunRow | None = None
-        self.following = False
-        """True while this screen's worker runs the job (leaving the screen would stop it)."""
+        self.reevaluating = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="training"):
             yield Static(f"Training job {self.job_id}", id="training-title")
-            yield Static(self.status, id="training-status")
+            yield Static(Text(self.status), id="training-status")
             yield ProgressBar(id="training-progress", show_eta=True)
             with Horizontal(id="training-plots"):
                 yield PlotextPlot(id="loss-plot")
                 yield PlotextPlot(id="pass-plot")
             yield Log(id="training-log", max_lines=200)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         for plot_id, title in (("#loss-plot", "training loss"), ("#pass-plot", "dev pass rate")):
             self.query_one(plot_id, PlotextPlot).plt.title(title)
-        if self.status == "queued":
-            self.follow_job()
+        watch = getattr(self.app, "training_watches", {}).get(self.job_id)
+        if watch is not None:
+            for event in watch.events:
+                self.show_event(event)
+            if not watch.following and watch.status not in ACTIVE:
+                self.show_end(watch.status, job_domain.get_job(self.workspace, self.job_id).error)
+        elif self.status not in ACTIVE:
+            self.show_end(self.status, job_domain.get_job(self.workspace, self.job_id).error)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="training")
-    def follow_job(self) -> None:
-        """Start the child and pass its events on; the outcome is recorded by the domain."""
-        worker = get_current_worker()
-        self.following = True
-        try:
-            self.handle = job_domain.start_job(self.workspace, self.job_id, self.launcher)
-        except CuratorError as error:  # e.g. an unknown launcher: shown on the status line, the job stays queued
-            self.post_message(self.Ended(self.status, str(error)))
-            return
-        job = job_domain.wait_job(
-            self.workspace,
-            self.handle,
-            on_event=lambda e: self.post_message(self.Progressed(e)),
-            should_cancel=lambda: worker.is_cancelled,
-        )
-        self.post_message(self.Ended(job.status, job.error))
+    @property
+    def following(self) -> bool:
+        """True while the app runs this job's child."""
+        watch = getattr(self.app, "training_watches", {}).get(self.job_id)
+        return bool(watch and watch.following)
 
-    @on(Progressed)
-    def show_progress(self, message: Progressed) -> None:
-        event, kind = message.event, message.event.get("event")
+    def show_event(self, event: dict) -> None:
+        """One event of the child: a plot point, a log line, the status."""
+        kind = event.get("event")
         log = self.query_one("#training-log", Log)
         if kind == "step":
-            bar = self.query_one("#training-progress", ProgressBar)
-            bar.update(total=event["total_steps"], progress=event["step"])
+            self.query_one("#training-progress", ProgressBar).update(total=event["total_steps"], progress=event["step"])
             self.losses.append((event["step"], event["loss"]))
             self._plot("#loss-plot", self.losses, "training loss")
             if event["step"] % 10 == 0:
@@ -125,13 +128,15 @@ class TrainingScreen(Screen):
             )
         elif kind == "started":
             self._set_status(f"running on {event['device']}: {event['examples']} examples")
+            self.status = "running"
+            self.refresh_bindings()
             log.write_line(
                 f"started: {event['examples']} examples, {event['trainable_parameters']:,} trainable parameters"
             )
         elif kind == "stopped_early":
             log.write_line(f"stopped early at step {event['step']} (best step {event['best_step']})")
         elif kind in ("failed", "cancelled", "succeeded"):
-            log.write_line(kind + (f": {event['error']}" if event.get("error") else ""))
+            log.write_line(literal(kind + (f": {event['error']}" if event.get("error") else "")))
 
     def _plot(self, plot_id: str, points: list[tuple[int, float]], title: str) -> None:
         plot = self.query_one(plot_id, PlotextPlot)
@@ -141,39 +146,77 @@ class TrainingScreen(Screen):
         plot.refresh()
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#training-status", Static).update(Text(text))
+        self.query_one("#training-status", Static).update(Text(literal(text)))
 
-    @on(Ended)
-    def show_end(self, message: Ended) -> None:
-        self.status, self.following = message.status, False
-        if message.status == "succeeded":
+    def show_end(self, status: str, error: str | None) -> None:
+        self.status = status
+        if status == "succeeded":
             self._set_status("succeeded: press e to re-evaluate the run with base + adapter")
         else:
-            self._set_status(f"{message.status}: {message.error}" if message.error else message.status)
+            self._set_status(f"{status}: {error}" if error else status)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Stop only while the job trains; re-evaluate only once it succeeded (hidden from the footer otherwise)."""
+        if action == "cancel_job":
+            return self.status in ACTIVE
+        if action == "reeval":
+            return self.status == "succeeded" and not self.reevaluating
+        return True
 
     def action_cancel_job(self) -> None:
-        if self.status in ("queued", "running"):
-            self._set_status("cancelling…")
-            self.workers.cancel_group(self, "training")
+        if self.status not in ACTIVE:
+            return
+        self.app.push_screen(StopJobDialog(self.job_id), callback=self._stop_chosen)
+
+    def _stop_chosen(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        self.app.stop_training(self.job_id, keep=choice == KEEP)
+        self._set_status("stopping: keeping the best adapter so far…" if choice == KEEP else "cancelling…")
 
     def action_reeval(self) -> None:
         if self.status != "succeeded":
             self.notify("The job has no adapter yet: wait for it to succeed.", severity="warning")
             return
-        self._set_status("re-evaluating with base + adapter…")
+        self.reevaluating = True
+        self.refresh_bindings()
+        self._set_status("re-evaluating: starting the model with the adapter…")
         self.reevaluate()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reeval")
     def reevaluate(self) -> None:
+        def progressed(event: dict) -> None:
+            line = eval_progress_line(event)
+            if line:
+                self.post_message(self.ReevalProgressed(line))
+
         try:
-            run = job_domain.reeval_with_adapter(self.workspace, self.job_id, **self.reeval_options)
+            run = job_domain.reeval_with_adapter(
+                self.workspace, self.job_id, **self.reeval_options, on_event=progressed
+            )
         except Exception as error:  # noqa: BLE001 - shown to the user as one line
             self.post_message(self.Reevaluated(None, str(error)))
             return
         self.post_message(self.Reevaluated(run))
 
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        """A worker of this screen crashed (the app showed and logged it): take the "re-evaluating" line down."""
+        if message.group == "reeval":
+            self.reevaluating = False
+            self.refresh_bindings()
+            self._set_status(f"re-evaluation failed: {message.error}")
+
+    @on(ReevalProgressed)
+    def show_reeval_progress(self, message: ReevalProgressed) -> None:
+        if self.reevaluating:
+            self._set_status(message.line)
+
     @on(Reevaluated)
     def show_reeval(self, message: Reevaluated) -> None:
+        self.reevaluating = False
+        self.refresh_bindings()
         if message.run is None:
             self._set_status(f"re-evaluation failed: {message.error}")
             return
@@ -184,12 +227,5 @@ class TrainingScreen(Screen):
         self.app.push_screen(CompareScreen(self.workspace, message.run.run_id))
 
     def action_close(self) -> None:
-        """Leave; while the job runs, only after a confirmation, since leaving stops it."""
-        if not self.following:
-            self.dismiss(self.produced_run)
-            return
-        question = "The job is still running and leaving this screen stops it. Cancel the job and leave?"
-        self.app.push_screen(
-            ConfirmDialog(question, yes_label="Cancel job and leave"),
-            callback=lambda yes: yes and self.dismiss(self.produced_run),
-        )
+        """Leave; a running job goes on training (the status line shows it, the palette reopens this screen)."""
+        self.dismiss(self.produced_run)

@@ -9,19 +9,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
 from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
 from curator.app.widgets.literal import one_line
 from curator.errors import CuratorError
 from curator.review import browse
 from curator.review import buckets as bucket_domain
 from curator.review.browse import FilteredItems, ItemFilter, describe_filter, with_changes
+from curator.review.buckets import NewBucket
 from curator.storage.buckets import BucketRow
 
 SPLITS = (None, "dev", "held_out")
@@ -57,8 +59,15 @@ class BrowserScreen(LabellingMixin, Screen):
 
     @dataclass
     class FilterLabelled(Message):
-        bucket: BucketRow
+        bucket_name: str
         added: int
+
+    @dataclass
+    class FilterLabelFailed(Message):
+        """Labelling a whole filter failed: nothing was labelled (one transaction)."""
+
+        bucket_name: str
+        error: str
 
     def __init__(self, item_filter: ItemFilter) -> None:
         super().__init__()
@@ -76,7 +85,7 @@ class BrowserScreen(LabellingMixin, Screen):
         yield Static("", id="browser-title", classes="screen-title")
         yield ItemTable(id="item-table")
         yield RecentBuckets(id="recent-buckets")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load_recent_buckets()
@@ -250,17 +259,19 @@ class BrowserScreen(LabellingMixin, Screen):
 
     def action_label_filter(self) -> None:
         if self.items is None or not self.items.count:
+            self.notify("no items match this filter: nothing to label", timeout=3, markup=False)
             return
-        picker = BucketPicker(f"Put all {self.items.count:,} items of this filter in bucket")
+        picker = BucketPicker(f"Put all {self.items.count:,} items of this filter in bucket", defer_create=True)
         self.app.push_screen(picker, callback=self._confirm_label_filter)
 
-    def _confirm_label_filter(self, bucket: BucketRow | None) -> None:
+    def _confirm_label_filter(self, bucket: BucketRow | NewBucket | None) -> None:
         if bucket is None or self.items is None:
             return
         names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(self.app.workspace)}
+        where = f"the new bucket '{bucket.name}'" if isinstance(bucket, NewBucket) else f"bucket '{bucket.name}'"
         question = (
             f"Put all {self.items.count:,} items matching {describe_filter(self.item_filter, names)} "
-            f"in bucket '{bucket.name}'? (u undoes it)"
+            f"in {where}? (u undoes it)"
         )
         items = self.items
         self.app.push_screen(
@@ -269,16 +280,27 @@ class BrowserScreen(LabellingMixin, Screen):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="label-filter")
-    def _label_filter(self, item_filter: ItemFilter, bucket: BucketRow) -> None:
-        self.post_message(
-            self.FilterLabelled(bucket, bucket_domain.label_filter(self.app.workspace, item_filter, bucket))
-        )
+    def _label_filter(self, item_filter: ItemFilter, bucket: BucketRow | NewBucket) -> None:
+        try:
+            added = bucket_domain.label_filter(self.app.workspace, item_filter, bucket)
+        except Exception as error:  # noqa: BLE001  (any failure rolls the one transaction back; the user is told)
+            self.post_message(self.FilterLabelFailed(bucket.name, str(error).splitlines()[0]))
+            return
+        self.post_message(self.FilterLabelled(bucket.name, added))
 
     @on(FilterLabelled)
     def _filter_labelled(self, message: FilterLabelled) -> None:
-        self.notify(f"{message.added:,} items added to bucket {message.bucket.name}", timeout=3, markup=False)
+        self.notify(f"{message.added:,} items added to bucket {message.bucket_name}", timeout=3, markup=False)
         self.load_recent_buckets()
         self.labels_changed()
+
+    @on(FilterLabelFailed)
+    def _filter_label_failed(self, message: FilterLabelFailed) -> None:
+        self.notify(
+            f"labelling all matching items in bucket {message.bucket_name} failed, nothing changed: {message.error}",
+            severity="error",
+            markup=False,
+        )
 
 
 registry.register_screen("browser", "Item browser", BrowserScreen)

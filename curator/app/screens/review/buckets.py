@@ -121,7 +121,9 @@ class BucketsScreen(Screen):
             self.app.retrain_on_bucket(bucket, self.app.current_run_id)
 
     def action_new_bucket(self) -> None:
-        self.app.push_screen(BucketPicker("New bucket (type its name)"), callback=lambda _: self.load_buckets())
+        self.app.push_screen(
+            BucketPicker("New bucket (type its name)", create_only=True), callback=lambda _: self.load_buckets()
+        )
 
     def action_rename(self) -> None:
         bucket = self.highlighted_bucket()

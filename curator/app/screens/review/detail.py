@@ -13,27 +13,44 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import DEFAULT_LIMIT, clipped, literal, one_line
+from curator.app.widgets.tag_wrap import tag_safe_wrap
 from curator.review import browse
 from curator.review.browse import ItemDetail, ItemFilter, describe_filter, word_diff
 from curator.storage.buckets import BucketRow
 
 NARROW_WIDTH = 110
-DIFF_STYLES = {"equal": "", "delete": "bold red underline", "insert": "bold green underline"}
+DIFF_STYLES = {
+    "equal": "",
+    "delete": "bold red underline",
+    "insert": "bold green underline",
+    "delete-same": "red",
+    "insert-same": "green",
+}
+EXPAND_STEP = 50_000
+"""Characters each press of `e` adds to what is shown of a long text."""
+EXPAND_CAP = 200_000
+"""The most of one text the detail shows: past it, e goes back to the short view (the rest stays in the store)."""
 
 
-def pane_text(pieces: list[tuple[str, str]], hidden: int) -> Text:
-    """Literal text with the diff pieces styled, and a line saying how much was left out."""
+def pane_text(pieces: list[tuple[str, str]], hidden: int, shown: int = DEFAULT_LIMIT, width: int = 0) -> Text:
+    """Literal text with the diff pieces styled, wrapped without cutting tags, and a line on what was left out."""
     text = Text()
     for piece, tag in pieces:
         text.append(literal(piece), style=DIFF_STYLES[tag])
+    text = tag_safe_wrap(text, width)
     if hidden:
-        text.append(f"\n… {hidden:,} more characters (e: expand)", style="dim italic")
+        if shown >= EXPAND_CAP:
+            more = f"\n… {hidden:,} more characters not shown (the detail shows at most {EXPAND_CAP:,}; e: shorter)"
+        else:
+            more = f"\n… {hidden:,} more characters (e: show {min(EXPAND_STEP, hidden):,} more)"
+        text.append(more, style="dim italic")
     return text
 
 
@@ -76,12 +93,14 @@ class DetailScreen(LabellingMixin, Screen):
     BINDINGS = registry.bindings("detail", "labelling")
     ACTION_SCOPES = ("detail", "labelling")
 
-    expanded: reactive[bool] = reactive(False)
-    """Whether long texts are shown in full rather than clipped to DEFAULT_LIMIT characters."""
+    shown_chars: reactive[int] = reactive(DEFAULT_LIMIT)
+    """How many characters of each long text are shown (e adds EXPAND_STEP up to EXPAND_CAP, then starts over)."""
 
     @dataclass
     class DetailLoaded(Message):
         detail: ItemDetail
+        position: int
+        count: int
 
     @dataclass
     class NeighbourFound(Message):
@@ -95,6 +114,8 @@ class DetailScreen(LabellingMixin, Screen):
         self.item_filter = item_filter
         self.detail: ItemDetail | None = None
         self.recent: list[BucketRow] = []
+        self.position = (0, 0)
+        self._pane_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-title", classes="screen-title")
@@ -108,7 +129,7 @@ class DetailScreen(LabellingMixin, Screen):
                         yield Static("", id=f"text-{name}", classes="pane-text")
             yield Static("", id="detail-metadata")
         yield RecentBuckets(id="recent-buckets")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load_recent_buckets()
@@ -116,15 +137,26 @@ class DetailScreen(LabellingMixin, Screen):
 
     def on_resize(self) -> None:
         self.query_one("#panes").set_class(self.size.width < NARROW_WIDTH, "narrow")
+        self.call_after_refresh(self._rewrap)
+
+    def _rewrap(self) -> None:
+        """Wrap the panes again when their width changed (the wrapping keeps tags whole)."""
+        width = self.query_one("#text-output").content_region.width
+        if width != self._pane_width:
+            self._render_detail()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def load_item(self, item_key: int) -> None:
-        self.post_message(self.DetailLoaded(browse.item_detail(self.app.workspace, self.run_id, item_key)))
+        ws = self.app.workspace
+        detail = browse.item_detail(ws, self.run_id, item_key)
+        position, count = browse.filter_position(ws, self.item_filter, item_key)
+        self.post_message(self.DetailLoaded(detail, position, count))
 
     @on(DetailLoaded)
     def _loaded(self, message: DetailLoaded) -> None:
         self.detail = message.detail
         self.item_key = message.detail.item.item_key
+        self.position = (message.position, message.count)
         self._render_detail()
 
     def _render_detail(self) -> None:
@@ -132,35 +164,51 @@ class DetailScreen(LabellingMixin, Screen):
         if detail is None:
             return
         item = detail.item
-        limit = None if self.expanded else DEFAULT_LIMIT
+        limit = self.shown_chars
+        position, count = self.position
         title = Text.assemble(
             ("item ", "dim"),
             (one_line(item.item_id), "bold"),
+            (f"  {position:,}/{count:,}" if count else "", "bold"),
             f"  ·  {item.split}  ·  ",
             (one_line(describe_filter(self.item_filter)), "italic"),
             "  ·  j/k: next/previous",
         )
         self.query_one("#detail-title", Static).update(title)
+        widths = {name: self.query_one(f"#text-{name}").content_region.width for name in ("input", "target", "output")}
+        self._pane_width = width = widths["output"]
         input_text, input_hidden = clipped(item.input, limit)
         target_text, target_hidden = clipped(item.target, limit)
         output_text, output_hidden = clipped(item.output, limit)
         target_pieces, output_pieces = (
             word_diff(target_text, output_text) if item.target is not None else ([], [(output_text, "equal")])
         )
-        self.query_one("#text-input", Static).update(pane_text([(input_text, "equal")], input_hidden))
-        self.query_one("#text-target", Static).update(
-            pane_text(target_pieces, target_hidden) if item.target is not None else Text("(no target)", style="dim")
+        self.query_one("#text-input", Static).update(
+            pane_text([(input_text, "equal")], input_hidden, limit, widths["input"])
         )
-        self.query_one("#text-output", Static).update(pane_text(output_pieces, output_hidden))
+        self.query_one("#text-target", Static).update(
+            pane_text(target_pieces, target_hidden, limit, widths["target"])
+            if item.target is not None
+            else Text("(no target)", style="dim")
+        )
+        self.query_one("#text-output", Static).update(pane_text(output_pieces, output_hidden, limit, width))
         self.query_one("#detail-checks", Static).update(checks_table(detail))
         self.query_one("#detail-labels", Static).update(labels_text(detail))
         self.query_one("#detail-metadata", Static).update(metadata_text(detail))
+        if not width:
+            self.call_after_refresh(self._rewrap)
 
-    def watch_expanded(self) -> None:
+    def watch_shown_chars(self) -> None:
         self._render_detail()
 
     def action_toggle_expand(self) -> None:
-        self.expanded = not self.expanded
+        """Show EXPAND_STEP more characters of the long texts, up to EXPAND_CAP; past that, the short view again."""
+        item = self.detail.item if self.detail else None
+        longest = max((len(t or "") for t in (item.input, item.target, item.output)), default=0) if item else 0
+        if longest <= self.shown_chars or self.shown_chars >= EXPAND_CAP:
+            self.shown_chars = DEFAULT_LIMIT
+        else:
+            self.shown_chars = min(EXPAND_CAP, self.shown_chars + EXPAND_STEP)
 
     def action_start_template(self) -> None:
         self.app.start_template(self.run_id, self.item_key)

@@ -9,15 +9,30 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
-from curator.app.widgets.literal import one_line
+from curator.app.widgets.dialogs import ConfirmDialog
+from curator.app.widgets.fitting_footer import FittingFooter
+from curator.app.widgets.literal import literal_text, one_line
 from curator.review import browse
 from curator.review.browse import ItemFilter, RunOverview
 
 BAR_WIDTH = 30
+NARROW_BAR_WIDTH = 12
+NARROW = 100
+NO_BUCKETS_HINT = (
+    "No buckets yet: press i to browse the items, then b on an item to put it in a bucket "
+    "(type a new name to create one), or S for suggested buckets."
+)
+
+
+def worst_check_row(checks: list) -> int:
+    """The row of the check with the lowest pass rate (most failures on a tie); 0 without checks."""
+    if not checks:
+        return 0
+    return min(range(len(checks)), key=lambda i: (checks[i].pass_rate, -(checks[i].total - checks[i].passed), i))
 
 
 def bar(rate: float, width: int = BAR_WIDTH) -> Text:
@@ -30,6 +45,9 @@ class OverviewScreen(Screen):
     """Where a run stands: each check's pass rate, and which buckets hold the most failures."""
 
     CSS_PATH = "../../styles/app.tcss"
+    DEFAULT_CSS = """
+    OverviewScreen #buckets-empty { height: auto; padding: 0 1; color: $text-muted; }
+    """
     BINDINGS = registry.bindings("overview")
     ACTION_SCOPES = ("overview",)
 
@@ -41,6 +59,8 @@ class OverviewScreen(Screen):
         super().__init__()
         self.run_id = run_id
         self.overview: RunOverview | None = None
+        self._placed_cursor = False
+        self._narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="overview-title", classes="screen-title")
@@ -48,10 +68,20 @@ class OverviewScreen(Screen):
         yield DataTable(id="checks-table", cursor_type="row")
         yield Static(Text("Buckets (most failures first)", style="bold"), classes="section-title")
         yield DataTable(id="buckets-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Static(Text(NO_BUCKETS_HINT), id="buckets-empty")
+        yield FittingFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#buckets-empty").display = False
         self.load_overview()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            if self.overview is not None:
+                self._fill_checks(self.overview)
+                self._fill_buckets(self.overview)
 
     def on_screen_resume(self) -> None:
         self.load_overview()
@@ -69,39 +99,59 @@ class OverviewScreen(Screen):
         self.query_one("#overview-title", Static).update(title)
         self._fill_checks(overview)
         self._fill_buckets(overview)
+        if not self._placed_cursor and overview.checks:
+            self._placed_cursor = True
+            table = self.query_one("#checks-table", DataTable)
+            table.move_cursor(row=worst_check_row(overview.checks))
+            table.focus()
 
     def _fill_checks(self, overview: RunOverview) -> None:
         table = self.query_one("#checks-table", DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
-        table.add_columns("check", "kind", "pass rate", "failing", "graded")
+        narrow = self.size.width < NARROW
+        if narrow:
+            table.add_columns("check", "pass rate", "failing", "graded")
+        else:
+            table.add_columns("check", "kind", "pass rate", "failing", "graded")
         for check in overview.checks:
-            table.add_row(
-                Text(one_line(check.name)),
-                Text(check.kind),
-                bar(check.pass_rate),
+            cells = [
+                literal_text(one_line(check.name)),
+                *([] if narrow else [literal_text(check.kind)]),
+                bar(check.pass_rate, NARROW_BAR_WIDTH if narrow else BAR_WIDTH),
                 Text(f"{check.total - check.passed:,}", justify="right"),
                 Text(f"{check.total:,}", justify="right"),
-                key=check.name,
-            )
+            ]
+            table.add_row(*cells, key=check.name)
+        if overview.checks:
+            table.move_cursor(row=min(max(row, 0), len(overview.checks) - 1))
 
     def _fill_buckets(self, overview: RunOverview) -> None:
         table = self.query_one("#buckets-table", DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         check_names = [c.name for c in overview.checks]
-        table.add_columns("bucket", "items", "share of failures", *(Text(n) for n in check_names), "newest note")
+        narrow = self.size.width < NARROW
+        headers = ["bucket", "items", "failures" if narrow else "share of failures"]
+        headers += [literal_text(one_line(n)) for n in check_names]
+        table.add_columns(*headers, *([] if narrow else ["newest note"]))
         for impact in overview.buckets:
             rates = [
                 Text("–" if n not in impact.check_pass_rates else f"{impact.check_pass_rates[n]:.0%}", justify="right")
                 for n in check_names
             ]
             table.add_row(
-                Text(one_line(impact.bucket.name)),
+                literal_text(one_line(impact.bucket.name)),
                 Text(f"{impact.items:,}", justify="right"),
                 Text(f"{impact.failure_share:.1%}", justify="right"),
                 *rates,
-                Text(one_line(impact.newest_note or "", 40)),
+                *([] if narrow else [literal_text(one_line(impact.newest_note or "", 40))]),
                 key=str(impact.bucket.bucket_id),
             )
+        table.display = bool(overview.buckets)
+        self.query_one("#buckets-empty").display = not overview.buckets
+        if overview.buckets:
+            table.move_cursor(row=min(max(row, 0), len(overview.buckets) - 1))
 
     def action_browse_all(self) -> None:
         self.app.open_browser(ItemFilter(self.run_id))
@@ -138,7 +188,18 @@ class OverviewScreen(Screen):
             return
         if table.id == "checks-table":
             check = self.overview.checks[table.cursor_row]
-            self.app.open_browser(ItemFilter(self.run_id, failing_check=check.name))
+            if check.total > check.passed:
+                self.app.open_browser(ItemFilter(self.run_id, failing_check=check.name))
+                return
+            failing = sum(c.total - c.passed for c in self.overview.checks)
+            if not failing:
+                self.notify(f"{one_line(check.name)} has no failures, and neither has any other check", markup=False)
+                return
+            question = f"{one_line(check.name)} has no failures. Browse every item that fails any check instead?"
+            self.app.push_screen(
+                ConfirmDialog(question, yes_label="Browse failures"),
+                callback=lambda yes: yes and self.app.open_browser(ItemFilter(self.run_id, failing_any=True)),
+            )
         else:
             bucket = self.overview.buckets[table.cursor_row].bucket
             self.app.open_browser(ItemFilter(self.run_id, bucket_id=bucket.bucket_id))

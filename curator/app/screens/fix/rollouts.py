@@ -1,0 +1,327 @@
+"""Sample fixes and the rollout view: k samples per input of a bucket or failing check, each with its check marks,
+side by side with the target; accept the best, make pairs, or open the item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from curator.app import registry
+from curator.app.registry import ActionSpec
+from curator.app.widgets.literal import literal, one_line
+from curator.app.worker_errors import WorkFailed
+from curator.errors import CuratorError
+from curator.fix import rollouts as rollout_domain
+from curator.jobs import sampling as sampling_jobs
+from curator.jobs.training import default_base_model
+from curator.storage.browse import ItemFilter
+from curator.storage.rollouts import InputSummary, RolloutRow
+from curator.workspace import Workspace
+
+registry.register_actions(
+    "Rollouts",
+    ActionSpec("fix.rollouts.sample", "fix.rollouts", "ctrl+r", "sample", "Sample", "Sample k outputs per input"),
+    ActionSpec(
+        "fix.rollouts.accept", "fix.rollouts", "a", "accept_best", "Accept best", "Accept the best passing sample"
+    ),
+    ActionSpec(
+        "fix.rollouts.pairs", "fix.rollouts", "p", "make_pairs", "Make pairs", "Pair passing against failing samples"
+    ),
+    ActionSpec("fix.rollouts.open", "fix.rollouts", "o", "open_item", "Open item", "Open the input's item"),
+    ActionSpec("fix.rollouts.back", "fix.rollouts", "escape", "back", "Back", "Stop sampling, or leave"),
+)
+
+SIGNAL_STYLES = {"mixed": "bold green", "all pass": "dim", "none pass": "yellow"}
+PAIRS_PER_INPUT = 2
+
+
+def marks_text(results: dict) -> Text:
+    """One ✓ or ✗ per check that applied, with its name."""
+    text = Text()
+    for name, (passed, _reason) in results.items():
+        text.append("✓" if passed else "✗", style="green" if passed else "red")
+        text.append(f"{literal(name)} ")
+    return text
+
+
+def agreement_text(samples: list[RolloutRow]) -> Text:
+    """What all k samples agree on: the verdicts that carry no signal for pairs or GRPO."""
+    agreed = rollout_domain.unanimous_checks(samples)
+    if not samples:
+        return Text("")
+    passed = sum(s.passed for s in samples)
+    if passed in (0, len(samples)):
+        verdict = "pass" if passed else "fail"
+        head = Text(f"All {len(samples)} samples {verdict}: no signal for pairs or GRPO. ", style="bold yellow")
+    else:
+        head = Text(f"{passed} of {len(samples)} samples pass. ", style="bold green")
+    if agreed:
+        parts = [f"{'all pass' if v else 'all fail'} {literal(name)}" for name, v in agreed.items()]
+        head.append("Samples agree on: " + ", ".join(parts), style="dim")
+    return head
+
+
+class RolloutScreen(Screen):
+    """Sample k outputs per input of a filter (in a worker, with progress), then review them input by input."""
+
+    CSS_PATH = ["fix.tcss", "rollouts.tcss"]
+    BINDINGS = registry.bindings("fix.rollouts")
+    ACTION_SCOPES = ("fix.rollouts",)
+
+    @dataclass
+    class SamplingProgressed(Message):
+        done: int
+        total: int
+        stage: str
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, RolloutScreen.SamplingProgressed)
+
+    @dataclass
+    class RolloutsSampled(Message):
+        """A sample set was stored."""
+
+        sample_set_id: int
+
+    @dataclass
+    class SamplingStopped(Message):
+        reason: str
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        run_id: int,
+        item_filter: ItemFilter | None = None,
+        *,
+        model: str = "",
+        sample_set_id: int | None = None,
+        k: int = 8,
+        temperature: float = 0.8,
+        max_new_tokens: int = 128,
+    ) -> None:
+        super().__init__()
+        self.workspace, self.run_id = workspace, run_id
+        self.item_filter = item_filter
+        self.model, self.k, self.temperature, self.max_new_tokens = model, k, temperature, max_new_tokens
+        self.sample_set_id = sample_set_id
+        self.inputs: list[InputSummary] = []
+        self.samples: list[RolloutRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Sample fixes · {self._scope()}"), id="rollout-title", classes="fix-title")
+        with Horizontal(id="rollout-form"):
+            yield Label("model", classes="field-label")
+            yield Input(self.model, id="rollout-model", placeholder="local model folder")
+            yield Label("k", classes="field-label")
+            yield Input(str(self.k), id="rollout-k", type="integer")
+            yield Label("temperature", classes="field-label")
+            yield Input(str(self.temperature), id="rollout-temperature", type="number")
+            yield Label("max tokens", classes="field-label")
+            yield Input(str(self.max_new_tokens), id="rollout-max-tokens", type="integer")
+        with Horizontal(id="rollout-progress-row"):
+            yield ProgressBar(id="rollout-progress", show_eta=False)
+            yield Static("", id="rollout-status")
+        yield DataTable(id="rollout-inputs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="rollout-agreement", classes="summary")
+        with Horizontal(id="rollout-body"):
+            with Vertical(id="rollout-target-side"):
+                yield Label("Input and target", classes="field-label")
+                yield Static("", id="rollout-target")
+            yield DataTable(id="rollout-samples", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rollout-inputs", DataTable).add_columns("item", "passed", "mean reward", "signal", "input")
+        self.query_one("#rollout-samples", DataTable).add_columns("#", "checks", "reward", "output")
+        if self.sample_set_id is not None:
+            self._show_set(self.sample_set_id)
+        else:
+            self._status("ctrl+r samples k outputs per input of this filter; held-out items are never sampled.")
+
+    def _scope(self) -> str:
+        if self.item_filter is None:
+            return "every dev item"
+        try:
+            bucket, failing = rollout_domain.item_filter_of(self.workspace, self.run_id, self.item_filter)
+        except CuratorError:
+            return "every dev item"
+        return f"bucket {bucket}" if bucket else f"failing {failing}"
+
+    def _status(self, text: str) -> None:
+        self.query_one("#rollout-status", Static).update(Text(literal(text)))
+
+    # Sampling (worker) and its messages.
+
+    def request(self) -> sampling_jobs.SampleRequest:
+        """The form as a request; CuratorError names a field that does not hold a usable value."""
+        values = {}
+        for name, kind in (("k", int), ("temperature", float), ("max-tokens", int)):
+            raw = self.query_one(f"#rollout-{name}", Input).value.strip()
+            try:
+                values[name] = kind(raw)
+            except ValueError:
+                raise CuratorError(f"{name} must be a number, not {raw!r}") from None
+        bucket, failing = (None, None)
+        if self.item_filter is not None:
+            bucket, failing = rollout_domain.item_filter_of(self.workspace, self.run_id, self.item_filter)
+        request = sampling_jobs.SampleRequest(
+            run=self.run_id,
+            model=self.query_one("#rollout-model", Input).value.strip(),
+            bucket=bucket,
+            failing=failing,
+            k=values["k"],
+            temperature=values["temperature"],
+            max_new_tokens=values["max-tokens"],
+            cpu_threads=1,
+        )
+        sampling_jobs.check_request(request)
+        return request
+
+    def action_sample(self) -> None:
+        try:
+            request = self.request()
+        except CuratorError as problem:
+            self._status(str(problem))
+            return
+        self._status("Loading the model…")
+        self.sample_worker(request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rollouts-sample")
+    def sample_worker(self, request: sampling_jobs.SampleRequest) -> None:
+        worker = get_current_worker()
+
+        def progressed(event: dict) -> None:
+            if event.get("event") in ("loaded", "generated"):
+                done = event.get("done", 0)
+                self.post_message(self.SamplingProgressed(done, event.get("total", 0), event.get("backend", "")))
+
+        try:
+            sample_set = sampling_jobs.run_sampling(
+                self.workspace, request, on_event=progressed, should_cancel=lambda: worker.is_cancelled
+            )
+        except CuratorError as problem:
+            self.post_message(self.SamplingStopped(str(problem)))
+            return
+        self.post_message(self.RolloutsSampled(sample_set.sample_set_id))
+
+    @on(SamplingProgressed)
+    def _progressed(self, message: SamplingProgressed) -> None:
+        self.query_one("#rollout-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        self._status(f"Sampling {message.done:,} / {message.total:,} rollouts…")
+
+    @on(SamplingStopped)
+    def _stopped(self, message: SamplingStopped) -> None:
+        self._status(message.reason)
+
+    @on(WorkFailed)
+    def _failed(self, message: WorkFailed) -> None:
+        self._status(f"sampling failed: {message.error}")
+
+    @on(RolloutsSampled)
+    def _sampled(self, message: RolloutsSampled) -> None:
+        self._show_set(message.sample_set_id)
+
+    # Showing a sample set.
+
+    def _show_set(self, sample_set_id: int) -> None:
+        self.sample_set_id = sample_set_id
+        self.inputs = rollout_domain.summaries(self.workspace, sample_set_id)
+        table = self.query_one("#rollout-inputs", DataTable)
+        table.clear()
+        for s in self.inputs:
+            table.add_row(
+                Text(one_line(s.item_id, 24)),
+                Text(f"{s.passed}/{s.samples}"),
+                Text(f"{s.mean_reward:.2f}"),
+                Text(s.signal, style=SIGNAL_STYLES.get(s.signal, "")),
+                Text(one_line(s.input, 60)),
+                key=str(s.item_key),
+            )
+        mixed = sum(s.signal == "mixed" for s in self.inputs)
+        self._status(f"Sample set {sample_set_id}: {len(self.inputs)} inputs, {mixed} with signal.")
+        if self.inputs:
+            self._show_input(self.inputs[0])
+            table.focus()
+
+    @on(DataTable.RowHighlighted, "#rollout-inputs")
+    def _input_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.inputs):
+            self._show_input(self.inputs[event.cursor_row])
+
+    def _show_input(self, summary: InputSummary) -> None:
+        self.samples = rollout_domain.rollouts(self.workspace, self.sample_set_id, summary.item_key)
+        table = self.query_one("#rollout-samples", DataTable)
+        table.clear()
+        for sample in self.samples:
+            table.add_row(
+                Text(str(sample.sample_index)),
+                marks_text(sample.check_results),
+                Text(f"{sample.reward:.2f}"),
+                Text(one_line(sample.output, 80)),
+            )
+        target = Text.assemble(("input: ", "dim"), literal(summary.input), "\n\n", ("target: ", "dim"))
+        target.append(literal(summary.target) if summary.target is not None else "—")
+        self.query_one("#rollout-target", Static).update(target)
+        self.query_one("#rollout-agreement", Static).update(agreement_text(self.samples))
+
+    def highlighted_input(self) -> InputSummary | None:
+        table = self.query_one("#rollout-inputs", DataTable)
+        return self.inputs[table.cursor_row] if self.inputs and 0 <= table.cursor_row < len(self.inputs) else None
+
+    # Keys on the highlighted input.
+
+    def action_accept_best(self) -> None:
+        current = self.highlighted_input()
+        if current is None:
+            return
+        status, reason = rollout_domain.accept_best(self.workspace, self.sample_set_id, current.item_key)
+        self._status(f"{current.item_id}: best sample {status}" + (f" ({reason})" if reason else ""))
+
+    def action_make_pairs(self) -> None:
+        current = self.highlighted_input()
+        if current is None:
+            return
+        made = rollout_domain.make_pairs(self.workspace, self.sample_set_id, PAIRS_PER_INPUT, [current.item_key])
+        self._status(f"{current.item_id}: {made} new preference pair(s)")
+
+    def action_open_item(self) -> None:
+        current = self.highlighted_input()
+        if current is not None and hasattr(self.app, "open_item"):
+            self.app.open_item(self.run_id, current.item_key, ItemFilter(self.run_id))
+
+    def action_back(self) -> None:
+        running = [w for w in self.workers if w.node is self and w.group == "rollouts-sample" and w.is_running]
+        if running:
+            for worker in running:
+                worker.cancel()
+            self._status("Stopping the sampling…")
+            return
+        self.dismiss(self.sample_set_id)
+
+
+registry.register_screen("rollouts", "Rollouts", RolloutScreen)
+
+
+def sample_fixes_command(app):
+    """The palette entry "Sample fixes", offered while the browser filters one bucket or one failing check."""
+    item_filter, run_id = getattr(app, "current_filter", None), getattr(app, "current_run_id", None)
+    if item_filter is None or run_id is None:
+        return
+    try:
+        bucket, failing = rollout_domain.item_filter_of(app.workspace, run_id, item_filter)
+    except CuratorError:
+        return
+    model = default_base_model(app.workspace, run_id)
+    yield registry.PaletteCommand(
+        f"Sample fixes: {'bucket ' + bucket if bucket else 'failing ' + failing}",
+        "k samples per input (k, temperature), graded by the checks: accept the best, make pairs",
+        lambda app: app.push_screen(RolloutScreen(app.workspace, run_id, item_filter, model=model)),
+    )

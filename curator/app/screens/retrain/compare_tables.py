@@ -1,0 +1,124 @@
+"""The compare screen's tables: columns dropped by priority on a narrow screen, figures right-aligned, untrusted
+names shown literally."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from curator.app.widgets.literal import literal_text
+from curator.compare.comparison import (
+    VERDICT_SPLIT,
+    CheckComparison,
+    Comparison,
+    ItemChange,
+    RowComparison,
+    format_delta,
+    format_rate,
+)
+from curator.compare.stats import format_p
+
+VERDICT_STYLES = {"improved": "bold green", "regressed": "bold red", "no significant change": ""}
+FLIP_COLUMNS = {"fixed": "fixed", "regressed": "regressed", "still_failing": "still failing"}
+
+
+def delta_text(delta: float | None) -> Text:
+    text = format_delta(delta)
+    style = "green" if text.startswith("+") else "red" if text.startswith("-") else ""
+    return Text(text, style=style, justify="right")
+
+
+def figure(text: str) -> Text:
+    """A number in a table cell, right-aligned."""
+    return Text(text, justify="right")
+
+
+def split_columns(split: str, narrow: bool) -> list[str]:
+    """Column keys of a split's table, by priority: Δ and still-failing go first when the screen is narrow."""
+    columns = ["name", "before", "after", "delta", "fixed", "regressed", "still_failing"]
+    if narrow:
+        columns = [c for c in columns if c not in ("delta", "still_failing")]
+    return columns + (["verdict"] if split == VERDICT_SPLIT else [])
+
+
+NAME_WIDTH = 18  # narrow screens crop long check names
+NARROW_HEADERS = {"regressed": "regr.", "verdict": "verdict (McNemar)"}
+HEADERS = {
+    "name": "check",
+    "before": "before",
+    "after": "after",
+    "delta": "Δ pts",
+    "fixed": "fixed",
+    "regressed": "regressed",
+    "still_failing": "still failing",
+    "verdict": "verdict (exact McNemar)",
+}
+
+
+def split_table(comparison: Comparison, split: str, narrow: bool) -> DataTable:
+    """A split's checks: rates, the flip counts (cells that open their items) and on held-out the verdict."""
+    table = DataTable(id=f"compare-{split.replace('_', '-')}", cursor_type="cell", zebra_stripes=True)
+    columns = split_columns(split, narrow)
+    for key in columns:
+        width = NAME_WIDTH if key == "name" and narrow else None
+        table.add_column(NARROW_HEADERS.get(key, HEADERS[key]) if narrow else HEADERS[key], key=key, width=width)
+    for check in comparison.checks:
+        height = 2 if narrow and split == VERDICT_SPLIT else 1
+        table.add_row(*_check_cells(check, split, columns, narrow), key=check.name, height=height)
+    every = comparison.every_check
+    cells = {
+        "name": Text(every.name, style="bold"),
+        "before": figure(format_rate(every.before[split].rate)),
+        "after": figure(format_rate(every.after[split].rate)),
+        "delta": delta_text(every.delta(split)),
+    }
+    table.add_row(*(cells.get(key, "") for key in columns), key=every.name)
+    return table
+
+
+def _check_cells(check: CheckComparison, split: str, columns: list[str], narrow: bool) -> list:
+    flips = check.flips.get(split)
+    joint = "\n" if narrow else ", "  # narrow: the p-value under the verdict, in a two-line row
+    cells = {
+        "name": literal_text(check.name),
+        "before": figure(format_rate(check.before[split].rate)),
+        "after": figure(format_rate(check.after[split].rate)),
+        "delta": delta_text(check.delta(split)),
+        "verdict": Text(f"{check.verdict}{joint}{format_p(check.test.p_value)}", style=VERDICT_STYLES[check.verdict]),
+    }
+    for kind in FLIP_COLUMNS:
+        cells[kind] = figure(str(len(flips.keys(kind))) if flips else "0")
+    return [cells[key] for key in columns]
+
+
+def bucket_table(rows: list[RowComparison], narrow: bool) -> DataTable:
+    """Item pass rate per bucket, before and after (held-out only when narrow)."""
+    table = DataTable(id="compare-buckets", cursor_type="row", zebra_stripes=True)
+    table.add_column("bucket", key="name")
+    splits = ("held_out",) if narrow else ("held_out", "dev")
+    for split in splits:
+        for head in ("before", "after", "Δ pts"):
+            table.add_column(f"{split} {head}", key=f"{split}-{head}")
+    for row in rows:
+        cells: list = [literal_text(row.name)]
+        for split in splits:
+            cells += [figure(format_rate(row.before[split].rate)), figure(format_rate(row.after[split].rate))]
+            cells.append(delta_text(row.delta(split)))
+        table.add_row(*cells, key=row.name)
+    return table
+
+
+def items_table(table_id: str, changes: list[ItemChange], kind: str) -> DataTable:
+    """Items fixed or regressed: which checks moved, and the buckets of the item in the earlier run."""
+    table = DataTable(id=table_id, cursor_type="row")
+    table.add_columns("item", "split", f"checks {kind}", "buckets")
+    for index, change in enumerate(changes):
+        checks = change.regressed_checks if kind == "regressed" else change.fixed_checks
+        table.add_row(
+            literal_text(change.item_id),
+            change.split,
+            ", ".join(checks),
+            literal_text(", ".join(change.buckets)),
+            key=str(index),
+        )
+    return table

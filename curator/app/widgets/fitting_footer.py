@@ -1,0 +1,42 @@
+"""A footer that shows only the keys that fit whole: on a narrow terminal the last ones go, none is cut mid-word."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+COMPACT_BELOW = 120
+
+
+class FittingFooter(Footer):
+    """Textual's Footer, compact on narrow terminals, hiding the keys (from the right) that would be cut.
+
+    Every key stays reachable through the help screen and the command palette.
+    """
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self) -> None:
+        self.compact = self.size.width < COMPACT_BELOW
+        self.call_after_refresh(self.fit_keys)
+
+    def _natural_width(self, child) -> int:
+        """The cells a key takes when shown (worked out from its content, so hidden keys can be measured too)."""
+        content = child.get_content_width(self.size, self.app.size)
+        return content + child.styles.gutter.width + child.styles.margin.width
+
+    def fit_keys(self) -> None:
+        """Show the keys (or key groups) left to right while they fit whole beside the palette key; hide the rest."""
+        children = list(self.children)
+        palette = [c for c in children if c.has_class("-command-palette")]
+        room = self.size.width - sum(self._natural_width(c) for c in palette)
+        used, full = 0, False
+        for child in children:
+            if child in palette:
+                continue
+            width = self._natural_width(child)
+            full = full or used + width > room
+            child.display = not full
+            if not full:
+                used += width

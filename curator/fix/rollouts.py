@@ -1,0 +1,299 @@
+"""The model's own samples as data: which inputs to sample, grading and storing rollouts, rejection sampling
+(the best passing sample becomes a proposed SFT example) and preference pairs (passing vs failing samples).
+
+Held-out items are never sampled: the item selection keeps dev items only, and every read of pairs or sampled
+examples leaves held-out items out again; proposed examples also pass the contamination guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from curator.checks import RewardSpec, stored_checks
+from curator.checks.rewards import MEAN_OF_CHECKS, all_passed, grade_output, load_rewards
+from curator.errors import CuratorError, NotFoundError
+from curator.fix.generation import screen_for
+from curator.review import browse
+from curator.review import buckets as bucket_domain
+from curator.review.runs import resolve_run
+from curator.storage import examples as example_queries
+from curator.storage import rollouts as rollout_queries
+from curator.storage.browse import ItemFilter
+from curator.storage.rollouts import InputSummary, RolloutRow, SampleSetRow
+from curator.workspace import Workspace
+
+DEFAULT_MAX_PAIRS = 2
+
+
+@dataclass(frozen=True)
+class SamplingPlan:
+    """The dev items a sampling call will sample, and how many held-out items the filter also matched (skipped)."""
+
+    run_id: int
+    run_name: str
+    item_filter: dict
+    items: list[dict]
+    skipped_held_out: int
+    reward_spec: RewardSpec = MEAN_OF_CHECKS
+
+
+def plan_sampling(
+    ws: Workspace,
+    run_ref: str | int,
+    bucket: str | None = None,
+    failing: str | None = None,
+    rewards_file=None,
+) -> SamplingPlan:
+    """The inputs to sample (a bucket's or a failing check's dev items, or every dev item); refused when none."""
+    if bucket and failing:
+        raise CuratorError("give a bucket or a failing check, not both")
+    run = resolve_run(ws, run_ref)
+    names = [spec.name for spec in stored_checks(ws, run.run_id)]
+    if not names:
+        raise CuratorError(f"run '{run.name}' has no stored checks to grade samples with (see `curator check`)")
+    if failing is not None and failing not in names:
+        raise NotFoundError(f"run '{run.name}' has no check '{failing}' (its checks: {', '.join(names)})")
+    bucket_id = bucket_domain.get_bucket(ws, bucket).bucket_id if bucket else None
+    rows = rollout_queries.sampling_items(ws.db, ItemFilter(run.run_id, failing_check=failing, bucket_id=bucket_id))
+    dev = [row for row in rows if row["split"] != "held_out" and row["input"] is not None]
+    if not dev:
+        held = len(rows) - len(dev)
+        raise CuratorError(
+            f"no dev items of run '{run.name}' match"
+            + (f" (the {held} held-out item(s) that do are never sampled for training)" if held else "")
+        )
+    spec = load_rewards(rewards_file, names) if rewards_file else MEAN_OF_CHECKS
+    chosen = {"bucket": bucket, "failing_check": failing}
+    return SamplingPlan(run.run_id, run.name, chosen, dev, len(rows) - len(dev), spec)
+
+
+def grade_samples(ws: Workspace, plan: SamplingPlan, samples: dict[int, list[str]]) -> list[dict]:
+    """One graded row per sample: the run's stored checks, whether all passed, and the reward."""
+    specs = stored_checks(ws, plan.run_id)
+    graded = []
+    for item in plan.items:
+        for index, output in enumerate(samples.get(item["item_key"], [])):
+            results = grade_output(specs, input=item["input"], target=item["target"], output=output)
+            graded.append(
+                {
+                    "item_key": item["item_key"],
+                    "sample_index": index,
+                    "output": output,
+                    "check_results": results,
+                    "passed": all_passed(results),
+                    "reward": plan.reward_spec.reward(results),
+                }
+            )
+    return graded
+
+
+def store_rollouts(
+    ws: Workspace, plan: SamplingPlan, model: str, adapter: str | None, settings: dict, samples: dict[int, list[str]]
+) -> SampleSetRow:
+    """Grade the samples and store them with their sample set in one write."""
+    graded = grade_samples(ws, plan, samples)
+    with ws.db.transaction() as cur:
+        set_id = rollout_queries.insert_sample_set(
+            cur, plan.run_id, model, adapter, settings, plan.reward_spec.to_json(), plan.item_filter
+        )
+        if graded:
+            rollout_queries.insert_rollouts(cur, set_id, plan.run_id, graded)
+    return rollout_queries.get_sample_set(ws.db, set_id)
+
+
+def get_sample_set(ws: Workspace, sample_set_id: int) -> SampleSetRow:
+    found = rollout_queries.get_sample_set(ws.db, sample_set_id)
+    if found is None:
+        raise NotFoundError(f"no sample set {sample_set_id}")
+    return found
+
+
+def list_sample_sets(ws: Workspace, run_id: int | None = None) -> list[SampleSetRow]:
+    return rollout_queries.list_sample_sets(ws.db, run_id)
+
+
+def summaries(ws: Workspace, sample_set_id: int) -> list[InputSummary]:
+    """Per input: passes out of k and the reward range; `signal` marks inputs where all or none pass."""
+    return rollout_queries.input_summaries(ws.db, sample_set_id)
+
+
+def rollouts(ws: Workspace, sample_set_id: int, item_key: int | None = None) -> list[RolloutRow]:
+    return rollout_queries.list_rollouts(ws.db, sample_set_id, item_key)
+
+
+def unanimous_checks(samples: list[RolloutRow]) -> dict[str, bool]:
+    """Checks on which all samples of an input agree (applied to each, same verdict): name -> that verdict."""
+    if not samples:
+        return {}
+    names = set(samples[0].check_results)
+    for sample in samples[1:]:
+        names &= set(sample.check_results)
+    agreed = {}
+    for name in sorted(names):
+        verdicts = {bool(s.check_results[name][0]) for s in samples}
+        if len(verdicts) == 1:
+            agreed[name] = verdicts.pop()
+    return agreed
+
+
+def best_passing(samples: list[RolloutRow]) -> RolloutRow | None:
+    """The passing sample with the highest reward (the lowest sample index among equals)."""
+    passing = [s for s in samples if s.passed]
+    return min(passing, key=lambda s: (-s.reward, s.sample_index)) if passing else None
+
+
+def choose_pairs(samples: list[RolloutRow], max_pairs: int = DEFAULT_MAX_PAIRS) -> list[tuple[RolloutRow, RolloutRow]]:
+    """(chosen, rejected) pairs of one input, up to `max_pairs`: the best passing against the worst failing first,
+    then outward (next best or next worst); a pair is kept only when chosen's reward is above rejected's and the
+    same two texts were not paired already."""
+    passing = sorted((s for s in samples if s.passed), key=lambda s: (-s.reward, s.sample_index))
+    failing = sorted((s for s in samples if not s.passed), key=lambda s: (s.reward, s.sample_index))
+    order = sorted(
+        ((c, r) for c in range(len(passing)) for r in range(len(failing))), key=lambda cr: (cr[0] + cr[1], cr[0])
+    )
+    pairs, texts = [], set()
+    for c, r in order:
+        chosen, rejected = passing[c], failing[r]
+        if len(pairs) >= max_pairs:
+            break
+        if chosen.reward > rejected.reward and (chosen.output, rejected.output) not in texts:
+            pairs.append((chosen, rejected))
+            texts.add((chosen.output, rejected.output))
+    return pairs
+
+
+def _by_input(samples: list[RolloutRow]) -> dict[int, list[RolloutRow]]:
+    grouped: dict[int, list[RolloutRow]] = {}
+    for sample in samples:
+        grouped.setdefault(sample.item_key, []).append(sample)
+    return grouped
+
+
+def make_pairs(
+    ws: Workspace, sample_set_id: int, max_pairs: int = DEFAULT_MAX_PAIRS, item_keys: list[int] | None = None
+) -> int:
+    """Store preference pairs for every input of a sample set (or the given ones); returns how many are new."""
+    if max_pairs < 1:
+        raise CuratorError(f"pairs per input must be at least 1, not {max_pairs}")
+    get_sample_set(ws, sample_set_id)
+    grouped = _by_input(rollouts(ws, sample_set_id))
+    wanted = [
+        (key, chosen.rollout_id, rejected.rollout_id)
+        for key, samples in grouped.items()
+        if item_keys is None or key in item_keys
+        for chosen, rejected in choose_pairs(samples, max_pairs)
+    ]
+    with ws.db.transaction() as cur:
+        return rollout_queries.insert_pairs(cur, sample_set_id, wanted)
+
+
+@dataclass(frozen=True)
+class ProposalReport:
+    """What rejection sampling stored: the batch (None when no input had a passing sample) and counts per status."""
+
+    batch_id: int | None
+    counts: dict[str, int] = field(default_factory=dict)
+    without_pass: int = 0
+
+    @property
+    def proposed(self) -> int:
+        return self.counts.get("proposed", 0)
+
+
+def propose_best(ws: Workspace, sample_set_id: int, item_keys: list[int] | None = None) -> ProposalReport:
+    """Per input, the best passing sample becomes a proposed SFT example (lineage: item, rollout, model), refused
+    when its input is too close to a held-out item or the pair is already an example."""
+    sample_set = get_sample_set(ws, sample_set_id)
+    grouped = _by_input(rollouts(ws, sample_set_id))
+    items = {i["item_key"]: i for i in _set_items(ws, sample_set)}
+    screen = screen_for(ws, sample_set.run_id)
+    kept = set(example_queries.kept_pairs(ws.db))
+    rows, without_pass = [], 0
+    for key, samples in grouped.items():
+        if (item_keys is not None and key not in item_keys) or key not in items:
+            continue
+        best = best_passing(samples)
+        if best is None:
+            without_pass += 1
+            continue
+        rows.append(_proposal(items[key]["input"], best, screen, kept))
+    if not rows:
+        return ProposalReport(None, {}, without_pass)
+    lineage = {
+        "bucket_id": _bucket_id(ws, sample_set),
+        "source_run_id": sample_set.run_id,
+        "seed": int(sample_set.settings.get("seed", 0)),
+        "model": _model_label(sample_set),
+    }
+    with ws.db.transaction() as cur:
+        batch_id = example_queries.next_batch_id(cur)
+        example_queries.insert_sampled_examples(cur, batch_id, lineage, rows)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return ProposalReport(batch_id, counts, without_pass)
+
+
+def accept_best(ws: Workspace, sample_set_id: int, item_key: int) -> tuple[str, str | None]:
+    """Propose one input's best passing sample and accept it at once (the analyst saw it beside the target).
+
+    Returns the example's status (accepted, contaminated, duplicate, or "no passing sample") and the reason.
+    """
+    report = propose_best(ws, sample_set_id, item_keys=[item_key])
+    if report.batch_id is None:
+        return "no passing sample", None
+    (example,) = example_queries.list_examples(ws.db, batch_id=report.batch_id)
+    if example.status == "proposed":
+        example_queries.set_status(ws.db, [example.example_id], "accepted")
+        return "accepted", None
+    return example.status, example.reason
+
+
+def _proposal(input_text: str, best: RolloutRow, screen, kept: set) -> dict:
+    row = {
+        "source_item_key": best.item_key,
+        "rollout_id": best.rollout_id,
+        "input": input_text,
+        "target": best.output,
+        "check_results": best.check_results,
+        "status": "proposed",
+        "reason": None,
+    }
+    refusal = screen.guard.check_one(input_text) if screen.guard else None
+    if refusal is not None:
+        return row | {"status": "contaminated", "reason": refusal.reason()}
+    if (input_text, best.output) in kept:
+        return row | {"status": "duplicate", "reason": "exact duplicate of an existing example"}
+    kept.add((input_text, best.output))
+    return row
+
+
+def _set_items(ws: Workspace, sample_set: SampleSetRow) -> list[dict]:
+    """The dev items of the sample set's run (held-out ones never become examples)."""
+    rows = rollout_queries.sampling_items(ws.db, ItemFilter(sample_set.run_id))
+    return [r for r in rows if r["split"] != "held_out" and r["input"] is not None]
+
+
+def _bucket_id(ws: Workspace, sample_set: SampleSetRow) -> int | None:
+    name = sample_set.item_filter.get("bucket")
+    if not name:
+        return None
+    try:
+        return bucket_domain.get_bucket(ws, name).bucket_id
+    except NotFoundError:
+        return None
+
+
+def _model_label(sample_set: SampleSetRow) -> str:
+    return sample_set.model + (f"+{sample_set.adapter}" if sample_set.adapter else "")
+
+
+def item_filter_of(ws: Workspace, run_id: int, item_filter: ItemFilter) -> tuple[str | None, str | None]:
+    """The (bucket name, failing check) a browser filter samples by; refused unless it is one of the two."""
+    if item_filter.bucket_id is not None and item_filter.failing_check is None:
+        return bucket_domain.get_bucket_by_id(ws, item_filter.bucket_id).name, None
+    if item_filter.failing_check is not None and item_filter.bucket_id is None:
+        if item_filter.failing_check not in browse.check_names(ws, run_id):
+            raise NotFoundError(f"no check '{item_filter.failing_check}' on this run")
+        return None, item_filter.failing_check
+    raise CuratorError("filter by one bucket or one failing check first, then sample fixes")

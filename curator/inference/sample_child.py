@@ -1,0 +1,106 @@
+"""`python -m curator.inference.sample_child JOBFILE`: k sampled outputs per input, in a child process.
+
+The job file names the model (+ adapter), backend, dtype, k and the sampling settings, and a JSON-lines file of
+items (`item_key`, `input`, `input_messages`). Samples go to `outputs_file` as JSON lines (`item_key`,
+`sample_index`, `output`); progress events (the eval child's protocol) to `progress_file`. Exit 0 succeeded, 1 not.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from curator.child.failures import JobCancelled, failure_message
+from curator.child.progress import ProgressWriter
+from curator.inference.backends import GenerationSettings, ModelRef
+from curator.inference.eval_child import read_items, set_cpu_threads
+from curator.inference.sampling import load_sampler, sample
+
+
+@dataclass
+class SampleJob:
+    """What one sampling child does."""
+
+    model: str
+    items_file: str
+    outputs_file: str
+    progress_file: str
+    k: int = 8
+    adapter: str | None = None
+    backend: str = "auto"
+    dtype: str = "auto"  # auto: bf16 where the device supports it, else fp32
+    trust_remote_code: bool = False
+    cpu_threads: int = 0  # 0: torch's default
+    cancel_file: str | None = None
+    generation: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> SampleJob:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, path: Path) -> Path:
+        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        return path
+
+
+def run(job: SampleJob, writer: ProgressWriter) -> dict:
+    items = read_items(job.items_file)
+    set_cpu_threads(job.cpu_threads)
+    settings = GenerationSettings(**job.generation)
+    ref = ModelRef(job.model, job.adapter, trust_remote_code=job.trust_remote_code, dtype=job.dtype)
+    backend = load_sampler(ref, settings, job.backend)
+    total = len(items) * job.k
+    dtype = getattr(backend, "dtype", job.dtype)
+    writer.emit("loaded", backend=backend.name, dtype=dtype, total=total, inputs=len(items), k=job.k)
+    started = time.monotonic()
+
+    def progressed(done_inputs: int) -> None:
+        if job.cancel_file and Path(job.cancel_file).exists():
+            raise JobCancelled("sampling cancelled")
+        writer.emit("generated", done=done_inputs * job.k, total=total)
+
+    prompts = [item.get("input_messages") or item.get("input") or "" for item in items]
+    samples = sample(backend, prompts, job.k, on_batch=progressed)
+    seconds = time.monotonic() - started
+    with open(job.outputs_file, "w", encoding="utf-8") as out:
+        for item, outputs in zip(items, samples, strict=True):
+            for index, output in enumerate(outputs):
+                record = {"item_key": item["item_key"], "sample_index": index, "output": output}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return {
+        "backend": backend.name,
+        "dtype": dtype,
+        "inputs": len(items),
+        "rollouts": total,
+        "sample_s": round(seconds, 3),
+        "generation": settings.as_dict(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m curator.inference.sample_child JOBFILE", file=sys.stderr)
+        return 2
+    job = SampleJob.load(Path(argv[0]))
+    writer = ProgressWriter(job.progress_file)
+    try:
+        summary = run(job, writer)
+    except JobCancelled:
+        writer.emit("cancelled")
+        return 1
+    except BaseException as error:  # noqa: BLE001 - every failure ends as one event the caller can show
+        traceback.print_exc()
+        writer.emit("failed", error=failure_message(error))
+        return 1
+    writer.emit("succeeded", **summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,119 @@
+"""Jobs whose parent died: a training job stays `running` in the database when the CLI that watched it was killed
+or the app quit. Its child runs on in its own session and writes its outcome to its progress file; once that
+process is gone, the outcome is recorded from the file (the adapter registered if it succeeded), or the job is
+marked failed when the file has no outcome."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from curator.child.progress import read_events
+from curator.storage import jobs as job_queries
+from curator.storage.jobs import JobRow
+from curator.workspace import Workspace
+
+FINAL_EVENTS = ("succeeded", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """One job whose recorded status was brought in line with what its child did."""
+
+    job_id: int
+    status: str
+    detail: str
+
+
+def _cmdline(pid: int) -> str | None:
+    """The command line of a live process (Linux /proc), None when it cannot be read."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists
+        return True
+    return True
+
+
+def _processes_running(job_file: str) -> bool:
+    """Whether any process on this machine has the job file on its command line (Linux; False elsewhere)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return False
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            line = _cmdline(int(entry.name))
+            if line and job_file in line:
+                return True
+    return False
+
+
+def child_alive(job: JobRow) -> bool:
+    """Whether the job's child process still runs: its recorded pid is alive and (where the command line can be
+    read) still names the job file, so a reused pid is not mistaken for the child."""
+    job_file = str(Path(job.job_dir) / "job.json") if job.job_dir else ""
+    if job.pid is None:
+        if sys.platform.startswith("linux") and job_file:
+            return _processes_running(job_file)
+        return True  # no pid and no way to look: leave it as it is
+    if not _pid_alive(job.pid):
+        return False
+    line = _cmdline(job.pid)
+    return line is None or not job_file or job_file in line
+
+
+def final_event(job: JobRow) -> dict | None:
+    """The outcome the child wrote to its progress file, if it wrote one (an unreadable file counts as none)."""
+    if not job.progress_path:
+        return None
+    try:
+        events, _ = read_events(job.progress_path)
+    except (OSError, ValueError):
+        return None
+    return next((e for e in reversed(events) if e.get("event") in FINAL_EVENTS), None)
+
+
+def _log_hint(job: JobRow) -> str:
+    return f"; see {Path(job.job_dir) / 'child.log'}" if job.job_dir else ""
+
+
+def reconcile_job(ws: Workspace, job: JobRow) -> Reconciled | None:
+    """Record the outcome of one `running` job whose child is gone; None when it still runs (or was recorded)."""
+    if job.status != "running" or child_alive(job):
+        return None
+    event = final_event(job)
+    kind = event.get("event") if event else None
+    adapter = event.get("adapter_path") if event else None
+    if kind == "succeeded" and adapter and Path(adapter).is_dir():
+        done = job_queries.finish_if_running(
+            ws.db, job.job_id, "succeeded", metrics=event.get("metrics"), adapter_path=adapter
+        )
+        return Reconciled(job.job_id, "succeeded", f"adapter {adapter}") if done else None
+    if kind in ("failed", "cancelled"):
+        error = event.get("error") or ("cancelled" if kind == "cancelled" else "failed")
+        done = job_queries.finish_if_running(ws.db, job.job_id, kind, error=error)
+        return Reconciled(job.job_id, kind, error) if done else None
+    if kind == "succeeded":
+        error = f"the training process reported an adapter at {adapter}, but it is not there{_log_hint(job)}"
+    else:
+        error = "the training process ended without a result (the Curator process watching it was closed)"
+        error += _log_hint(job)
+    done = job_queries.finish_if_running(ws.db, job.job_id, "failed", error=error)
+    return Reconciled(job.job_id, "failed", error) if done else None
+
+
+def reconcile_jobs(ws: Workspace) -> list[Reconciled]:
+    """Bring every `running` job whose process is gone in line with its progress file; cheap when none runs.
+
+    Called when the CLI opens a writable workspace and when the app opens one."""
+    return [done for job in job_queries.running_jobs(ws.db) if (done := reconcile_job(ws, job)) is not None]

@@ -1,0 +1,104 @@
+"""The four retrain methods as TRL trainers: SFT, DPO and KTO on the dataset's rows, GRPO with the checks as reward.
+
+Every method trains a LoRA adapter (a new one, or the parent adapter when the job continues one) with the same
+schedule settings; bf16 and gradient checkpointing stay off unless asked for (TRL turns both on by default).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from curator.training.grading import specs_from_dicts
+from curator.training.job import JobSpec
+from curator.training.rewards import checks_reward
+
+
+def version_arguments(warmup_ratio: float) -> dict:
+    """Settings whose names moved in transformers 5: warmup as a share of the steps (`warmup_ratio` in 4.x;
+    `warmup_steps`, which 5.x reads as a share when it is below 1: the job refuses ratios >= 1), and activation
+    checkpointing off (`gradient_checkpointing`, an alias 5.x warns about; TRL turns it on by default)."""
+    from transformers import TrainingArguments  # ~3.5 s, child process only
+
+    names = TrainingArguments.__dataclass_fields__
+    warmup = {"warmup_ratio": warmup_ratio} if "warmup_ratio" in names else {"warmup_steps": warmup_ratio}
+    checkpointing = "activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing"
+    return warmup | {checkpointing: False}
+
+
+def common_arguments(job: JobSpec, device: str) -> dict:
+    """The settings every method shares: schedule, device, no checkpoints, no external reporting, a log per step."""
+    t = job.trainer
+    return {
+        "output_dir": str(Path(job.output_dir) / "trainer"),
+        "num_train_epochs": t.epochs,
+        "max_steps": t.max_steps,
+        "per_device_train_batch_size": t.batch_size,
+        "learning_rate": t.learning_rate,
+        "seed": t.seed,
+        "use_cpu": device == "cpu",
+        "bf16": t.bf16,
+        "report_to": "none",
+        "save_strategy": "no",
+        "logging_steps": 1,
+        "disable_tqdm": True,
+        "lr_scheduler_type": "linear",
+        "dataloader_num_workers": 0,
+        **version_arguments(t.warmup_ratio),
+    }
+
+
+def method_config(job: JobSpec, device: str):
+    """The TRL config of the job's method."""
+    import trl  # ~8 s, child process only
+
+    t, common = job.trainer, common_arguments(job, device)
+    if t.method == "sft":
+        return trl.SFTConfig(max_length=t.max_length, completion_only_loss=True, **common)
+    if t.method == "dpo":
+        return trl.DPOConfig(max_length=t.max_length, beta=t.beta, **common)
+    if t.method == "kto":
+        return trl.KTOConfig(max_length=t.max_length, beta=t.beta, **common)
+    return trl.GRPOConfig(
+        num_generations=t.num_generations,
+        max_completion_length=t.max_completion_length,
+        temperature=t.temperature,
+        beta=t.beta,
+        log_completions=False,
+        **common,
+    )
+
+
+def lora_config(job: JobSpec):
+    """A new adapter's LoraConfig, or None when the job continues its (already trainable) parent adapter."""
+    if job.parent_adapter:
+        return None
+    from peft import LoraConfig  # peft: ~7 s, child process only
+
+    lora = job.lora
+    return LoraConfig(
+        r=lora.r,
+        lora_alpha=lora.alpha,
+        lora_dropout=lora.dropout,
+        target_modules=lora.target_modules,
+        task_type="CAUSAL_LM",
+    )
+
+
+def method_trainer(job: JobSpec, model, tokenizer, dataset, device: str):
+    """The TRL trainer of the job's method on `dataset` (rows already in that method's shape)."""
+    import trl  # ~8 s, child process only
+
+    kwargs = dict(
+        model=model,
+        args=method_config(job, device),
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=lora_config(job),
+    )
+    method = job.trainer.method
+    if method == "grpo":
+        reward = checks_reward(specs_from_dicts(job.checks), job.rewards)
+        return trl.GRPOTrainer(reward_funcs=[reward], **kwargs)
+    # DPO and KTO compare against the base model: with LoRA that is the model with the adapter switched off
+    kind = {"sft": trl.SFTTrainer, "dpo": trl.DPOTrainer, "kto": trl.KTOTrainer}[method]
+    return kind(**kwargs)

@@ -1,0 +1,32 @@
+"""GRPO's reward: each sampled completion graded by the run's checks, combined by the job's reward spec.
+
+The same pure functions score rollouts on the domain side (curator.checks.rewards), so a GRPO reward of 0.8 means
+what a rollout's reward of 0.8 means.
+"""
+
+from __future__ import annotations
+
+from curator.checks.rewards import RewardSpec, grade_output
+from curator.checks.spec import CheckSpec
+
+
+def completion_text(completion) -> str:
+    """A sampled completion as text: TRL passes message lists for conversational prompts, strings otherwise."""
+    if isinstance(completion, str):
+        return completion
+    return "".join(m.get("content") or "" for m in completion if m.get("role", "assistant") == "assistant")
+
+
+def checks_reward(specs: list[CheckSpec], rewards: dict | None):
+    """A TRL reward function: the weighted checks of each completion against its row's input and target."""
+    spec = RewardSpec(weights=(rewards or {}).get("weights"), partial=(rewards or {}).get("partial") or {})
+
+    def checks(prompts, completions, input=None, target=None, **_) -> list[float]:
+        inputs = input or [None] * len(completions)
+        targets = target or [None] * len(completions)
+        return [
+            spec.reward(grade_output(specs, input=i, target=t, output=completion_text(c)))
+            for i, t, c in zip(inputs, targets, completions, strict=True)
+        ]
+
+    return checks

@@ -1,0 +1,86 @@
+"""Worker failures are never lost: one line on screen, the traceback in the workspace log, no "running…" left."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from fixwork import WEATHER_TEMPLATE, weather_run
+from review_support import noting_app, settle
+from textual import work
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from curator.app.screens.fix import template_editor
+from curator.app.screens.fix.template_editor import TemplateEditorScreen
+from curator.app.worker_errors import WorkFailed
+from curator.fix.templates import spec_from_dict
+from curator.fix.templates.library import create_template
+
+
+async def until(pilot, condition, timeout_s: float = 20) -> None:
+    """Wait without `wait_for_complete`, which re-raises a failed worker's error in the test."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+
+
+class Crashing(Screen):
+    """A screen whose worker raises, as any screen's worker might."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[WorkFailed] = []
+
+    @work(thread=True, exit_on_error=False, group="crashing")
+    def crash(self) -> None:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self.failures.append(message)
+
+
+async def test_a_screen_workers_failure_is_shown_logged_and_told_to_its_screen(workspace):
+    app = noting_app(workspace)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = Crashing()
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.crash()
+        await until(pilot, lambda: screen.failures)
+        assert app.is_running
+        [note] = [n for n in app.notes if "failed" in n]
+        assert note.startswith("crash failed: RuntimeError: disk on fire (details in ")
+        assert [(f.group, f.error) for f in screen.failures] == [("crashing", "RuntimeError: disk on fire")]
+    log = (workspace.root / "curator.log").read_text()
+    assert "Traceback (most recent call last)" in log and "RuntimeError: disk on fire" in log
+    assert "worker 'crash' (group crashing) failed" in log
+
+
+async def test_a_crash_while_generating_replaces_the_generating_line(workspace, monkeypatch):
+    run = weather_run(workspace)
+    create_template(workspace, spec_from_dict(WEATHER_TEMPLATE), bucket="weather", source_run_id=run.run_id)
+
+    def broken(*args, **kwargs):
+        raise KeyError("slot table")
+
+    monkeypatch.setattr(template_editor, "generate", broken)
+    app = noting_app(workspace)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        app.push_screen(TemplateEditorScreen(workspace, "weather"))
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "3"
+        await pilot.press("enter")
+        editor = app.screen
+        await until(pilot, lambda: "failed" in str(editor.query_one("#template-error", Static).render()))
+        assert isinstance(editor, TemplateEditorScreen)
+        assert "generate failed: KeyError: 'slot table'" in str(editor.query_one("#template-error", Static).render())
+        assert "generating" not in str(editor.query_one("#template-preview", Static).render())
+        assert any("KeyError" in n for n in app.notes)
+    assert "KeyError: 'slot table'" in (workspace.root / "curator.log").read_text()
