@@ -4,13 +4,15 @@ Both sides train the same LoRA on the tiny demo model (or --model) with the same
 function (Curator's checks: the demo checks plus a `mentions_weather` regex that the tiny model passes sometimes,
 weighted by one reward spec), in the same run, alternating which side goes first; best of ROUNDS per side.
 Throughput is optimiser steps over the trainer's own train_runtime on both sides. Prints one JSON line:
-curator_steps_per_s, bare_steps_per_s, ratio (curator / bare; the target is >= 0.95), steps, rounds.
+curator_steps_per_s, bare_steps_per_s, ratio (best curator / best bare; the target is >= 0.95), median_ratio (the
+same over the medians: steadier when other work shares the CPU), steps, rounds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,6 +166,7 @@ def main() -> None:
                 "curator_steps_per_s": round(best_curator, 3),
                 "bare_steps_per_s": round(best_bare, 3),
                 "ratio": round(best_curator / best_bare, 3),
+                "median_ratio": round(statistics.median(curator_runs) / statistics.median(bare_runs), 3),
                 "steps": args.steps,
                 "rounds": args.rounds,
                 "curator_runs": [round(r, 3) for r in curator_runs],

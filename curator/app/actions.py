@@ -124,7 +124,7 @@ register_actions(
     "Item detail",
     ActionSpec("detail.next", "detail", "j,n", "next_item", "Next", "Next item in the current filter"),
     ActionSpec("detail.previous", "detail", "k,p", "previous_item", "Previous", "Previous item in the current filter"),
-    ActionSpec("detail.expand", "detail", "e", "toggle_expand", "Expand", "Show long texts in full"),
+    ActionSpec("detail.expand", "detail", "e", "toggle_expand", "Expand", "Show 50,000 more characters of long texts"),
     ActionSpec(
         "detail.template",
         "detail",

@@ -27,6 +27,7 @@ from curator.app.screens.review.runs import RunsScreen
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.worker_errors import LOG_FILENAME, ReportingWorkerManager, WorkFailed, log_failure, one_line_error
 from curator.errors import CuratorError
+from curator.jobs.reconcile import reconcile_jobs
 from curator.patterns.embeddings import Embedder
 from curator.review import runs as run_domain
 from curator.review.browse import ItemFilter
@@ -84,15 +85,19 @@ class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, App):
             self.open_run(self._start_run_id)  # escape goes back to the runs screen
 
     def reconcile_jobs(self) -> None:
-        """Settle training jobs whose process died while no one watched (issue 11: curator/jobs/reconcile.py)."""
+        """Settle training jobs whose process died while no one watched (a closed app, a killed CLI) and say so."""
         try:
-            from curator.jobs.reconcile import reconcile_jobs
-        except ImportError:  # the reconciler is not in this tree yet
-            return
-        try:
-            reconcile_jobs(self.workspace)
+            settled = reconcile_jobs(self.workspace)
         except CuratorError as error:
             self.notify(f"could not check old training jobs: {error}", severity="warning", markup=False)
+            return
+        for done in settled:
+            self.notify(
+                f"training job {done.job_id} had lost its process: now {done.status} ({done.detail})",
+                severity="information" if done.status == "succeeded" else "warning",
+                timeout=10,
+                markup=False,
+            )
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, message: Worker.StateChanged) -> None:

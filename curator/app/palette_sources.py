@@ -89,7 +89,7 @@ def bucket_commands(app) -> Iterable[PaletteCommand]:
     yield PaletteCommand(
         "New bucket",
         "create a bucket (name, description)",
-        lambda app: app.push_screen(BucketPicker("New bucket (type its name)")),
+        lambda app: app.push_screen(BucketPicker("New bucket (type its name)", create_only=True)),
     )
 
 

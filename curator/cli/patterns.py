@@ -19,7 +19,10 @@ from curator.patterns.suggestions import Suggestion
 from curator.review import runs as run_domain
 from curator.storage.items import ItemRow
 
-FIELD_HELP = f"Text to embed: {', '.join(TEXT_FIELDS)} (default: the run's last choice, else {DEFAULT_FIELD})."
+FIELD_HELP = (
+    f"Text to embed: {', '.join(TEXT_FIELDS)} (default: the run's last choice, else {DEFAULT_FIELD}: what each "
+    "output got wrong against its target; input+output for a run without targets)."
+)
 MODEL_HELP = "A local sentence-transformers model folder (default: $CURATOR_EMBEDDING_MODEL, else all-MiniLM-L6-v2)."
 
 

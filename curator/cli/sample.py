@@ -31,6 +31,9 @@ def sample_command(
     rewards: Path = typer.Option(None, "--rewards", help="Checks TOML whose rewards table weights the checks."),
     propose: bool = typer.Option(False, "--propose", help="Propose each input's best passing sample as an example."),
     pairs: int = typer.Option(0, "--pairs", help="Make up to this many preference pairs per input (0: none)."),
+    require: list[str] = typer.Option(
+        None, "--require", help="With --propose/--pairs: a sample passes when it passes these checks (default: all)."
+    ),
     cpu_threads: int = typer.Option(1, "--cpu-threads", help="Torch threads on the CPU; 0 = torch's default."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
@@ -60,6 +63,7 @@ def sample_command(
     )
     check_request(request)
     with open_workspace() as ws:
+        rollout_domain.check_required(ws, run, require)
         handle = start_sampling(ws, request)
     # The workspace stays free while the model samples; it is reopened to grade and store the rollouts.
     with progress() as bar:
@@ -75,8 +79,9 @@ def sample_command(
     with reopen_workspace() as ws:
         sample_set = finish_sampling(ws, handle, final)
         summaries = rollout_domain.summaries(ws, sample_set.sample_set_id)
-        report = rollout_domain.propose_best(ws, sample_set.sample_set_id) if propose else None
-        made = rollout_domain.make_pairs(ws, sample_set.sample_set_id, pairs) if pairs else 0
+        set_id, required = sample_set.sample_set_id, list(require or []) or None
+        report = rollout_domain.propose_best(ws, set_id, require=required) if propose else None
+        made = rollout_domain.make_pairs(ws, set_id, pairs, require=required) if pairs else 0
     if as_json:
         _print_json(sample_set, summaries, report, made, handle.plan.skipped_held_out)
         return
@@ -85,7 +90,7 @@ def sample_command(
         counts = ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())) or "none"
         console.print(
             f"Rejection sampling: batch {report.batch_id} ({counts}); {report.without_pass} input(s) had no passing "
-            "sample. Review with `curator examples`.",
+            f"sample. Review with `curator examples list --batch {report.batch_id}`.",
             highlight=False,
         )
     if pairs:

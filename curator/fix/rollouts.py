@@ -136,18 +136,28 @@ def unanimous_checks(samples: list[RolloutRow]) -> dict[str, bool]:
     return agreed
 
 
-def best_passing(samples: list[RolloutRow]) -> RolloutRow | None:
+def passes(sample: RolloutRow, require: list[str] | None = None) -> bool:
+    """Whether a sample passes: every check that applied, or only the `require`d ones (a check that did not
+    apply to its input does not hold it back)."""
+    if not require:
+        return sample.passed
+    return all(bool(sample.check_results[name][0]) for name in require if name in sample.check_results)
+
+
+def best_passing(samples: list[RolloutRow], require: list[str] | None = None) -> RolloutRow | None:
     """The passing sample with the highest reward (the lowest sample index among equals)."""
-    passing = [s for s in samples if s.passed]
+    passing = [s for s in samples if passes(s, require)]
     return min(passing, key=lambda s: (-s.reward, s.sample_index)) if passing else None
 
 
-def choose_pairs(samples: list[RolloutRow], max_pairs: int = DEFAULT_MAX_PAIRS) -> list[tuple[RolloutRow, RolloutRow]]:
+def choose_pairs(
+    samples: list[RolloutRow], max_pairs: int = DEFAULT_MAX_PAIRS, require: list[str] | None = None
+) -> list[tuple[RolloutRow, RolloutRow]]:
     """(chosen, rejected) pairs of one input, up to `max_pairs`: the best passing against the worst failing first,
     then outward (next best or next worst); a pair is kept only when chosen's reward is above rejected's and the
     same two texts were not paired already."""
-    passing = sorted((s for s in samples if s.passed), key=lambda s: (-s.reward, s.sample_index))
-    failing = sorted((s for s in samples if not s.passed), key=lambda s: (s.reward, s.sample_index))
+    passing = sorted((s for s in samples if passes(s, require)), key=lambda s: (-s.reward, s.sample_index))
+    failing = sorted((s for s in samples if not passes(s, require)), key=lambda s: (s.reward, s.sample_index))
     order = sorted(
         ((c, r) for c in range(len(passing)) for r in range(len(failing))), key=lambda cr: (cr[0] + cr[1], cr[0])
     )
@@ -170,18 +180,23 @@ def _by_input(samples: list[RolloutRow]) -> dict[int, list[RolloutRow]]:
 
 
 def make_pairs(
-    ws: Workspace, sample_set_id: int, max_pairs: int = DEFAULT_MAX_PAIRS, item_keys: list[int] | None = None
+    ws: Workspace,
+    sample_set_id: int,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
+    item_keys: list[int] | None = None,
+    require: list[str] | None = None,
 ) -> int:
-    """Store preference pairs for every input of a sample set (or the given ones); returns how many are new."""
+    """Store preference pairs for every input of a sample set (or the given ones); returns how many are new.
+    `require`: the checks that make a sample passing (default: every check that applied)."""
     if max_pairs < 1:
         raise CuratorError(f"pairs per input must be at least 1, not {max_pairs}")
-    get_sample_set(ws, sample_set_id)
+    check_required(ws, get_sample_set(ws, sample_set_id).run_id, require)
     grouped = _by_input(rollouts(ws, sample_set_id))
     wanted = [
         (key, chosen.rollout_id, rejected.rollout_id)
         for key, samples in grouped.items()
         if item_keys is None or key in item_keys
-        for chosen, rejected in choose_pairs(samples, max_pairs)
+        for chosen, rejected in choose_pairs(samples, max_pairs, require)
     ]
     with ws.db.transaction() as cur:
         return rollout_queries.insert_pairs(cur, sample_set_id, wanted)
@@ -200,10 +215,14 @@ class ProposalReport:
         return self.counts.get("proposed", 0)
 
 
-def propose_best(ws: Workspace, sample_set_id: int, item_keys: list[int] | None = None) -> ProposalReport:
+def propose_best(
+    ws: Workspace, sample_set_id: int, item_keys: list[int] | None = None, require: list[str] | None = None
+) -> ProposalReport:
     """Per input, the best passing sample becomes a proposed SFT example (lineage: item, rollout, model), refused
-    when its input is too close to a held-out item or the pair is already an example."""
+    when its input is too close to a held-out item or the pair is already an example. `require`: the checks that
+    make a sample passing (default: every check that applied)."""
     sample_set = get_sample_set(ws, sample_set_id)
+    check_required(ws, sample_set.run_id, require)
     grouped = _by_input(rollouts(ws, sample_set_id))
     items = {i["item_key"]: i for i in _set_items(ws, sample_set)}
     screen = screen_for(ws, sample_set.run_id)
@@ -212,7 +231,7 @@ def propose_best(ws: Workspace, sample_set_id: int, item_keys: list[int] | None 
     for key, samples in grouped.items():
         if (item_keys is not None and key not in item_keys) or key not in items:
             continue
-        best = best_passing(samples)
+        best = best_passing(samples, require)
         if best is None:
             without_pass += 1
             continue
@@ -247,6 +266,15 @@ def accept_best(ws: Workspace, sample_set_id: int, item_key: int) -> tuple[str, 
         example_queries.set_status(ws.db, [example.example_id], "accepted")
         return "accepted", None
     return example.status, example.reason
+
+
+def check_required(ws: Workspace, run_ref: str | int, require: list[str] | None) -> None:
+    """Refuse required checks the run does not have (before anything is sampled)."""
+    run = resolve_run(ws, run_ref)
+    names = [spec.name for spec in stored_checks(ws, run.run_id)]
+    unknown = [name for name in require or [] if name not in names]
+    if unknown:
+        raise NotFoundError(f"run '{run.name}' has no check '{unknown[0]}' (its checks: {', '.join(names)})")
 
 
 def _proposal(input_text: str, best: RolloutRow, screen, kept: set) -> dict:

@@ -145,7 +145,7 @@ def finish_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
         ws,
         request.name or f"{handle.parent.name}@{_model_name(request)}",
         records,
-        model=request.model,
+        model=ws.storable_path(request.model),  # relative inside the workspace: a copy still works
         adapter=request.adapter,
         source_path=str(handle.job_dir),
         source_format="curator-eval",

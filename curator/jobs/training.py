@@ -146,7 +146,7 @@ def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python"
     job_id = job_queries.insert_job(
         ws.db,
         dataset_path=dataset.path,
-        base_model=request.base_model,
+        base_model=ws.storable_path(request.base_model),  # relative inside the workspace: a copy still works
         config=config,
         dataset_recipe_id=dataset.recipe_id,
         dataset_version=dataset.version,
@@ -340,7 +340,7 @@ def reeval_with_adapter(
     if stored_dtype in DTYPES and eval_options.get("dtype", "auto") == "auto":
         eval_options["dtype"] = stored_dtype  # the dtype the run's outputs were generated in
     request = EvalRequest(
-        model=job.base_model,
+        model=str(ws.resolve_path(job.base_model)),
         adapter=adapter,
         items=run.run_id,
         name=reeval_run_name(ws, run, job_id),

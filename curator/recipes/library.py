@@ -92,10 +92,17 @@ def plan_source(ws: Workspace, source: Source, requested: int, guard: Contaminat
 
 
 def plan(ws: Workspace, spec: RecipeSpec, guard: ContaminationGuard | None = None) -> list[SourcePlan]:
-    """Requested and usable rows per source: the mixer's live counts and the build's refusal use this one plan."""
+    """Requested and usable rows per source: the mixer's live counts and the build's refusal use this one plan.
+
+    A source that cannot be read raises its one-line error (the mixer, which shows it in place, uses plan_source).
+    """
     guard = guard or held_out_guard(ws)
     counts = allocate([s.share for s in spec.sources], spec.total)
-    return [plan_source(ws, s, n, guard) for s, n in zip(spec.sources, counts, strict=True)]
+    entries = [plan_source(ws, s, n, guard) for s, n in zip(spec.sources, counts, strict=True)]
+    for entry in entries:
+        if entry.problem:
+            raise CuratorError(entry.problem)
+    return entries
 
 
 def too_small_message(entry: SourcePlan, total: int) -> str:

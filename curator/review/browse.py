@@ -42,7 +42,8 @@ def describe_filter(f: ItemFilter, bucket_names: dict[int, str] | None = None) -
         parts.append(f"/{f.search}/" if f.regex else f'"{f.search}"')
     if f.item_keys is not None:
         count = len(f.item_keys)
-        parts.insert(0, f"{count} like {f.similar_to}" if f.similar_to else f"{count} chosen items")
+        named = f"{count} like {f.similar_to}" if f.similar_to else f.keys_label or f"{count} chosen items"
+        parts.insert(0, named)
     return " · ".join(parts) or "all items"
 
 

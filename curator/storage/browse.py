@@ -36,6 +36,8 @@ class ItemFilter:
     """Only these items (e.g. an item's nearest neighbours); None places no limit."""
     similar_to: str | None = None
     """The item_id whose neighbours `item_keys` are, to name the filter."""
+    keys_label: str | None = None
+    """What `item_keys` are, to name the filter (e.g. a bucket's items here or in a parent run)."""
 
 
 @dataclass(frozen=True)

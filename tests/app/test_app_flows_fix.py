@@ -14,10 +14,12 @@ from textual.widgets.text_area import Selection
 from curator.app.curator_app import CuratorApp
 from curator.app.screens.fix.example_review import ExampleReviewScreen
 from curator.app.screens.fix.mixer import MixerScreen
+from curator.app.screens.fix.template_choice import TemplateChoice
 from curator.app.screens.fix.template_editor import TemplateEditorScreen
 from curator.app.screens.review.browser import BrowserScreen
 from curator.app.screens.review.detail import DetailScreen
 from curator.app.screens.review.overview import OverviewScreen
+from curator.app.widgets.dialogs import TextPrompt
 
 SIZE = (140, 45)
 
@@ -51,7 +53,7 @@ async def make_city_slot(pilot, editor: TemplateEditorScreen) -> None:
     column = area.text.index("Paris")
     area.selection = Selection((0, column), (0, column + len("Paris")))
     await pilot.press("ctrl+l")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def back_to(pilot, screen_type) -> None:
@@ -88,7 +90,10 @@ async def test_failing_item_to_template_to_examples_to_a_built_dataset(workspace
         assert "6 distinct examples possible" in shown
         assert re.search(r"\[main\] <api> What is the weather in (Berlin|Madrid|Tokyo|Oslo|Lisbon)\? It is", shown)
 
-        await pilot.press("ctrl+g")
+        await pilot.press("ctrl+g")  # asks how many, 5 by default
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt) and "How many examples" in screen_text(app)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ExampleReviewScreen)
         assert "5 proposed" in screen_text(app)
@@ -144,3 +149,63 @@ async def test_t_on_an_item_without_a_target_says_why_and_stays(workspace):
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.notes[-1] == "item 0 of run 'no-target' has no target to start a template from"
+
+
+async def test_t_on_an_item_whose_bucket_has_a_template_offers_to_reopen_it(workspace):
+    from fixwork import WEATHER_TEMPLATE
+
+    from curator.fix.templates import spec_from_dict
+    from curator.fix.templates.library import create_template, list_templates
+
+    run = weather_run(workspace)
+    create_template(workspace, spec_from_dict(WEATHER_TEMPLATE), bucket="weather", source_run_id=run.run_id)
+    app = CuratorApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_failing_item(pilot, "weather_tag")
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TemplateChoice)
+        shown = screen_text(app)
+        assert "bucket 'weather' already has 1 template(s)" in shown and "Edit template weather" in shown
+        await pilot.press("enter")  # the first choice: the bucket's template
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, TemplateEditorScreen) and editor.stored
+        assert editor.query_one("#template-input", TextArea).text == WEATHER_TEMPLATE["input"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is detail
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # "Start a new template from this item"
+        await settle(pilot)
+        assert isinstance(app.screen, TemplateEditorScreen) and not app.screen.stored
+        assert app.screen.query_one("#template-input", TextArea).text.endswith("Paris? It is sunny.")
+    assert [t.name for t in list_templates(workspace)] == ["weather"]  # nothing stored until ctrl+s
+
+
+async def test_reopening_the_mixer_shows_the_recipe_left_there(workspace):
+    weather_run(workspace)
+    app = CuratorApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        mixer = app.screen
+        assert isinstance(mixer, MixerScreen) and mixer.sources == []
+        mixer.query_one("#recipe-total", Input).value = "4"
+        mixer.query_one("#source-argument", Input).focus()
+        await pilot.press(*"weather")
+        mixer.query_one("#source-share", Input).focus()
+        await pilot.press("1", "0", "0", "enter")
+        await pilot.press("escape")  # not built: the recipe is saved as it is
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("M")
+        await settle(pilot)
+        reopened = app.screen
+        assert isinstance(reopened, MixerScreen) and reopened.recipe_name == "mix" and reopened.total == 4
+        assert [(s.kind, s.buckets, s.share) for s in reopened.sources] == [("fixes", ["weather"], 1.0)]
+        assert "weather" in screen_text(app)

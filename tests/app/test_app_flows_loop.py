@@ -16,10 +16,10 @@ from textual.widgets import DataTable, Input, ProgressBar
 
 from curator.app.commands import CuratorCommands
 from curator.app.screens.retrain import CompareScreen, RetrainForm, TrainingScreen
-from curator.app.screens.review.buckets import BucketsScreen
-from curator.app.screens.review.overview import OverviewScreen
 from curator.app.screens.retrain.follower import JobWatch, cancel_file
 from curator.app.screens.retrain.stop_dialog import StopJobDialog
+from curator.app.screens.review.buckets import BucketsScreen
+from curator.app.screens.review.overview import OverviewScreen
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.checks import load_spec_text, run_checks
 from curator.demo.setup import MODEL_DIRNAME, demo_checks
@@ -82,7 +82,7 @@ def build_versions(ws) -> None:
 async def until(pilot, condition, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
-        assert time.monotonic() < deadline, f"timed out {list(pilot.app.workers)} {getattr(pilot.app, 'training_watches', None)}"
+        assert time.monotonic() < deadline, f"timed out; jobs followed: {getattr(pilot.app, 'training_watches', None)}"
         await asyncio.sleep(0.2)
         await pilot.pause()
 
@@ -366,6 +366,9 @@ async def test_q_while_a_job_trains_asks_first(workspace, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         job = followed_job(workspace, tmp_path, app)
+        await pilot.press("B")  # any screen opened while a job trains shows it on the status line
+        await settle(pilot)
+        assert isinstance(app.screen, BucketsScreen) and f"job {job.job_id} running" in screen_text(app)
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and "still running" in screen_text(app)
@@ -390,7 +393,7 @@ async def test_q_with_no_job_quits_at_once(workspace):
 async def test_every_entry_point_fills_the_form_with_the_one_defaults_function(workspace, demo_model_dir):
     from curator.training.defaults import default_settings
 
-    run = fixed_run(workspace, model=str(demo_model_dir))
+    fixed_run(workspace, model=str(demo_model_dir))
     build_versions(workspace)
     expected_lora, expected_trainer = default_settings(str(demo_model_dir))
     app = noting_app(workspace)
@@ -415,3 +418,20 @@ async def test_every_entry_point_fills_the_form_with_the_one_defaults_function(w
     assert seen[0] == seen[1] == seen[2]
     assert seen[0]["trainer-learning_rate"] == str(expected_trainer.learning_rate)
     assert seen[0]["lora-r"] == str(expected_lora.r) and seen[0]["base_model"] == str(demo_model_dir)
+
+
+async def test_a_model_inside_the_workspace_is_prefilled_and_stored_relative_to_it(workspace, tmp_path):
+    model = workspace.models_dir / "base-model"
+    model.mkdir(parents=True)
+    fixed_run(workspace, model="models/base-model")  # as a copied workspace holds it: relative to its root
+    build_versions(workspace)
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RetrainForm) and form.query_one("#base_model", Input).value == "models/base-model"
+        job = job_domain.create_job(workspace, form.request())
+    assert job.base_model == "models/base-model"
+    assert workspace.resolve_path(job.base_model) == model.resolve()

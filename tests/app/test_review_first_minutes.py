@@ -223,3 +223,24 @@ async def test_a_failed_label_all_says_so_and_changes_nothing(review_ws, monkeyp
         await settle(pilot)
         assert any("failed, nothing changed: disk full" in n for n in notes)
         assert bucket_names(review_ws) == [] and review_ws.db.fetchone("SELECT count(*) FROM labels")[0] == 0
+
+
+async def test_a_reevaluated_run_shows_and_filters_by_its_parents_buckets(review_ws):
+    from review_support import weather_records
+
+    from curator.review.buckets import create_bucket, get_bucket, label_items
+
+    label_items(review_ws, review_ws.run_id, [0, 2, 4], create_bucket(review_ws, "missing-tag"))
+    child = create_run_from_records(review_ws, "after", weather_records(), parent_run_id=review_ws.run_id)
+    app = CuratorApp(review_ws)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.open_browser(ItemFilter(child.run_id))
+        await settle(pilot)
+        browser = app.screen
+        shown = screen_text(app)
+        assert shown.count("↑missing-tag") == 3  # q000, q002, q004 carry the parent's bucket
+        browser.filter_by_bucket(get_bucket(review_ws, "missing-tag"))
+        await settle(pilot)
+        assert browser.items.count == 3
+        assert "bucket missing-tag (here or in a parent run)" in screen_text(app)

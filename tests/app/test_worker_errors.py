@@ -84,3 +84,26 @@ async def test_a_crash_while_generating_replaces_the_generating_line(workspace, 
         assert "generating" not in str(editor.query_one("#template-preview", Static).render())
         assert any("KeyError" in n for n in app.notes)
     assert "KeyError: 'slot table'" in (workspace.root / "curator.log").read_text()
+
+
+async def test_a_crashed_filter_takes_filtering_down_and_says_why(workspace, monkeypatch):
+    from curator.app.screens.review import browser as browser_module
+    from curator.app.screens.review.browser import BrowserScreen
+    from curator.review.browse import ItemFilter
+
+    run = weather_run(workspace)
+    app = noting_app(workspace)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.open_browser(ItemFilter(run.run_id))
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.items is not None)
+        screen = app.screen
+
+        def crash(*args, **kwargs):
+            raise RuntimeError("index lost")
+
+        monkeypatch.setattr(browser_module, "FilteredItems", crash)
+        screen.apply_filter(ItemFilter(run.run_id, search="sunny"))
+        await until(pilot, lambda: any("index lost" in n for n in app.notes))
+        await until(pilot, lambda: "index lost" in str(screen.query_one("#browser-title", Static).render()))
+        assert "filtering:" not in str(screen.query_one("#browser-title", Static).render())

@@ -88,6 +88,33 @@ def test_json_output_stays_valid_json_with_c1_and_bidi_escaped(hostile_ws):
     assert any("\x1b[2J" in r["input"] for r in rows)  # the data is intact for scripts
 
 
+def test_jobs_datasets_and_prompts_print_names_literally(tmp_path):
+    from curator.recipes import library as recipe_domain
+    from curator.recipes.spec import spec_from_dict
+    from curator.storage import jobs as job_queries
+    from curator.workspace import Workspace
+
+    root = tmp_path / "ws"
+    hostile = "s\x1b]0;pwned\x07[b]x[/b]\x1b]52;c;ZXZpbA==\x07"
+    with Workspace.open(root) as ws:
+        spec = {"name": "mix", "total": 1, "sources": [{"name": hostile, "kind": "seed", "share": 1}]}
+        spec["sources"][0]["rows"] = [{"prompt": "p", "completion": "c"}]
+        recipe_domain.save_recipe(ws, spec_from_dict(spec))
+        job_id = job_queries.insert_job(ws.db, dataset_path="d.jsonl", base_model=f"m{hostile}", config={})
+        job_queries.mark_finished(ws.db, job_id, "failed", error=f"boom [/INST] {hostile}")
+    shown = "s\\x1b]0;pwned\\x07[b]x[/b]\\x1b]52;c;ZXZpbA==\\x07"
+    for args in (["dataset", "plan", "mix"], ["dataset", "build", "mix"], ["jobs"]):
+        result = run_cli(root, *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert_literal(result.output, shown if args[0] == "dataset" else "boom [/INST]")
+    with Workspace.open(root) as ws:
+        from curator.review.runs import create_run_from_records
+
+        create_run_from_records(ws, f"r{hostile}", [{"item_id": "a", "input": "q", "output": "o"}])
+    result = CliRunner().invoke(app, ["--workspace", str(root), "delete", f"r{hostile}"], input="n\n")
+    assert_literal(result.output, f"Delete run 'r{shown}'")
+
+
 def test_cluster_suggestions_print_names_and_items_literally(capsys):
     from curator.cli.patterns import print_suggestions
     from curator.patterns.suggestions import Suggestion

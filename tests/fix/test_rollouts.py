@@ -234,3 +234,19 @@ def test_sampled_example_lineage_round_trips_as_json(sampled):
     report = rollout_domain.propose_best(ws, sample_set.sample_set_id)
     stored = ws.db.fetchall("SELECT check_results FROM examples WHERE batch_id = ?", [report.batch_id])
     assert json.loads(stored[0][0])["weather_tag"][0] is True
+
+
+def test_required_checks_decide_what_passes_for_proposals_and_pairs(workspace):
+    run = weather_run(workspace)
+    plan = rollout_domain.plan_sampling(workspace, run.name)
+    # No sample of item a passes every check; the wrong-emoji one passes weather_tag.
+    sample_set = _store(workspace, plan, {0: [BARE, WRONG, BARE]})
+    assert rollout_domain.propose_best(workspace, sample_set.sample_set_id).batch_id is None
+    report = rollout_domain.propose_best(workspace, sample_set.sample_set_id, require=["weather_tag"])
+    (example,) = example_domain.list_examples(workspace, batch_id=report.batch_id)
+    assert example.target == WRONG and example.status == "proposed"
+    assert rollout_domain.make_pairs(workspace, sample_set.sample_set_id, require=["weather_tag"]) == 1
+    (pair,) = list_pairs(workspace.db, sample_set_id=sample_set.sample_set_id)
+    assert (pair.chosen, pair.rejected) == (WRONG, BARE)
+    with pytest.raises(CuratorError, match="no check 'nope'"):
+        rollout_domain.propose_best(workspace, sample_set.sample_set_id, require=["nope"])

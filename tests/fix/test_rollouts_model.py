@@ -107,12 +107,15 @@ def test_cli_samples_a_failing_check_and_prints_the_summary(tmp_path, demo_model
             [run.run_id],
         )[0]
     args = ["-w", str(tmp_path / "ws"), "sample", run.name, "--model", str(demo_model_dir), "--failing", "weather_tag"]
-    result = CliRunner().invoke(app, [*args, "--k", "2", "--max-new-tokens", "16", "--json", "--pairs", "2"])
+    options = ["--k", "2", "--max-new-tokens", "16", "--json", "--pairs", "2", "--propose"]
+    result = CliRunner().invoke(app, [*args, *options])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output.strip().splitlines()[-1])
     assert payload["skipped_held_out"] == held_out_failing > 0
     assert payload["rollouts"] == 2 * len(payload["inputs"]) > 0
     assert all(i["signal"] in ("all pass", "none pass", "mixed") for i in payload["inputs"])
+    with_pass = sum(1 for i in payload["inputs"] if i["passed"])
+    assert sum(payload["proposed"]["counts"].values()) == with_pass
     bad = CliRunner().invoke(app, [*args, "--temperature", "0"])
     assert bad.exit_code != 0 and "temperature must be > 0" in str(bad.exception or bad.output)
 

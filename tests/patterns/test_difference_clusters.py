@@ -21,7 +21,8 @@ EMOJI = {"sunny": "☀", "cloudy": "☁", "rainy": "☔"}
 
 
 def _target(word: str, city: str) -> str:
-    return f"<think>The user asks about {city}.</think><answer>It is {word}.</answer><display_weather>{EMOJI[word]}</display_weather>"
+    tag = f"<display_weather>{EMOJI[word]}</display_weather>"
+    return f"<think>The user asks about {city}.</think><answer>It is {word}.</answer>{tag}"
 
 
 def weather_run(ws, per_family: int = 18, passing: int = 12):
@@ -52,7 +53,10 @@ def weather_run(ws, per_family: int = 18, passing: int = 12):
 
 def test_difference_text_names_the_failing_span():
     target = _target("sunny", "Oslo")
-    assert difference_text(target, target.split("<display_weather>")[0]) == "missing <display_weather> ☀ </display_weather>"
+    assert (
+        difference_text(target, target.split("<display_weather>")[0])
+        == "missing <display_weather> ☀ </display_weather>"
+    )
     assert difference_text(target, target.replace("☀", "☔")) == "wrong ☔ for ☀"
     assert difference_text(None, "just text") == "output just text"
 

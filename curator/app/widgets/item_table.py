@@ -155,6 +155,8 @@ class ItemTable(Widget, can_focus=True):
         self.top_row = 0
         self.ticked: set[int] = set()
         """Item keys shown with a tick (the browser's choice for labelling)."""
+        self.inherited: dict[int, list[str]] = {}
+        """item_key -> buckets its item has in a parent run (a re-evaluated run's items carry no labels)."""
         self._fetch_pending = False
 
     def show(self, items: FilteredItems, check_names: list[str], cursor_row: int = 0) -> None:
@@ -195,7 +197,9 @@ class ItemTable(Widget, can_focus=True):
         self.refresh()
 
     def _announce(self) -> None:
-        self.post_message(self.Highlighted(self, self.current_row))
+        """Say which row is highlighted (None while its page is still being read: no query on the UI thread)."""
+        row = self.items.cached_row(self.cursor_row) if self.items else None
+        self.post_message(self.Highlighted(self, row))
 
     def action_move(self, step: int) -> None:
         if self.items and self.items.count:
@@ -237,6 +241,8 @@ class ItemTable(Widget, can_focus=True):
 
     def on_item_table_pages_fetched(self, message: ItemTable.PagesFetched) -> None:
         if message.items is self.items:
+            if message.fresh:  # pages read before the change are stale: keep only the re-read ones
+                self.items.forget_pages()
             for page_no, rows in message.pages.items():
                 if message.fresh or self.items.cached_page(page_no) is None:
                     self.items.keep_page(page_no, rows)
@@ -338,7 +344,8 @@ class ItemTable(Widget, can_focus=True):
                 segments += [Segment(mark, style) for mark, style in marks]
                 segments.append(Segment(" " * max(0, w - len(marks)), base))
             elif column.kind == "buckets":
-                segments.append(Segment(set_cell_size(one_line(", ".join(row.buckets)), w), base))
+                names = [*row.buckets, *(f"↑{n}" for n in self.inherited.get(row.item_key, ()) if n not in row.buckets)]
+                segments.append(Segment(set_cell_size(one_line(", ".join(names)), w), base))
             else:
                 value = (
                     row.input_snippet

@@ -146,9 +146,9 @@ def rendered_size(value, budget: int = MAX_OUTPUT_CHARS) -> int:
     return total
 
 
-def _check_size(what: str, size: int, limit: int = MAX_CHARS) -> None:
+def _check_size(what: str, size: int, limit: int = MAX_CHARS, unit: str = " characters") -> None:
     if size > limit:
-        raise _too_large(f"{what} of {size:,} characters (at most {limit:,}) is")
+        raise _too_large(f"{what} of {size:,}{unit} (at most {limit:,}) is")
 
 
 def _check_rendered(what: str, *values) -> None:
@@ -223,9 +223,20 @@ def _replaced_size(text, old, new) -> int:
     return len(text) + hits * max(len(new) - len(old), 0)
 
 
+def _as_sequence(items):
+    """A one-pass iterable (a `map`, a generator) as a list, so it can be measured and still be used after."""
+    if isinstance(items, (list, tuple, str, bytes, dict)):
+        return items
+    out = []
+    for item in items:
+        out.append(item)
+        if len(out) > MAX_CHARS:
+            raise _too_large(f"a sequence of more than {MAX_CHARS:,} items is")
+    return out
+
+
 def _joined_size(separator, items) -> int:
-    items = list(items) if not isinstance(items, (list, tuple)) else items
-    _check_size("a joined list", len(items))
+    _check_size("a joined list", len(items), unit=" items")
     return len(separator) * max(len(items) - 1, 0) + sum(rendered_size(i) for i in items)
 
 
@@ -266,7 +277,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             if abs(left) > 1 and right * max(abs(left).bit_length(), 1) > MAX_POWER_BITS:
                 raise _too_large(f"{left} ** {right} is")
         elif operator == "+" and _sized(left) is not None and _sized(right) is not None:
-            _check_size(f"a {type(left).__name__} sum", len(left) + len(right))
+            unit = " characters" if isinstance(left, str) else " items"
+            _check_size(f"a {type(left).__name__} sum", len(left) + len(right), unit=unit)
         elif operator == "%" and isinstance(left, str):
             _check_percent(left, right)
         return super().call_binop(context, operator, left, right)
@@ -275,6 +287,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         tick()
+        if getattr(__obj, "__name__", "") == "join" and args and isinstance(getattr(__obj, "__self__", None), str):
+            args = (_as_sequence(args[0]), *args[1:])
         _check_str_method(__obj, args, kwargs)
         return _check_result(super().call(__context, __obj, *args, **kwargs))
 
@@ -307,13 +321,18 @@ def _finalize(value):
     return value
 
 
+_ONE_PASS_INPUTS = ("join", "sum")  # filters whose input is measured first: a one-pass input is made a list
+
+
 def _checked_filter(name: str, check: Callable) -> Callable:
     def wrap(original):
-        passes_context = getattr(original, "jinja_pass_arg", None) is not None  # its first argument is Jinja's
+        first = 1 if getattr(original, "jinja_pass_arg", None) is not None else 0  # Jinja passes a context first
 
         @wraps(original)
         def limited(*args, **kwargs):
-            check(*args[passes_context:], **kwargs)
+            if name in _ONE_PASS_INPUTS and len(args) > first:
+                args = (*args[:first], _as_sequence(args[first]), *args[first + 1 :])
+            check(*args[first:], **kwargs)
             return _check_result(original(*args, **kwargs))
 
         return limited
@@ -346,9 +365,7 @@ def _format_check(value, *args, **kwargs):
 
 def _join_check(value, *args, **kwargs):
     separator = _arg(args, kwargs, 0, "d", "")
-    _check_size(
-        "a joined list", _joined_size(str(separator), value if isinstance(value, (list, tuple)) else list(value))
-    )
+    _check_size("a joined list", _joined_size(str(separator), value))
 
 
 def _replace_check(value, *args, **kwargs):
@@ -358,14 +375,13 @@ def _replace_check(value, *args, **kwargs):
 
 def _count_check(value, *args, **kwargs):
     count = _int(_arg(args, kwargs, 0, "linecount", 0))
-    _check_size("a batch or slice count", count, MAX_ITEMS)
+    _check_size("a batch or slice count", count, MAX_ITEMS, unit="")
 
 
 def _sum_check(iterable, *args, **kwargs):
     start = _arg(args, kwargs, 1, "start", 0)
     if _sized(start) is not None:
-        items = iterable if isinstance(iterable, (list, tuple)) else list(iterable)
-        _check_size("a sum of lists", len(start) + sum(_sized(i) or 0 for i in items))
+        _check_size("a sum of lists", len(start) + sum(_sized(i) or 0 for i in iterable), unit=" items")
 
 
 def _printed_check(value, *args, **kwargs):

@@ -332,7 +332,8 @@ async def test_s_makes_a_slot_from_the_target_box_and_the_hint_is_in_the_footer(
     app = FixApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=0, bucket="weather"))
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
-        assert "Slot (select, s)" in screen_text(app) and "select a span in input or target" in screen_text(app)
+        shown = screen_text(app)
+        assert "^l Slot (or select, s)" in shown and "select text in input or target, press s: slot" in shown
         target = screen.query_one("#template-target", TextArea)
         target.focus()
         await pilot.press("end", "s")  # no selection: s is typed
@@ -340,7 +341,9 @@ async def test_s_makes_a_slot_from_the_target_box_and_the_hint_is_in_the_footer(
         select(target, "Enjoy")
         await pilot.press("s")
         await settle(pilot)
-        assert "{{ enjoy }}" in target.text and "slot 'enjoy' made" in " ".join(str(n.message) for n in app._notifications)
+        assert "{{ enjoy }}" in target.text and "slot 'enjoy' made" in " ".join(
+            str(n.message) for n in app._notifications
+        )
 
 
 async def test_a_selection_survives_moving_to_the_fields(workspace):

@@ -90,3 +90,20 @@ async def test_cancel_stops_embedding_while_the_screen_keeps_answering(workspace
     assert embedder.calls == 1
     assert workspace.db.fetchone("SELECT count(*) FROM embeddings WHERE model = 'blocking'")[0] == 4
     assert workspace.db.fetchone("SELECT count(*) FROM cluster_suggestions")[0] == 0
+
+
+async def test_clustering_names_each_phase_in_the_status_line(workspace):
+    run, _ = make_family_run(workspace)
+    screen = PatternsScreen(workspace, run.run_id, embedder=WordHashEmbedder())
+    seen: list[str] = []
+    show = screen._status
+    screen._status = lambda text: (seen.append(text), show(text))  # every status line, in order
+
+    async with PatternsApp(screen).run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: "No suggestions yet" in status(screen))
+        await pilot.press("c")
+        await until(pilot, lambda: status(screen).startswith("Clustered"))
+    phases = [s.split(" ")[0] for s in seen if s[:1].isdigit()]
+    assert phases[0] == "1/4" and phases[-3:] == ["2/4", "3/4", "4/4"]
+    assert any(s.startswith("2/4 Clustering 60 failures") for s in seen)
+    assert any(s.startswith("3/4 Naming 3 clusters") for s in seen)

@@ -9,11 +9,22 @@ register_actions(
     ActionSpec(
         "fix.template.slot",
         "fix.template",
-        "ctrl+l,s",
+        "s",
         "make_slot",
         "Slot",
         "Select a span in the input or the target and press s: it becomes a slot (name, values, perturbations "
-        "from the fields); with nothing selected, ctrl+l replaces the named slot's values",
+        "from the fields)",
+        show=False,  # a text box takes printable keys off the footer: the ctrl+l entry below names s
+        in_palette=False,
+    ),
+    ActionSpec(
+        "fix.template.slot_from_fields",
+        "fix.template",
+        "ctrl+l",
+        "make_slot",
+        "Slot (or select, s)",
+        "From any box or field: the selection (kept when the focus moves) becomes a slot; with nothing selected, "
+        "the slot named in the fields gets their values and perturbations",
     ),
     ActionSpec(
         "fix.template.no_tag",

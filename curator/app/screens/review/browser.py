@@ -19,11 +19,14 @@ from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
 from curator.app.widgets.literal import one_line
+from curator.app.worker_errors import WorkFailed
+from curator.compare.inherited import inherited_bucket_keys, inherited_buckets
 from curator.errors import CuratorError
 from curator.review import browse
 from curator.review import buckets as bucket_domain
 from curator.review.browse import FilteredItems, ItemFilter, describe_filter, with_changes
 from curator.review.buckets import NewBucket
+from curator.review.runs import resolve_run
 from curator.storage.buckets import BucketRow
 
 SPLITS = (None, "dev", "held_out")
@@ -45,6 +48,12 @@ class BrowserScreen(LabellingMixin, Screen):
         run_name: str
         run_items: int
         cursor_row: int
+
+    @dataclass
+    class InheritedLoaded(Message):
+        """The buckets this re-evaluated run's items have in its parent runs (matched by item id)."""
+
+        inherited: dict[int, list[str]]
 
     @dataclass
     class FilterCounted(Message):
@@ -80,6 +89,7 @@ class BrowserScreen(LabellingMixin, Screen):
         self.run_items = 0
         self.failing: dict[str, int] = {}
         self.ticked: set[int] = set()
+        self.parent_run_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="browser-title", classes="screen-title")
@@ -91,10 +101,26 @@ class BrowserScreen(LabellingMixin, Screen):
         self.load_recent_buckets()
         self.apply_filter(self.item_filter)
         self.query_one(ItemTable).focus()
+        self._load_inherited()
 
     def on_screen_resume(self) -> None:
         self.load_recent_buckets()
         self.query_one(ItemTable).reload()
+        self._load_inherited()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inherited")
+    def _load_inherited(self) -> None:
+        """For a re-evaluated run: its parents' buckets, shown (with ↑) beside the run's own in the table."""
+        run = resolve_run(self.app.workspace, self.run_id)
+        self.parent_run_id = run.parent_run_id
+        if run.parent_run_id is not None:
+            self.post_message(self.InheritedLoaded(inherited_buckets(self.app.workspace, self.run_id)))
+
+    @on(InheritedLoaded)
+    def _inherited_loaded(self, message: InheritedLoaded) -> None:
+        table = self.query_one(ItemTable)
+        table.inherited = message.inherited
+        table.refresh()
 
     def apply_filter(self, item_filter: ItemFilter, keep_key: int | None = None) -> None:
         """Show the items of `item_filter` once its index is built (in a worker)."""
@@ -140,6 +166,13 @@ class BrowserScreen(LabellingMixin, Screen):
             self.item_filter = self.items.filter
         self.notify(message.error, severity="error", markup=False)
         self._show_title(error=message.error)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A filter worker that crashed (already shown and logged by the app): take "filtering…" down."""
+        if message.group == "filter":
+            if self.items is not None:
+                self.item_filter = self.items.filter
+            self._show_title(error=message.error)
 
     def _show_title(self, error: str | None = None) -> None:
         names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(self.app.workspace)}
@@ -254,8 +287,14 @@ class BrowserScreen(LabellingMixin, Screen):
         self.app.push_screen(picker, callback=self.filter_by_bucket)
 
     def filter_by_bucket(self, bucket: BucketRow | None) -> None:
-        if bucket is not None:
+        if bucket is None:
+            return
+        if self.parent_run_id is None:
             self.apply_filter(with_changes(self.item_filter, bucket_id=bucket.bucket_id))
+            return
+        keys = inherited_bucket_keys(self.app.workspace, self.run_id, bucket.bucket_id)
+        label = f"bucket {bucket.name} (here or in a parent run)"
+        self.apply_filter(with_changes(self.item_filter, item_keys=keys, keys_label=label, similar_to=None))
 
     def action_label_filter(self) -> None:
         if self.items is None or not self.items.count:

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
 from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
 from curator.errors import CuratorError
 from curator.review import buckets as bucket_domain
@@ -50,7 +51,7 @@ class BucketsScreen(Screen):
             with Vertical(id="bucket-side"):
                 yield Static("", id="bucket-description")
                 yield DataTable(id="bucket-items", cursor_type="row")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#bucket-list", DataTable).add_columns("bucket", "items", "runs", "description")

@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
 from curator.app.widgets.dialogs import ConfirmDialog
+from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
@@ -42,7 +43,7 @@ class RunsScreen(Screen):
         yield Static(Text("Runs", style="bold"), id="runs-title", classes="screen-title")
         yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="runs-empty")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
