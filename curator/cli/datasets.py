@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from curator.app.widgets.literal import one_line
 from curator.cli.context import console, err_console, open_workspace
 from curator.recipes import library as recipe_domain
 from curator.recipes.spec import load_recipe
@@ -65,6 +66,13 @@ def build(
         + f"; sha256 {version.content_hash[:16]}",
         highlight=False,
     )
+    nearest = max(version.manifest.get("nearest_held_out") or [], key=lambda r: r["similarity"], default=None)
+    if nearest and nearest["held_out"] is not None:
+        console.print(
+            f"  nearest held-out item to any row: similarity {nearest['similarity']:.2f} "
+            f"(row {nearest['row']}: {one_line(nearest['held_out'], 60)})",
+            highlight=False,
+        )
     refused = sum(s["refused_held_out"] for s in version.manifest["sources"])
     if refused:
         err_console.print(f"{refused} row(s) too close to held-out items were left out")

@@ -47,6 +47,7 @@ MAX_PATTERNS = 3
 DEMO_LORA = LoraSettings(r=16, alpha=32, dropout=0.0)
 DEMO_TRAINER = TrainerSettings(
     learning_rate=1e-3,
+    lr_scheduler="constant",  # STACK.md's recipe that learned the emoji used a constant rate
     epochs=6,
     max_steps=36,
     batch_size=8,

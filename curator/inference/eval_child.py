@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.child.failures import failure_message
+from curator.child.job_file import JsonJobFile
 from curator.child.progress import ProgressWriter
 from curator.inference.backends import GenerationSettings, ModelRef, load_backend
 
 
 @dataclass
-class EvalJob:
+class EvalJob(JsonJobFile):
     """What one eval child does."""
 
     model: str
@@ -32,18 +33,6 @@ class EvalJob:
     cpu_threads: int = 0  # 0: torch's default
     dtype: str = "auto"  # auto: bf16 where the device supports it, else fp32
     generation: dict = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> EvalJob:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def save(self, path: Path) -> Path:
-        from dataclasses import asdict
-
-        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        return path
 
 
 def read_items(path: str) -> list[dict]:

@@ -11,10 +11,11 @@ import json
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.child.failures import JobCancelled, failure_message
+from curator.child.job_file import JsonJobFile
 from curator.child.progress import ProgressWriter
 from curator.inference.backends import GenerationSettings, ModelRef
 from curator.inference.eval_child import read_items, set_cpu_threads
@@ -22,7 +23,7 @@ from curator.inference.sampling import load_sampler, sample
 
 
 @dataclass
-class SampleJob:
+class SampleJob(JsonJobFile):
     """What one sampling child does."""
 
     model: str
@@ -37,16 +38,6 @@ class SampleJob:
     cpu_threads: int = 0  # 0: torch's default
     cancel_file: str | None = None
     generation: dict = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> SampleJob:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def save(self, path: Path) -> Path:
-        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        return path
 
 
 def run(job: SampleJob, writer: ProgressWriter) -> dict:

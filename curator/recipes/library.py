@@ -148,6 +148,7 @@ def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
     seed = spec.seed if seed is None else seed
     rows, entries = _pick_rows(ws, spec, seed)
     rows = apply_cot_share(rows, spec.cot_share, spec.thinking_switch, seed)
+    nearest = nearest_held_out(held_out_guard(ws), rows)
     payload = "".join(json_line(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
     content_hash = hashlib.sha256(payload).hexdigest()
     recipe_id = dataset_queries.find_recipe(ws.db, name).recipe_id
@@ -161,6 +162,7 @@ def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
         "seed": seed,
         "total": len(rows),
         "sources": entries,
+        "nearest_held_out": nearest,
         "content_hash": content_hash,
         "file": str(path),
     }
@@ -178,6 +180,15 @@ def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
     with atomic_file(path.with_suffix(".manifest.json")) as temporary:
         temporary.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return get_version(ws, name, version)
+
+
+def nearest_held_out(guard: ContaminationGuard, rows: list[dict]) -> list[dict]:
+    """Per training row (in file order), the held-out input nearest its prompt and their n-gram similarity."""
+    report = []
+    for number, match in enumerate(guard.nearest([row["prompt"] for row in rows])):
+        item = guard.held_out_texts[match.reference_index] if match else None
+        report.append({"row": number, "held_out": item, "similarity": round(match.similarity, 3) if match else 0.0})
+    return report
 
 
 def _remove_unrecorded(ws: Workspace, path: Path) -> None:

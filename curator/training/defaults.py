@@ -45,7 +45,15 @@ def default_settings(base_model: str, device: str = "auto") -> tuple[LoraSetting
             learning_rate=2e-3, epochs=8.0, batch_size=8, max_length=192, device="cpu", cpu_threads=1
         )
     # measured on SmolLM2-135M (../shared/STACK.md): r=16, lr 1e-3, ~35-40 steps learn a new tag on 2 cores;
-    # one torch thread, since two spin-wait against anything else running
+    # with a constant rate and no warmup, as measured there; one torch thread, since two spin-wait against
+    # anything else running
     return LoraSettings(r=16, alpha=32, dropout=0.0), TrainerSettings(
-        learning_rate=1e-3, epochs=5.0, batch_size=8, max_length=256, device="cpu", cpu_threads=1
+        learning_rate=1e-3,
+        lr_scheduler="constant",
+        warmup_ratio=0.0,
+        epochs=5.0,
+        batch_size=8,
+        max_length=256,
+        device="cpu",
+        cpu_threads=1,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 METHODS = ("sft", "dpo", "kto", "grpo")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 DEVICES = ("auto", "cpu", "cuda")
+SCHEDULERS = ("linear", "constant", "cosine", "constant_with_warmup")
 
 
 def setting(default, help: str, flag: str | None = None):
@@ -44,6 +45,7 @@ class TrainerSettings:
     max_length: int = setting(256, "Tokens per example (longer are cut).")
     seed: int = setting(0, "Training seed.")
     max_steps: int = setting(-1, "Stop after this many optimiser steps (-1: run the epochs).")
+    lr_scheduler: str = setting("linear", "Learning-rate schedule: linear, constant, cosine or constant_with_warmup.")
     warmup_ratio: float = setting(0.05, "Warmup as a share of the steps (0 to below 1).", "--warmup")
     eval_every: int = setting(20, "Steps between early-stopping evals on the dev items (0: none).")
     patience: int = setting(3, "Evals in a row without a better dev pass rate before stopping (0: never stop).")
@@ -120,14 +122,14 @@ def flag(f) -> str:
 
 def settings_problem(lora: LoraSettings, trainer: TrainerSettings) -> str | None:
     """Why these settings could never train (one line naming the option), or None."""
-    choices = (("method", METHODS), ("device", DEVICES), ("dtype", DTYPES))
+    by_name = {f.name: f for kind in (LoraSettings, TrainerSettings) for f in fields(kind)}
+    choices = (("method", METHODS), ("device", DEVICES), ("dtype", DTYPES), ("lr_scheduler", SCHEDULERS))
     for name, allowed in choices:
         if getattr(trainer, name) not in allowed:
-            return f"--{name} must be one of {', '.join(allowed)} (got '{getattr(trainer, name)}')"
+            return f"{flag(by_name[name])} must be one of {', '.join(allowed)} (got '{getattr(trainer, name)}')"
     positive = [(lora, "r"), (trainer, "learning_rate"), (trainer, "epochs"), (trainer, "batch_size")]
     positive += [(trainer, "max_length"), (trainer, "num_generations"), (trainer, "max_completion_length")]
     positive += [(trainer, "temperature")]
-    by_name = {f.name: f for kind in (LoraSettings, TrainerSettings) for f in fields(kind)}
     for owner, name in positive:
         if not getattr(owner, name) > 0:
             return f"{flag(by_name[name])} must be greater than 0 (got {getattr(owner, name)})"

@@ -41,7 +41,7 @@ def common_arguments(job: JobSpec, device: str) -> dict:
         "save_strategy": "no",
         "logging_steps": 1,
         "disable_tqdm": True,
-        "lr_scheduler_type": "linear",
+        "lr_scheduler_type": t.lr_scheduler,
         "dataloader_num_workers": 0,
         **version_arguments(t.warmup_ratio),
     }

@@ -16,6 +16,7 @@ from curator.fix.templates.library import create_template
 from curator.recipes import library as recipes
 from curator.recipes.allocation import allocate
 from curator.recipes.spec import load_recipe, spec_from_dict
+from curator.storage import examples as example_queries
 
 
 @pytest.mark.parametrize(("shares", "total"), [([0.6, 0.3, 0.1], 17), ([1 / 3] * 3, 10), ([0.5, 0.25, 0.25], 7)])
@@ -122,3 +123,16 @@ def test_recipe_toml_with_bad_shares_names_the_file(tmp_path):
     path.write_text('name = "x"\ntotal = 5\n[[source]]\nkind = "file"\npath = "g.jsonl"\nshare = 0.5\n')
     with pytest.raises(BadInputError, match=r"r.toml: (record, )?field 'share': shares add up to 0.5"):
         load_recipe(path)
+
+
+def test_the_manifest_names_the_nearest_held_out_item_of_every_row(mixable):
+    ws, _ = mixable
+    version = recipes.build(ws, "mix")
+    rows = [json.loads(line) for line in open(version.path)]
+    nearest = version.manifest["nearest_held_out"]
+    assert [n["row"] for n in nearest] == list(range(len(rows)))
+    held_out = set(example_queries.held_out_inputs(ws.db))
+    weather = [n for n, row in zip(nearest, rows, strict=True) if row["source"] == "fixes"]
+    assert weather and all(n["held_out"] in held_out and 0 < n["similarity"] < 1 for n in weather)
+    general = [n for n, row in zip(nearest, rows, strict=True) if row["source"] == "general"]
+    assert all(n["similarity"] < min(w["similarity"] for w in weather) for n in general)

@@ -386,3 +386,20 @@ async def test_a_variant_can_be_deleted_and_a_bad_count_generates_nothing(worksp
         assert "'lots' is not a whole number of examples" in shown(app, "#template-error")
     assert get_template(workspace, "weather").spec.variants == []
     assert example_domain.list_examples(workspace) == []
+
+
+def test_the_preview_warns_about_a_number_left_the_same_in_every_example():
+    from curator.app.screens.fix.template_editor import preview_text
+    from curator.fix.templates import spec_from_dict
+
+    spec = spec_from_dict(
+        {
+            "name": "gets-more",
+            "input": "{{ name }} has 3 apples and gets 2 more. How many?",
+            "target": "<answer>5</answer>",
+            "slots": [{"name": "name", "values": ["Ann", "Bo"]}],
+        }
+    )
+    shown = preview_text(spec).plain
+    assert "'2' in the input is the same in every example: make it a slot" in shown
+    assert "'5' in the target is the same in every example" in shown

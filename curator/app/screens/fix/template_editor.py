@@ -25,12 +25,14 @@ from curator.errors import CuratorError
 from curator.fix.generation import GenerationReport, generate
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates import library as template_domain
-from curator.fix.templates.authoring import add_variant, make_slot, set_slot_values
+from curator.fix.templates.authoring import add_variant, fixed_span_warnings, make_slot, set_slot_values
+from curator.fix.templates.engine import render_deadline
 from curator.fix.templates.spec import TemplateSpec
 from curator.workspace import Workspace
 
 PREVIEW_COUNT = 3
 PREVIEW_DELAY_S = 0.25
+PREVIEW_LIMIT_S = 5.0  # all preview renders together; a newer keystroke abandons them sooner
 DEFAULT_GENERATE = 5
 MAX_GENERATE = 10_000
 
@@ -50,6 +52,8 @@ def preview_text(spec: TemplateSpec) -> Text:
     renderer = TemplateRenderer(spec)
     examples, _ = renderer.sample(PREVIEW_COUNT, seed=0)
     text = Text(f"{renderer.total:,} distinct examples possible\n", style="bold")
+    for warning in fixed_span_warnings(spec):
+        text.append(f"! {one_line(warning)}\n", style="yellow")
     for example in examples:
         text.append(f"\n[{example.variant}] ", style="dim")
         text.append(one_line(example.input))
@@ -225,7 +229,8 @@ class TemplateEditorScreen(Screen):
     def _render_preview(self, spec: TemplateSpec) -> None:
         worker = get_current_worker()
         try:
-            shown = preview_text(spec)
+            with render_deadline(PREVIEW_LIMIT_S, should_stop=lambda: worker.is_cancelled):
+                shown = preview_text(spec)
         except CuratorError as problem:
             if not worker.is_cancelled:
                 self.post_message(self.PreviewRendered(None, str(problem)))

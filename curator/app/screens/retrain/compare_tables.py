@@ -116,8 +116,8 @@ def items_table(table_id: str, changes: list[ItemChange], kind: str) -> DataTabl
         checks = change.regressed_checks if kind == "regressed" else change.fixed_checks
         table.add_row(
             literal_text(change.item_id),
-            change.split,
-            ", ".join(checks),
+            Text(change.split),
+            literal_text(", ".join(checks)),
             literal_text(", ".join(change.buckets)),
             key=str(index),
         )
