@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from curator.child.failures import failure_message
+from curator.child.entry import child_main
 from curator.child.job_file import JsonJobFile
 from curator.child.progress import ProgressWriter
 from curator.inference.backends import GenerationSettings, ModelRef, load_backend
@@ -64,19 +62,7 @@ def run(job: EvalJob, writer: ProgressWriter) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m curator.inference.eval_child JOBFILE", file=sys.stderr)
-        return 2
-    job = EvalJob.load(Path(argv[0]))
-    writer = ProgressWriter(job.progress_file)
-    try:
-        summary = run(job, writer)
-    except BaseException as error:  # noqa: BLE001 - every failure ends as one event the caller can show
-        traceback.print_exc()
-        writer.emit("failed", error=failure_message(error))
-        return 1
-    writer.emit("succeeded", **summary)
-    return 0
+    return child_main(argv, "curator.inference.eval_child", EvalJob.load, run)
 
 
 if __name__ == "__main__":
