@@ -102,14 +102,20 @@ def mark_finished(
     adapter_path: str | None = None,
 ) -> None:
     """Record how a job ended; only a succeeded job gets an adapter path (the others leave none usable)."""
+    _finish(db, job_id, status, error, metrics, adapter_path, only_running=False)
+
+
+def _finish(db, job_id, status, error, metrics, adapter_path, only_running: bool) -> bool:
     if status not in STATUSES[2:]:
         raise ValueError(f"not a final status: {status}")
+    still_running = " AND status = 'running'" if only_running else ""
     with db.transaction() as cur:
-        cur.execute(
-            """UPDATE training_jobs SET status = ?, error = ?, metrics = ?, adapter_path = ?,
-                      finished_at = current_timestamp WHERE job_id = ?""",
+        changed = cur.execute(
+            f"""UPDATE training_jobs SET status = ?, error = ?, metrics = ?, adapter_path = ?,
+                       finished_at = current_timestamp WHERE job_id = ?{still_running} RETURNING job_id""",
             [status, error, json.dumps(metrics or {}), adapter_path if status == "succeeded" else None, job_id],
-        )
+        ).fetchall()
+    return bool(changed)
 
 
 def set_produced_run(db: Database, job_id: int, run_id: int) -> None:
@@ -137,16 +143,7 @@ def finish_if_running(
     adapter_path: str | None = None,
 ) -> bool:
     """mark_finished, but only while the job is still `running` (two processes reconciling record it once)."""
-    if status not in STATUSES[2:]:
-        raise ValueError(f"not a final status: {status}")
-    with db.transaction() as cur:
-        changed = cur.execute(
-            """UPDATE training_jobs SET status = ?, error = ?, metrics = ?, adapter_path = ?,
-                      finished_at = current_timestamp
-               WHERE job_id = ? AND status = 'running' RETURNING job_id""",
-            [status, error, json.dumps(metrics or {}), adapter_path if status == "succeeded" else None, job_id],
-        ).fetchall()
-    return bool(changed)
+    return _finish(db, job_id, status, error, metrics, adapter_path, only_running=True)
 
 
 def list_jobs(db: Database) -> list[JobRow]:
