@@ -12,6 +12,7 @@ from rich.table import Table
 
 from curator.cli.context import console, err_console, open_workspace
 from curator.errors import CuratorError
+from curator.training.defaults import METHOD_RATE_SCALE, learning_rate_for
 from curator.training.job import LoraSettings, TrainerSettings, flag
 
 _TYPES = {"int": int, "float": float, "bool": bool}
@@ -29,13 +30,20 @@ def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.P
     )
 
 
+_LOWER = ", ".join(m for m, scale in METHOD_RATE_SCALE.items() if scale != 1)
+_RATE_HELP = f" Default: {TrainerSettings.learning_rate:g} for sft, 20x lower for {_LOWER} (as TRL's defaults relate)."
+
+
 def _setting_options() -> list[inspect.Parameter]:
-    """One option per LoraSettings/TrainerSettings field: its flag, type, default and help come from the field."""
-    return [
-        _option(prefix + f.name, _TYPES.get(f.type, str), f.default, flag(f), help=f.metadata["help"])
-        for prefix, kind in _GROUPS
-        for f in fields(kind)
-    ]
+    """One option per LoraSettings/TrainerSettings field: its flag, type, default and help come from the field;
+    the learning rate's default follows the method."""
+    options = []
+    for prefix, kind in _GROUPS:
+        for f in fields(kind):
+            by_method = f.name == "learning_rate"
+            default, help = (None, f.metadata["help"] + _RATE_HELP) if by_method else (f.default, f.metadata["help"])
+            options.append(_option(prefix + f.name, _TYPES.get(f.type, str), default, flag(f), help=help))
+    return options
 
 
 _JOB_OPTIONS = [
@@ -55,6 +63,8 @@ def _settings(kind, prefix: str, options: dict):
     values = {f.name: options[prefix + f.name] for f in fields(kind)}
     if "target_modules" in values:
         values["target_modules"] = _targets(values["target_modules"])
+    if values.get("learning_rate", 0) is None:
+        values["learning_rate"] = learning_rate_for(values["method"], TrainerSettings.learning_rate)
     return kind(**values)
 
 

@@ -205,9 +205,9 @@ def default_base_model(ws: Workspace, run_ref: str | int | None = None) -> str:
     return ""
 
 
-def default_settings(ws: Workspace, base_model: str) -> tuple[LoraSettings, TrainerSettings]:
-    """LoRA and trainer defaults for a retrain from `base_model`, by its size and the device."""
-    return training_defaults(str(ws.resolve_path(base_model)) if base_model else "")
+def default_settings(ws: Workspace, base_model: str, method: str = "sft") -> tuple[LoraSettings, TrainerSettings]:
+    """LoRA and trainer defaults for a `method` retrain from `base_model`, by its size and the device."""
+    return training_defaults(str(ws.resolve_path(base_model)) if base_model else "", method=method)
 
 
 def list_jobs(ws: Workspace) -> list[JobRow]:

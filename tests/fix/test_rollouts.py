@@ -10,6 +10,7 @@ from fixwork import GOOD, weather_run
 
 from curator.checks import stored_checks
 from curator.checks.rewards import grade_output
+from curator.checks.spec import load_spec_text
 from curator.errors import CuratorError
 from curator.exports.library import export_dataset
 from curator.fix import examples as example_domain
@@ -217,6 +218,47 @@ def test_cot_share_of_a_built_version_is_within_one_row(workspace, share):
         thinking = "<think>" in row["completion"]
         assert row["prompt"].endswith("\n<use_thinking>") == thinking
         assert thinking or row["completion"].startswith("<answer>")
+
+
+BOTH_MODES = r"""
+[[check]]
+name = "thinks"
+kind = "regex"
+pattern = '^<think>.*</think>\s*<answer>'
+when_input = "<use_thinking>"
+
+[[check]]
+name = "answers_directly"
+kind = "regex"
+pattern = '^<answer>\d+</answer>$'
+unless_input = "<use_thinking>"
+
+[[check]]
+name = "answer"
+kind = "numeric"
+"""
+
+
+def test_checks_keyed_on_the_thinking_switch_grade_both_modes_of_a_built_version(workspace):
+    rows = [
+        {"prompt": f"<api> q{i}", "completion": f"<think>{i} + 1</think>\n<answer>{i + 1}</answer>"} for i in range(10)
+    ]
+    raw = {"name": "modes", "total": 10, "cot_share": 0.4, "sources": [{"kind": "seed", "share": 1, "rows": rows}]}
+    specs = load_spec_text(BOTH_MODES)
+    built = _build(workspace, raw)
+    modes = []
+    for row in built:
+        answer = row["completion"].rsplit("<answer>", 1)[1].split("<")[0]
+        graded = grade_output(specs, input=row["prompt"], target=answer, output=row["completion"])
+        thinking = "<think>" in row["completion"]
+        modes.append(thinking)
+        assert set(graded) == ({"thinks", "answer"} if thinking else {"answers_directly", "answer"})
+        assert all(passed for passed, _ in graded.values()), graded
+        # A thinking completion under a prompt without the switch fails the direct-answer check, and back.
+        other = "<answer>1</answer>" if thinking else f"<think>x</think>\n{row['completion']}"
+        flipped = grade_output(specs, input=row["prompt"], target=answer, output=other)
+        assert not flipped["thinks" if thinking else "answers_directly"][0]
+    assert modes.count(True) == 4
 
 
 def test_cot_share_beyond_the_rows_with_think_is_refused(workspace):

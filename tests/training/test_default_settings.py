@@ -1,4 +1,7 @@
+import dataclasses
 import json
+
+import pytest
 
 from curator.jobs import training as jobs
 from curator.training.defaults import default_settings, estimated_parameters
@@ -35,3 +38,12 @@ def test_every_entry_point_gets_the_same_defaults(workspace, tmp_path):
     assert jobs.default_settings(workspace, str(model)) == default_settings(str(model))
     assert isinstance(jobs.default_settings(workspace, "")[0], LoraSettings)
     assert isinstance(jobs.default_settings(workspace, "")[1], TrainerSettings)
+
+
+@pytest.mark.parametrize("method", ["dpo", "kto", "grpo"])
+def test_preference_and_rl_methods_default_to_a_rate_twenty_times_below_sft(tmp_path, method):
+    small = write_config(tmp_path / "smol", hidden=576, layers=30, vocab=49152, inter=1536)
+    _, sft = default_settings(str(small), device="cpu")
+    _, other = default_settings(str(small), device="cpu", method=method)
+    assert other.method == method and other.learning_rate == pytest.approx(sft.learning_rate / 20)
+    assert dataclasses.replace(other, method="sft", learning_rate=sft.learning_rate) == sft

@@ -43,6 +43,23 @@ async def test_the_form_creates_a_queued_job_with_the_edited_settings(workspace,
     assert job.adapter_path is None
 
 
+async def test_choosing_a_preference_method_brings_its_lower_rate_unless_the_rate_was_edited(workspace, tmp_path):
+    dataset = write_train_file(tmp_path / "fix.jsonl")
+    app = FormApp(RetrainForm(workspace, str(dataset), base_model="m", trainer=TrainerSettings(learning_rate=1e-3)))
+    async with app.run_test(size=(100, 60)) as pilot:
+        method, rate = app.form.query_one("#trainer-method", Input), app.form.query_one("#trainer-learning_rate", Input)
+        method.value = "dpo"
+        await pilot.pause()
+        assert rate.value == "5e-05"
+        method.value = "sft"
+        await pilot.pause()
+        assert rate.value == "0.001"
+        rate.value = "0.02"
+        method.value = "kto"
+        await pilot.pause()
+        assert rate.value == "0.02"  # typed by the user: kept
+
+
 async def test_a_bad_value_is_named_and_nothing_is_created(workspace, tmp_path):
     dataset = write_train_file(tmp_path / "fix.jsonl")
     app = FormApp(RetrainForm(workspace, str(dataset), base_model="m"))

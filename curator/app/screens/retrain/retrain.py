@@ -21,6 +21,7 @@ from curator.app.screens.retrain import actions as _actions  # noqa: F401  (decl
 from curator.app.widgets.literal import literal
 from curator.errors import CuratorError
 from curator.jobs import training as job_domain
+from curator.training.defaults import METHOD_RATE_SCALE, learning_rate_for
 from curator.training.job import LoraSettings, TrainerSettings
 from curator.workspace import Workspace
 
@@ -90,6 +91,9 @@ class RetrainForm(ModalScreen[int | None]):
         """Shown relative to the workspace when the model is inside it."""
         self.settings = {"lora": lora or LoraSettings(), "trainer": trainer or TrainerSettings()}
         self.generation = generation
+        given = self.settings["trainer"]
+        self._sft_rate = given.learning_rate / METHOD_RATE_SCALE.get(given.method, 1.0)
+        self._method = given.method
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retrain-form"):
@@ -143,6 +147,17 @@ class RetrainForm(ModalScreen[int | None]):
             trainer=self._settings("trainer", TrainerSettings),
             generation=self.generation,
         )
+
+    @on(Input.Changed, "#trainer-method")
+    def _method_changed(self, event: Input.Changed) -> None:
+        """A new method brings its default rate, unless the rate field was edited away from the old default."""
+        method = event.value.strip()
+        if method not in METHOD_RATE_SCALE or method == self._method:
+            return
+        rate = self.query_one("#trainer-learning_rate", Input)
+        if rate.value.strip() == shown(learning_rate_for(self._method, self._sft_rate)):
+            rate.value = shown(learning_rate_for(method, self._sft_rate))
+        self._method = method
 
     @on(Button.Pressed, "#start")
     def action_submit(self) -> None:
