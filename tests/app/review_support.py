@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 from curator.storage.browse import store_check_results
 
@@ -48,6 +49,17 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(pilot, condition, deadline_s: float = 60.0) -> None:
+    """Let the app run until `condition()` holds (workers post from their threads); the deadline is generous
+    because a worker's first scikit-learn import can take many seconds on a loaded 2-core machine."""
+    ends = time.monotonic() + deadline_s
+    while time.monotonic() < ends:
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition never held within {deadline_s:.0f} s")
 
 
 def screen_text(app) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pattern_families import WordHashEmbedder, make_family_run
-from review_support import noting_app, screen_text, settle
+from review_support import noting_app, screen_text, settle, until
 
 from curator.app.screens.patterns import PatternsScreen
 from curator.app.screens.patterns.similar import SimilarScreen
@@ -14,15 +14,6 @@ from curator.app.widgets.item_table import TICK_MARK, ItemTable
 from curator.patterns.similar import similar_items
 
 SIZE = (140, 40)
-
-
-async def until(pilot, condition, tries: int = 200) -> None:
-    """Let the app run until `condition()` holds (workers post from their threads)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 def labelled(ws, bucket: str) -> list[int]:

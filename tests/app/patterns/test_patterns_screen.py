@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from pattern_families import WordHashEmbedder, make_family_run
+from review_support import until
 from textual.app import App
 from textual.widgets import DataTable, Static
 
@@ -24,15 +25,6 @@ class PatternsApp(App):
 
 def status(screen: PatternsScreen) -> str:
     return str(screen.query_one("#patterns-status", Static).render())
-
-
-async def until(pilot, condition, tries: int = 200) -> None:
-    """Let the app run until `condition()` holds (workers post from their threads)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 async def test_cluster_then_accept_labels_the_items_in_duckdb(workspace):
