@@ -8,6 +8,9 @@ trained on template rows): it writes the answer format but passes some checks on
 2. per method (`--methods`, default `sft,dpo`):
    - `sft`: rejection sampling, the best sample of each input that passes every check becomes a training row;
    - `dpo`: preference pairs from the same samples (chosen passes every check, rejected fails one);
+   - `grpo`: the inputs whose k samples differ in reward (the others carry no signal), as prompts with their
+     targets; GRPO samples the model afresh and rewards each completion with the run's checks (their mean), for
+     `--grpo-epochs` passes (one by default: a step samples 8 completions, ~10 s on two CPU cores);
    the rows are built into a recipe version and the loop-1 adapter is trained further on them alone, with the
    defaults `curator train --method M` gives this model on the CPU (`curator.training.defaults`), without
    early-stopping evals (the dev items are the sampled inputs themselves: the held-out items are the verdict);
@@ -158,9 +161,13 @@ def _rows(ws, first, sample_set_id: int, method: str, args) -> tuple[str, int]:
         if report.batch_id is not None:
             example_domain.accept_all(ws, batch_id=report.batch_id)
         source = {"kind": "samples", "run": first.run.name, "share": 1}
-    else:
+    elif method == "dpo":
         rollout_domain.make_pairs(ws, sample_set_id, max_pairs=args.pairs)
         source = {"kind": "pairs", "run": first.run.name, "share": 1}
+    else:
+        varied = [s for s in rollout_domain.summaries(ws, sample_set_id) if s.best_reward > s.worst_reward]
+        rows = [{"prompt": s.input, "completion": s.target} for s in varied]
+        source = {"kind": "seed", "name": "reward-variance", "share": 1, "rows": rows}
     name = f"own-{method}"
     probe = spec_from_dict({"name": name, "total": 1, "sources": [source]})
     total = len(source_rows(ws, probe.sources[0]))
@@ -178,13 +185,15 @@ def _compared(ws, run, before) -> dict:
     return {c.name: c.as_dict() for c in check_changes(compare_runs(ws, run.run_id, before.run_id))}
 
 
-def _retrain(ws, state, start: Start, extra_start, dataset: str, method: str) -> dict:
+def _retrain(ws, state, start: Start, extra_start, dataset: str, method: str, args) -> dict:
     from curator.demo.setup import DEMO_GENERATION, DEMO_THREADS
     from curator.errors import CuratorError
     from curator.jobs import training as job_domain
 
     lora, trainer = job_domain.default_settings(ws, str(state.model_path), method)
     trainer = dataclasses.replace(trainer, eval_every=0, device="cpu")
+    if method == "grpo":
+        trainer = dataclasses.replace(trainer, epochs=args.grpo_epochs)
     started = time.monotonic()
     request = job_domain.TrainingRequest(
         dataset=dataset,
@@ -222,12 +231,13 @@ def _retrain(ws, state, start: Start, extra_start, dataset: str, method: str) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", help="A local Hugging Face model folder (default: the embedded SmolLM2).")
-    parser.add_argument("--methods", default="sft,dpo", help="Comma-separated: sft (best of k), dpo (pairs).")
+    parser.add_argument("--methods", default="sft,dpo", help="Comma-separated: sft (best of k), dpo (pairs), grpo.")
     parser.add_argument("--k", type=int, default=8)
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--top-p", type=float, default=0.95)
     parser.add_argument("--max-new-tokens", type=int, default=48, help="The demo eval's budget (longest target 40).")
     parser.add_argument("--pairs", type=int, default=2, help="Preference pairs per input for dpo.")
+    parser.add_argument("--grpo-epochs", type=float, default=1.0, help="Passes over the prompts for grpo.")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for sampling (0: torch's default).")
     parser.add_argument("--extra-held-out", type=int, default=240, help="More held-out-family items to measure on.")
     parser.add_argument("--workspace", help="Keep the workspace here (default: a temporary folder).")
@@ -260,7 +270,7 @@ def main() -> None:
                 if not dataset:
                     report["methods"][method] = {"rows": 0, "note": "no input had a usable sample"}
                     continue
-                result = _retrain(ws, state, start, extra_start, dataset, method)
+                result = _retrain(ws, state, start, extra_start, dataset, method, args)
                 report["methods"][method] = {"rows": rows} | result
                 print(json.dumps({method: report["methods"][method]}, ensure_ascii=False), file=sys.stderr, flush=True)
     report["total_s"] = round(time.monotonic() - started, 1)
