@@ -150,10 +150,10 @@ def _sample(ws, state, first, args) -> tuple[int, dict, float]:
 
 def _rows(ws, first, sample_set_id: int, method: str, args) -> tuple[str, int]:
     """The recipe version of one method's rows from the sample set."""
+    from curator.demo.script import usable_rows
     from curator.fix import examples as example_domain
     from curator.fix import rollouts as rollout_domain
     from curator.recipes.library import build, save_recipe
-    from curator.recipes.sources import source_rows
     from curator.recipes.spec import spec_from_dict
 
     if method == "sft":
@@ -170,7 +170,7 @@ def _rows(ws, first, sample_set_id: int, method: str, args) -> tuple[str, int]:
         source = {"kind": "seed", "name": "reward-variance", "share": 1, "rows": rows}
     name = f"own-{method}"
     probe = spec_from_dict({"name": name, "total": 1, "sources": [source]})
-    total = len(source_rows(ws, probe.sources[0]))
+    total = usable_rows(ws, probe.sources[0])  # as the build counts them: held-out near-duplicates refused
     if not total:
         return "", 0
     save_recipe(ws, spec_from_dict({"name": name, "total": total, "sources": [source]}))

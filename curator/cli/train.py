@@ -30,8 +30,11 @@ def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.P
     )
 
 
-_LOWER = ", ".join(m for m, scale in METHOD_RATE_SCALE.items() if scale != 1)
-_RATE_HELP = f" Default: {TrainerSettings.learning_rate:g} for sft, 20x lower for {_LOWER} (as TRL's defaults relate)."
+_SCALED = {m: scale for m, scale in METHOD_RATE_SCALE.items() if scale != 1}
+_RATE_HELP = (
+    f" Default: {TrainerSettings.learning_rate:g} for sft, {1 / max(_SCALED.values()):g}x lower for"
+    f" {', '.join(_SCALED)} (as TRL's defaults relate)."
+)
 
 
 def _setting_options() -> list[inspect.Parameter]:
@@ -63,7 +66,7 @@ def _settings(kind, prefix: str, options: dict):
     values = {f.name: options[prefix + f.name] for f in fields(kind)}
     if "target_modules" in values:
         values["target_modules"] = _targets(values["target_modules"])
-    if values.get("learning_rate", 0) is None:
+    if kind is TrainerSettings and values["learning_rate"] is None:  # left out: the method's default
         values["learning_rate"] = learning_rate_for(values["method"], TrainerSettings.learning_rate)
     return kind(**values)
 
