@@ -8,9 +8,9 @@ import time
 import pytest
 
 from curator.errors import BadInputError
-from curator.fix.templates import TemplateRenderer, engine, spec_from_dict
+from curator.fix.templates import TemplateRenderer, deadline, spec_from_dict
 from curator.fix.templates import library as template_domain
-from curator.fix.templates.engine import render_deadline
+from curator.fix.templates.deadline import render_deadline
 
 LONG = "{% set s = 'x' * 100000 %}"
 NS = "{% set ns = namespace(x='ab') %}"
@@ -69,7 +69,7 @@ def renderer(source: str, **raw) -> TemplateRenderer:
 
 @pytest.mark.parametrize("source", SLOW.values(), ids=SLOW.keys())
 def test_runaway_renders_stop_at_the_wall_clock_limit(source, monkeypatch):
-    monkeypatch.setattr(engine, "RENDER_TIME_LIMIT_S", 0.5)
+    monkeypatch.setattr(deadline, "RENDER_TIME_LIMIT_S", 0.5)
     started = time.monotonic()
     with pytest.raises(BadInputError) as error:
         renderer(source).render_index(0)
@@ -135,7 +135,7 @@ def test_a_shared_deadline_bounds_many_renders():
 
 @pytest.mark.parametrize("source", [SLOW["recursive macro"], HUGE["center"], HUGE["tilde doubling"]])
 def test_a_template_that_breaks_a_limit_is_refused_when_saved(workspace, source, monkeypatch):
-    monkeypatch.setattr(engine, "RENDER_TIME_LIMIT_S", 0.5)
+    monkeypatch.setattr(deadline, "RENDER_TIME_LIMIT_S", 0.5)
     spec = spec_from_dict({"name": "bomb", "input": source, "target": "out"})
     with pytest.raises(BadInputError) as error:
         template_domain.create_template(workspace, spec)

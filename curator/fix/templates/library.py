@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.templates.authoring import spec_from_texts
-from curator.fix.templates.engine import SAVE_CHECK_S, render_deadline
+from curator.fix.templates.deadline import SAVE_CHECK_S, render_deadline
 from curator.fix.templates.rendering import TemplateRenderer
 from curator.fix.templates.spec import TemplateSpec, spec_from_dict
 from curator.review import buckets as bucket_domain

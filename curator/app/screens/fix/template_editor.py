@@ -26,7 +26,7 @@ from curator.fix.generation import GenerationReport, generate
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates import library as template_domain
 from curator.fix.templates.authoring import add_variant, fixed_span_warnings, make_slot, set_slot_values
-from curator.fix.templates.engine import render_deadline
+from curator.fix.templates.deadline import render_deadline
 from curator.fix.templates.spec import TemplateSpec
 from curator.workspace import Workspace
 
