@@ -1,6 +1,7 @@
 """Size limits inside a render: every way a template can build a large string, list or integer is measured
 before Python allocates it (`*`, `**`, `+`, `~`, `%`, `str.format` widths, `center`, `join`, `replace`, `indent`,
-`batch`, `slice`, `sum`, `tojson`, `lipsum`, str methods, printing a container, `range()`).
+`batch`, `slice`, `sum`, `tojson`, `lipsum`, str methods, printing a container, `range()`), and the whole output
+of one render is capped.
 """
 
 from __future__ import annotations
