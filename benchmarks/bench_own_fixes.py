@@ -72,7 +72,7 @@ def _start(ws, state, reuse: bool) -> Start:
     return Start(first.job, first.run, first.dataset, round(first.train_s, 1))
 
 
-def _extra_records(count: int, seed: int = 11) -> list[dict]:
+def _extra_records(count: int, seed: int) -> list[dict]:
     """`count` more held-out items: held-out family wordings, names, numbers and weather phrasings, all cases."""
     import random
 
@@ -86,7 +86,7 @@ def _extra_records(count: int, seed: int = 11) -> list[dict]:
         problem = random_problem(rng, HELD_OUT)
         records.append(
             {
-                "item_id": f"extra-{case}-{i}",
+                "item_id": f"extra-s{seed}-{case}-{i}",
                 "input": prompt_text(problem, weather),
                 "target": response_text(problem, emoji),
                 "output": None,
@@ -96,22 +96,23 @@ def _extra_records(count: int, seed: int = 11) -> list[dict]:
     return records
 
 
-def _extra_start_run(ws, state, start: Start, count: int):
-    """The extra held-out items, evaluated with the starting model (made once per workspace)."""
+def _extra_start_run(ws, state, start: Start, count: int, seed: int):
+    """The extra held-out items, evaluated with the starting model (made once per workspace, count and seed)."""
     from curator.demo.setup import DEMO_GENERATION, DEMO_THREADS, checks_file
     from curator.jobs.evals import EvalRequest, run_eval
     from curator.review.runs import create_run_from_records
 
-    existing = _run_named(ws, "extra-held-out-start")
+    items = f"extra-held-out-{count}-s{seed}"
+    existing = _run_named(ws, f"{items}-start")
     if existing is not None:
         return existing
-    create_run_from_records(ws, "extra-held-out", _extra_records(count))
+    create_run_from_records(ws, items, _extra_records(count, seed))
     request = EvalRequest(
         model=str(state.model_path),
         adapter=start.job.adapter_path,
-        items="extra-held-out",
+        items=items,
         checks=checks_file(),
-        name="extra-held-out-start",
+        name=f"{items}-start",
         cpu_threads=DEMO_THREADS,
         dtype=(state.base_run.settings or {}).get("dtype") or "auto",
         generation=DEMO_GENERATION,
@@ -240,6 +241,9 @@ def main() -> None:
     parser.add_argument("--grpo-epochs", type=float, default=1.0, help="Passes over the prompts for grpo.")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for sampling (0: torch's default).")
     parser.add_argument("--extra-held-out", type=int, default=240, help="More held-out-family items to measure on.")
+    parser.add_argument(
+        "--extra-seed", type=int, default=11, help="Seed of the extra draw (a new seed: items no run has seen)."
+    )
     parser.add_argument("--workspace", help="Keep the workspace here (default: a temporary folder).")
     parser.add_argument("--reuse", action="store_true", help="Reuse loop 1 and the samples found in --workspace.")
     args = parser.parse_args()
@@ -255,13 +259,14 @@ def main() -> None:
         with Workspace.open(root) as ws:
             state = prepare_demo(ws, model=args.model)
             start = _start(ws, state, args.reuse)
-            extra_start = _extra_start_run(ws, state, start, args.extra_held_out)
+            extra_start = _extra_start_run(ws, state, start, args.extra_held_out, args.extra_seed)
             sample_set_id, sampling, sample_s = _sample(ws, state, start, args)
             report = {
                 "model": state.model_name,
                 "start": {"dataset": start.dataset, "train_s": start.train_s, "run": start.run.name},
                 "start_pass_counts": {c.name: c.by_split for c in summarise_run(ws, start.run.run_id).checks},
                 "start_extra_pass_counts": {c.name: c.by_split for c in summarise_run(ws, extra_start.run_id).checks},
+                "extra_held_out": {"items": args.extra_held_out, "seed": args.extra_seed},
                 "sampling": sampling | {"sample_s": sample_s},
                 "methods": {},
             }
