@@ -76,23 +76,14 @@ def _extra_records(count: int, seed: int) -> list[dict]:
     """`count` more held-out items: held-out family wordings, names, numbers and weather phrasings, all cases."""
     import random
 
-    from curator.demo.task import CASES, HELD_OUT, prompt_text, random_problem, response_text
+    from curator.demo.task import CASES, HELD_OUT, item_record, random_problem
 
     rng, records = random.Random(seed), []
     for i in range(count):
         case = CASES[i % len(CASES)]
         forms = HELD_OUT.weather.get(case, [(None, None)])
-        weather, emoji = forms[(i // len(CASES)) % len(forms)]
-        problem = random_problem(rng, HELD_OUT)
-        records.append(
-            {
-                "item_id": f"extra-s{seed}-{case}-{i}",
-                "input": prompt_text(problem, weather),
-                "target": response_text(problem, emoji),
-                "output": None,
-                "split": "held_out",
-            }
-        )
+        form = forms[(i // len(CASES)) % len(forms)]
+        records.append(item_record(f"extra-s{seed}-{case}-{i}", "held_out", case, random_problem(rng, HELD_OUT), form))
     return records
 
 

@@ -122,17 +122,21 @@ def eval_records(seed: int = 7, per_case: int = 6) -> list[dict]:
             for i in range(per_case):
                 weather, emoji = forms[i % len(forms)]
                 problem = random_problem(rng, family)
-                records.append(
-                    {
-                        "item_id": f"{split}-{case}-{i}",
-                        "input": prompt_text(problem, weather),
-                        "target": response_text(problem, emoji),
-                        "output": None,
-                        "metadata": {"case": case, "weather": weather},
-                        "split": split,
-                    }
-                )
+                records.append(item_record(f"{split}-{case}-{i}", split, case, problem, (weather, emoji)))
     return records
+
+
+def item_record(item_id: str, split: str, case: str, problem: Problem, form: tuple[str | None, str | None]) -> dict:
+    """One eval item: the problem asked with the weather line `form` = (phrase, emoji), its target, no output."""
+    weather, emoji = form
+    return {
+        "item_id": item_id,
+        "input": prompt_text(problem, weather),
+        "target": response_text(problem, emoji),
+        "output": None,
+        "metadata": {"case": case, "weather": weather},
+        "split": split,
+    }
 
 
 def weather_of(input_text: str) -> str | None:

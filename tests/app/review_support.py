@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
 
 from curator.storage.browse import store_check_results
 
@@ -51,15 +52,16 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
-async def until(pilot, condition, deadline_s: float = 60.0) -> None:
-    """Let the app run until `condition()` holds (workers post from their threads); the deadline is generous
-    because a worker's first scikit-learn import can take many seconds on a loaded 2-core machine."""
+async def until(pilot, condition, deadline_s: float = 60.0, detail: Callable[[], object] | None = None) -> None:
+    """Let the app run until `condition()` holds (workers post from their threads; no `wait_for_complete`, which
+    re-raises a failed worker's error in the test). The default deadline is generous because a worker's first
+    scikit-learn import can take many seconds on a loaded 2-core machine; `detail()` is added to the failure."""
     ends = time.monotonic() + deadline_s
     while time.monotonic() < ends:
         if condition():
             return
         await pilot.pause(0.05)
-    raise AssertionError(f"condition never held within {deadline_s:.0f} s")
+    raise AssertionError(f"condition never held within {deadline_s:.0f} s" + (f": {detail()}" if detail else ""))
 
 
 def screen_text(app) -> str:

@@ -3,15 +3,13 @@ c on a run with a parent opens the compare screen; the palette reaches both."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from pathlib import Path
 
 import pytest
 from fixwork import CHECKS_TOML, WEATHER_TEMPLATE, weather_records
 from loopwork import weather_run, write_train_file
-from review_support import noting_app, screen_text, settle
+from review_support import noting_app, screen_text, settle, until
 from textual.widgets import DataTable, Input, ProgressBar
 
 from curator.app.commands import CuratorCommands
@@ -79,12 +77,7 @@ def build_versions(ws) -> None:
     )
 
 
-async def until(pilot, condition, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out; jobs followed: {getattr(pilot.app, 'training_watches', None)}"
-        await asyncio.sleep(0.2)
-        await pilot.pause()
+LOOP_DEADLINE_S = 120  # a tiny-model training job, followed from the app
 
 
 async def open_overview(pilot) -> OverviewScreen:
@@ -116,12 +109,16 @@ async def test_r_on_a_bucket_fills_the_retrain_form_and_the_job_trains_to_the_en
         await pilot.pause()
         training = app.screen
         assert isinstance(training, TrainingScreen)
-        await until(pilot, lambda: training.following)
+
+        def followed() -> str:
+            return f"jobs followed: {app.training_watches}"
+
+        await until(pilot, lambda: training.following, LOOP_DEADLINE_S, followed)
         await pilot.press("escape")  # leaving does not stop the job: the app follows it
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen) and app.running_jobs()
-        await until(pilot, lambda: "job 1 " in screen_text(app) or not app.running_jobs())
-        await until(pilot, lambda: not app.running_jobs())
+        await until(pilot, lambda: "job 1 " in screen_text(app) or not app.running_jobs(), LOOP_DEADLINE_S, followed)
+        await until(pilot, lambda: not app.running_jobs(), LOOP_DEADLINE_S, followed)
         await palette_run(app, pilot, "Training job 1")  # reopened, it replays what happened meanwhile
         reopened = app.screen
         assert isinstance(reopened, TrainingScreen) and reopened is not training

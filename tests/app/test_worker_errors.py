@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from fixwork import WEATHER_TEMPLATE, weather_run
-from review_support import noting_app, settle
+from review_support import noting_app, settle, until
 from textual import work
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -16,15 +13,6 @@ from curator.app.screens.fix.template_editor import TemplateEditorScreen
 from curator.app.worker_errors import WorkFailed
 from curator.fix.templates import spec_from_dict
 from curator.fix.templates.library import create_template
-
-
-async def until(pilot, condition, timeout_s: float = 20) -> None:
-    """Wait without `wait_for_complete`, which re-raises a failed worker's error in the test."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-        await pilot.pause()
 
 
 class Crashing(Screen):
@@ -50,7 +38,7 @@ async def test_a_screen_workers_failure_is_shown_logged_and_told_to_its_screen(w
         app.push_screen(screen)
         await pilot.pause()
         screen.crash()
-        await until(pilot, lambda: screen.failures)
+        await until(pilot, lambda: screen.failures, 20)
         assert app.is_running
         [note] = [n for n in app.notes if "failed" in n]
         assert note.startswith("crash failed: RuntimeError: disk on fire (details in ")
@@ -78,7 +66,7 @@ async def test_a_crash_while_generating_replaces_the_generating_line(workspace, 
         app.screen.query_one(Input).value = "3"
         await pilot.press("enter")
         editor = app.screen
-        await until(pilot, lambda: "failed" in str(editor.query_one("#template-error", Static).render()))
+        await until(pilot, lambda: "failed" in str(editor.query_one("#template-error", Static).render()), 20)
         assert isinstance(editor, TemplateEditorScreen)
         assert "generate failed: KeyError: 'slot table'" in str(editor.query_one("#template-error", Static).render())
         assert "generating" not in str(editor.query_one("#template-preview", Static).render())
@@ -96,7 +84,7 @@ async def test_a_crashed_filter_takes_filtering_down_and_says_why(workspace, mon
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         app.open_browser(ItemFilter(run.run_id))
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.items is not None)
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.items is not None, 20)
         screen = app.screen
 
         def crash(*args, **kwargs):
@@ -104,6 +92,6 @@ async def test_a_crashed_filter_takes_filtering_down_and_says_why(workspace, mon
 
         monkeypatch.setattr(browser_module, "FilteredItems", crash)
         screen.apply_filter(ItemFilter(run.run_id, search="sunny"))
-        await until(pilot, lambda: any("index lost" in n for n in app.notes))
-        await until(pilot, lambda: "index lost" in str(screen.query_one("#browser-title", Static).render()))
+        await until(pilot, lambda: any("index lost" in n for n in app.notes), 20)
+        await until(pilot, lambda: "index lost" in str(screen.query_one("#browser-title", Static).render()), 20)
         assert "filtering:" not in str(screen.query_one("#browser-title", Static).render())

@@ -1,11 +1,10 @@
 """The training screen on a real short job followed by the app: live progress, the end recorded, re-eval, stop."""
 
 import asyncio
-import time
 
 import pytest
 from loopwork import FAST_GENERATION, SHORT_LORA, SHORT_TRAINER, weather_run, write_train_file
-from review_support import noting_app, screen_text, settle
+from review_support import noting_app, screen_text, settle, until
 from textual.widgets import Log, ProgressBar
 
 from curator.app.screens.retrain import CompareScreen, TrainingScreen
@@ -14,14 +13,6 @@ from curator.inference.backends import GenerationSettings
 from curator.jobs import training as job_domain
 
 pytestmark = pytest.mark.slow
-
-
-async def _until(pilot, condition, timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.2)
-        await pilot.pause()
 
 
 def _job(workspace, tmp_path, model_dir, **trainer):
@@ -47,7 +38,7 @@ async def test_a_short_job_shows_progress_then_reevaluates_into_a_compare_screen
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TrainingScreen)
-        await _until(pilot, lambda: screen.status == "succeeded")
+        await until(pilot, lambda: screen.status == "succeeded", 240)
         bar = screen.query_one("#training-progress", ProgressBar)
         assert (bar.total, bar.progress) == (4, 4)
         assert [step for step, _ in screen.losses] == [1, 2, 3, 4]
@@ -78,9 +69,9 @@ async def test_discard_stops_the_job_and_registers_no_adapter(workspace, tmp_pat
         app.open_training(job.job_id)
         await pilot.pause()
         screen = app.screen
-        await _until(pilot, lambda: len(screen.losses) >= 1)
+        await until(pilot, lambda: len(screen.losses) >= 1, 240)
         await pilot.press("c", "d")
-        await _until(pilot, lambda: screen.status == "cancelled", timeout_s=60)
+        await until(pilot, lambda: screen.status == "cancelled", 60)
         assert "cancelled" in str(screen.query_one("#training-status").render())
     assert cancel_file(workspace, job.job_id).read_text() == ""
     stored = job_domain.get_job(workspace, job.job_id)
