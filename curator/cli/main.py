@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "curator.cli.evals",
     "curator.cli.sample",
     "curator.cli.train",
+    "curator.cli.jobs",
     "curator.cli.compare",
     "curator.cli.demo",
 )
