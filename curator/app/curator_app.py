@@ -25,7 +25,7 @@ from curator.app.screens.review.detail import DetailScreen
 from curator.app.screens.review.overview import OverviewScreen
 from curator.app.screens.review.runs import RunsScreen
 from curator.app.widgets.dialogs import ConfirmDialog
-from curator.app.worker_errors import LOG_FILENAME, ReportingWorkerManager, WorkFailed, log_failure, one_line_error
+from curator.app.worker_errors import LOG_FILENAME, report_failure
 from curator.errors import CuratorError
 from curator.jobs.reconcile import reconcile_jobs
 from curator.patterns.embeddings import Embedder
@@ -63,7 +63,6 @@ class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, App):
         start_run_id: int | None = None,
     ) -> None:
         super().__init__()
-        self._workers = ReportingWorkerManager(self)  # every failed worker reaches _worker_state_changed
         self.workspace = workspace
         self.embedder = embedder
         self.reeval_options: dict = {}
@@ -101,17 +100,9 @@ class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, App):
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, message: Worker.StateChanged) -> None:
-        """The one place worker failures land: one line on screen, the traceback in the workspace log."""
-        if message.state != WorkerState.ERROR:
-            return
-        worker = message.worker
-        log_failure(self.log_file, worker)
-        line = one_line_error(worker.error)
-        self.notify(
-            f"{worker.name or worker.group} failed: {line} (details in {self.log_file})", severity="error", markup=False
-        )
-        if worker.node is not self:
-            worker.node.post_message(WorkFailed(worker.group, line))
+        """The app's own failed workers (screens and widgets hand theirs over: see worker_errors.py)."""
+        if message.state == WorkerState.ERROR:
+            report_failure(self, message.worker)
 
     async def action_quit(self) -> None:
         """Quit; while a job trains, only after asking (quitting stops it)."""

@@ -1,9 +1,9 @@
-"""Worker failures are never lost: every failed worker reaches the app's one `Worker.StateChanged` handler.
+"""Worker failures are never lost: one line on screen, the traceback in the workspace log, the node told.
 
-Textual sends `Worker.StateChanged` only to the node that started the worker (it does not bubble), so a worker
-started by a screen or widget would fail unseen. `ReportingWorkerManager` forwards each failure to the app; the
-app shows one line, appends the traceback to the workspace log and tells the worker's node (`WorkFailed`), so a
-screen can take its "running…" line down.
+Textual posts `Worker.StateChanged` (a public message) only to the node that started the worker; it does not
+bubble. The app handles its own workers' messages; every screen or widget that starts workers inherits
+`ReportsWorkerFailures`, whose handler hands an errored worker to the app (`report_failure`). A test imports every
+app module and checks that each class starting a worker has that handler.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual.message import Message
 from textual.worker import Worker, WorkerState
-from textual.worker_manager import WorkerManager
 
 LOG_FILENAME = "curator.log"
 
@@ -28,13 +27,24 @@ class WorkFailed(Message):
     error: str
 
 
-class ReportingWorkerManager(WorkerManager):
-    """Textual's worker manager, passing every failed worker that the app does not own on to the app."""
+class ReportsWorkerFailures:
+    """For screens and widgets that start workers: each failed worker of this node goes to the app's report."""
 
-    def _remove_worker(self, worker: Worker) -> None:
-        super()._remove_worker(worker)
-        if worker.state == WorkerState.ERROR and worker.node is not self._app:
-            self._app.post_message(Worker.StateChanged(worker, worker.state))
+    def on_worker_state_changed(self, message: Worker.StateChanged) -> None:
+        if message.state == WorkerState.ERROR:
+            report_failure(self.app, message.worker)
+
+
+def report_failure(app, worker: Worker) -> None:
+    """Log the traceback, show one line and tell the worker's node (`WorkFailed`), so it can take down its
+    "running…" line. The app's `log_file` names the log."""
+    log_failure(app.log_file, worker)
+    line = one_line_error(worker.error)
+    app.notify(
+        f"{worker.name or worker.group} failed: {line} (details in {app.log_file})", severity="error", markup=False
+    )
+    if worker.node is not app:
+        worker.node.post_message(WorkFailed(worker.group, line))
 
 
 def one_line_error(error: BaseException | None) -> str:

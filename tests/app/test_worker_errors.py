@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 from fixwork import WEATHER_TEMPLATE, weather_run
 from review_support import noting_app, settle, until
 from textual import work
@@ -10,13 +14,13 @@ from textual.widgets import Input, Static
 
 from curator.app.screens.fix import template_editor
 from curator.app.screens.fix.template_editor import TemplateEditorScreen
-from curator.app.worker_errors import WorkFailed
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.fix.templates import spec_from_dict
 from curator.fix.templates.library import create_template
 
 
-class Crashing(Screen):
-    """A screen whose worker raises, as any screen's worker might."""
+class Crashing(ReportsWorkerFailures, Screen):
+    """A screen whose worker raises, as any of the app's screens' workers might."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,3 +99,44 @@ async def test_a_crashed_filter_takes_filtering_down_and_says_why(workspace, mon
         await until(pilot, lambda: any("index lost" in n for n in app.notes), 20)
         await until(pilot, lambda: "index lost" in str(screen.query_one("#browser-title", Static).render()), 20)
         assert "filtering:" not in str(screen.query_one("#browser-title", Static).render())
+
+
+def _starts_workers(cls: type) -> bool:
+    """Whether the class or one of Curator's classes it inherits from starts a worker."""
+    return any(
+        base.__module__.startswith("curator.") and ("@work" in (src := inspect.getsource(base)) or "run_worker(" in src)
+        for base in cls.__mro__
+    )
+
+
+def test_every_screen_or_widget_that_starts_a_worker_hands_its_failures_to_the_app():
+    """Textual tells only a worker's own node that it failed: each node class that starts one must report it."""
+    import curator.app
+    from textual.app import App
+    from textual.dom import DOMNode
+
+    nodes = set()
+    for module_info in pkgutil.walk_packages(curator.app.__path__, "curator.app."):
+        module = importlib.import_module(module_info.name)
+        nodes |= {c for c in vars(module).values() if inspect.isclass(c) and c.__module__ == module.__name__}
+    starters = [c for c in nodes if issubclass(c, DOMNode) and _starts_workers(c)]
+    assert len(starters) > 5, "the scan found too few worker-starting classes: it is broken"
+    missing = [c.__name__ for c in starters if not issubclass(c, (App, ReportsWorkerFailures))]
+    assert missing == []
+
+
+async def test_an_app_workers_failure_is_shown_and_logged(workspace, monkeypatch):
+    import curator.exports.library as exports
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("exports folder vanished")
+
+    run = weather_run(workspace)
+    monkeypatch.setattr(exports, "export_run", broken)
+    app = noting_app(workspace)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.export_run(run.run_id, "raw")
+        await until(pilot, lambda: any("exports folder vanished" in n for n in app.notes), 20)
+        assert app.is_running
+    assert "RuntimeError: exports folder vanished" in (workspace.root / "curator.log").read_text()

@@ -15,6 +15,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from curator.app.widgets.literal import one_line
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review.browse import FilteredItems, PageRow
 
 TICK_MARK, TICK_WIDTH = "●", 1
@@ -86,7 +87,7 @@ def layout(width: int, check_names: list[str], input_share: float = 0.5) -> list
     return columns
 
 
-class ItemTable(Widget, can_focus=True):
+class ItemTable(ReportsWorkerFailures, Widget, can_focus=True):
     """One line per item of a FilteredItems; the current page and one page either side are kept in memory.
 
     The widget never scrolls in Textual's sense: it keeps its own top row and draws the lines from there

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from curator.app import registry
 from curator.app.registry import ActionSpec
 from curator.app.widgets.literal import literal, one_line
-from curator.app.worker_errors import WorkFailed
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix import rollouts as rollout_domain
 from curator.jobs import sampling as sampling_jobs
@@ -69,7 +69,7 @@ def agreement_text(samples: list[RolloutRow]) -> Text:
     return head
 
 
-class RolloutScreen(Screen):
+class RolloutScreen(ReportsWorkerFailures, Screen):
     """Sample k outputs per input of a filter (in a worker, with progress), then review them input by input."""
 
     CSS_PATH = ["fix.tcss", "rollouts.tcss"]

@@ -20,7 +20,7 @@ from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
-from curator.app.worker_errors import WorkFailed
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix.generation import GenerationReport, generate
 from curator.fix.templates import TemplateRenderer
@@ -97,7 +97,7 @@ class SlotTextArea(TextArea):
         await super()._on_key(event)
 
 
-class TemplateEditorScreen(Screen):
+class TemplateEditorScreen(ReportsWorkerFailures, Screen):
     """Edit a template (stored, or started from a failing item); the preview follows every keystroke."""
 
     CSS_PATH = "fix.tcss"

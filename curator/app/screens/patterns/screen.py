@@ -19,6 +19,7 @@ from curator.app.screens.patterns import actions as _actions  # noqa: F401  (dec
 from curator.app.widgets.dialogs import TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
 from curator.patterns.embeddings import Embedder
@@ -30,7 +31,7 @@ from curator.workspace import Workspace
 MEMBERS_SHOWN = 200
 
 
-class PatternsScreen(Screen):
+class PatternsScreen(ReportsWorkerFailures, Screen):
     """Suggested buckets of one run: cluster (in the background), then accept, rename, split off or dismiss."""
 
     CSS_PATH = "patterns.tcss"

@@ -19,6 +19,7 @@ from curator.app.screens.retrain import actions as _actions  # noqa: F401  (decl
 from curator.app.screens.retrain.compare_tables import FLIP_COLUMNS, bucket_table, items_table, split_table
 from curator.app.screens.retrain.side_by_side import SideBySideScreen
 from curator.app.widgets.literal import literal_text, one_line
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.compare.comparison import SPLIT_LABELS, VERDICT_SPLIT, Comparison, compare_runs
 from curator.compare.settings import SettingsMismatch
 from curator.workspace import Workspace
@@ -28,7 +29,7 @@ __all__ = ["CompareScreen", "SideBySideScreen"]
 NARROW = 120  # below this width the less important columns go and the item lists stack
 
 
-class CompareScreen(Screen):
+class CompareScreen(ReportsWorkerFailures, Screen):
     """Before/after figures read from the stored check results of the two runs (in a worker, never in __init__)."""
 
     CSS_PATH = "loop.tcss"

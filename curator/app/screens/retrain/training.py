@@ -22,7 +22,7 @@ from curator.app.screens.retrain import actions as _actions  # noqa: F401  (decl
 from curator.app.screens.retrain.stop_dialog import KEEP, StopJobDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal
-from curator.app.worker_errors import WorkFailed
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.jobs import training as job_domain
 from curator.storage.runs import RunRow
 from curator.workspace import Workspace
@@ -44,7 +44,7 @@ def eval_progress_line(event: dict) -> str | None:
     return None
 
 
-class TrainingScreen(Screen):
+class TrainingScreen(ReportsWorkerFailures, Screen):
     """Shows one training job the app follows until it ends; `e` re-evaluates with its adapter."""
 
     CSS_PATH = "loop.tcss"

@@ -19,7 +19,7 @@ from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
 from curator.app.widgets.literal import one_line
-from curator.app.worker_errors import WorkFailed
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.compare.inherited import inherited_bucket_keys, inherited_buckets
 from curator.errors import CuratorError
 from curator.review import browse
@@ -32,7 +32,7 @@ from curator.storage.buckets import BucketRow
 SPLITS = (None, "dev", "held_out")
 
 
-class BrowserScreen(LabellingMixin, Screen):
+class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
     """Every item of a run that the filter lets through; enter shows one in detail."""
 
     CSS_PATH = "../../styles/app.tcss"

@@ -19,12 +19,13 @@ from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.review import buckets as bucket_domain
 from curator.storage.buckets import BucketCount, BucketItem, BucketRow
 
 
-class BucketsScreen(Screen):
+class BucketsScreen(ReportsWorkerFailures, Screen):
     """A table of buckets beside the items of the highlighted one."""
 
     CSS_PATH = "../../styles/app.tcss"

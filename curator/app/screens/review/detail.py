@@ -21,6 +21,7 @@ from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import DEFAULT_LIMIT, clipped, literal, one_line
 from curator.app.widgets.tag_wrap import tag_safe_wrap
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import browse
 from curator.review.browse import ItemDetail, ItemFilter, describe_filter, word_diff
 from curator.storage.buckets import BucketRow
@@ -86,7 +87,7 @@ def metadata_text(detail: ItemDetail) -> Text:
     return Text(literal(json.dumps(shown, ensure_ascii=False, indent=1, default=str)))
 
 
-class DetailScreen(LabellingMixin, Screen):
+class DetailScreen(ReportsWorkerFailures, LabellingMixin, Screen):
     """An item of the current filter; j/k (n/p) move through the filter without going back to the table."""
 
     CSS_PATH = "../../styles/app.tcss"

@@ -16,6 +16,7 @@ from curator.app import registry
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal_text, one_line
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import browse
 from curator.review.browse import ItemFilter, RunOverview
 
@@ -41,7 +42,7 @@ def bar(rate: float, width: int = BAR_WIDTH) -> Text:
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "red"), f" {rate:6.1%}")
 
 
-class OverviewScreen(Screen):
+class OverviewScreen(ReportsWorkerFailures, Screen):
     """Where a run stands: each check's pass rate, and which buckets hold the most failures."""
 
     CSS_PATH = "../../styles/app.tcss"

@@ -16,6 +16,7 @@ from curator.app import registry
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
 
@@ -24,7 +25,7 @@ def _pass_rate(run: RunRow) -> str:
     return "–" if run.pass_rate is None else f"{run.pass_rate:.1%}"
 
 
-class RunsScreen(Screen):
+class RunsScreen(ReportsWorkerFailures, Screen):
     """A table of runs: name, model, adapter, items, pass rate, parent run, date."""
 
     CSS_PATH = "../../styles/app.tcss"
