@@ -111,9 +111,10 @@ def _starts_workers(cls: type) -> bool:
 
 def test_every_screen_or_widget_that_starts_a_worker_hands_its_failures_to_the_app():
     """Textual tells only a worker's own node that it failed: each node class that starts one must report it."""
-    import curator.app
     from textual.app import App
     from textual.dom import DOMNode
+
+    import curator.app
 
     nodes = set()
     for module_info in pkgutil.walk_packages(curator.app.__path__, "curator.app."):
