@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "curator.cli.jobs",
     "curator.cli.compare",
     "curator.cli.demo",
+    "curator.cli.models",
 )
 
 app = typer.Typer(

