@@ -56,6 +56,16 @@ class Workspace:
         path = Path(stored).expanduser()
         return path if path.is_absolute() else self.root / path
 
+    def local_folder(self, path: str | Path) -> Path:
+        """A model or adapter folder the user named: as typed (relative to the current folder) when it is there,
+        else inside this workspace, as `curator jobs` and `curator runs` print it (`models/adapters/job-3`).
+        Returned as typed when neither exists, so the caller's error names what the user wrote."""
+        typed = Path(path).expanduser()
+        if typed.is_dir() or typed.is_absolute():
+            return typed
+        stored = self.root / typed
+        return stored if stored.is_dir() else typed
+
     def storable_path(self, path: str | Path) -> str:
         """`path` as it should be stored: relative to the workspace when inside it, else absolute."""
         resolved = Path(path).expanduser().resolve()

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -80,3 +81,17 @@ def test_a_nested_transaction_joins_the_outer_one_and_rolls_back_with_it(workspa
     with workspace.db.transaction() as cur:
         cur.execute("INSERT INTO runs (name) VALUES ('after')")
     assert workspace.db.fetchone("SELECT name FROM runs") == ("after",)
+
+
+def test_a_printed_workspace_relative_model_path_is_found_from_any_folder(tmp_path, monkeypatch):
+    with Workspace.open(tmp_path / "ws") as ws:
+        model = ws.models_dir / "smollm2-135m-instruct"
+        model.mkdir()
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        monkeypatch.chdir(elsewhere)
+        assert ws.local_folder("models/smollm2-135m-instruct") == model  # as `curator jobs` prints it
+        (elsewhere / "models" / "smollm2-135m-instruct").mkdir(parents=True)
+        assert ws.local_folder("models/smollm2-135m-instruct").resolve() == (elsewhere / "models/smollm2-135m-instruct")
+        assert ws.local_folder("nowhere/model") == Path("nowhere/model")  # the caller's error names what was typed
+        assert ws.local_folder(model) == model
