@@ -11,7 +11,7 @@ import time
 
 from curator.checks import load_spec_text
 from curator.fix.contamination import ContaminationGuard
-from curator.fix.generation import ExampleScreen, generate_candidates
+from curator.fix.generation import ExampleVetter, generate_candidates
 from curator.fix.templates import TemplateRenderer, spec_from_dict
 
 EXAMPLES = 100_000
@@ -115,8 +115,8 @@ def main() -> None:
             guard_seconds += time.perf_counter() - t0
 
     guard.check_one = timed_check
-    screen = ExampleScreen(checks, guard)
-    candidates, stopped = generate_candidates(TemplateRenderer(spec), options.examples, seed=1, screen=screen)
+    vetter = ExampleVetter(checks, guard)
+    candidates, stopped = generate_candidates(TemplateRenderer(spec), options.examples, seed=1, vetter=vetter)
     total = time.perf_counter() - started
 
     counts: dict[str, int] = {}

@@ -67,10 +67,12 @@ def build(
         highlight=False,
     )
     nearest = max(version.manifest.get("nearest_held_out") or [], key=lambda r: r["similarity"], default=None)
-    if nearest and nearest["held_out"] is not None:
+    if nearest and nearest.get("held_out_id") is not None:
+        row = recipe_domain.read_version_rows(version)[nearest["row"] - 1]
+        item = one_line(nearest["held_out_id"], 40)
         console.print(
             f"  nearest held-out item to any row: similarity {nearest['similarity']:.2f} "
-            f"(row {nearest['row']}: {one_line(nearest['held_out'], 60)})",
+            f"(row {nearest['row']}: {one_line(row['prompt'], 50)} ~ held-out item {item})",
             highlight=False,
         )
     refused = sum(s["refused_held_out"] for s in version.manifest["sources"])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from curator.errors import CuratorError, NotFoundError
-from curator.fix.generation import screen_for
+from curator.fix.generation import vetter_for
 from curator.fix.templates import library as template_domain
 from curator.fix.templates.spec import TemplateError
 from curator.storage import examples as example_queries
+from curator.storage import items as item_queries
 from curator.storage.examples import ExampleRow
 from curator.workspace import Workspace
 
@@ -54,15 +55,24 @@ def edit(ws: Workspace, example_id: int, input_text: str, target: str) -> Exampl
             "an example needs a non-empty input and target",
             field="input" if not input_text.strip() else "target",
         )
-    screen = screen_for(ws, row.source_run_id)
-    results, failure = screen.grade(input_text, target)
+    vetter = vetter_for(ws, row.source_run_id)
+    results, failure = vetter.grade(input_text, target, _reference(ws, row))
     if failure:
         raise CuratorError(f"example {example_id}: the edit fails {failure}")
-    refusal = screen.guard.check_one(input_text) if screen.guard else None
+    refusal = vetter.guard.check_one(input_text) if vetter.guard else None
     if refusal is not None:
         raise CuratorError(f"example {example_id}: the edit is {refusal.reason()}")
     example_queries.update_text(ws.db, example_id, input_text, target, results)
     return get_example(ws, example_id)
+
+
+def _reference(ws: Workspace, row: ExampleRow) -> str | None:
+    """An answer independent of the example's own target: its source item's target, for an example sampled from
+    the model (a template's example has none: its target is the only answer)."""
+    if row.rollout_id is None or row.source_run_id is None or row.source_item_key is None:
+        return None
+    item = item_queries.get_item(ws.db, row.source_run_id, row.source_item_key)
+    return item.target if item is not None else None
 
 
 def status_counts(ws: Workspace, batch_id: int | None = None) -> dict[str, int]:

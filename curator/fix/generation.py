@@ -3,6 +3,11 @@
 Each rendered example goes through, in order: the source run's checks (the generated target graded as if it were
 the output), the contamination guard (held-out eval inputs), and duplicate detection (inside the batch and against
 examples already proposed or accepted). Whatever fails is stored with its reason and never reaches review.
+
+Reference checks (`exact`, `numeric`) compare an output with a target: graded with the generated target on both
+sides they would always pass, so a template whose target computes the wrong answer would make rows that "pass
+every check". They are graded against an independent reference when the caller has one (the source item's target
+of a sampled example), else recorded as not checked (`[None, reason]`), never as passed.
 """
 
 from __future__ import annotations
@@ -33,8 +38,12 @@ class Candidate:
     check_results: dict
 
 
+REFERENCE_KINDS = ("exact", "numeric")
+NOT_CHECKED = "not checked: no reference independent of the generated target"
+
+
 @dataclass
-class ExampleScreen:
+class ExampleVetter:
     """What every generated example is run through: checks, held-out guard, duplicate search."""
 
     checks: Sequence = ()
@@ -49,15 +58,24 @@ class ExampleScreen:
         if self.dedupe_threshold < 1.0:
             self._near = NgramIndex([f"{i}\n{t}" for i, t in self.existing_pairs], self.dedupe_threshold)
 
-    def grade(self, input_text: str, target: str) -> tuple[dict, str | None]:
-        """Check results as {name: [passed, reason]} for the checks that apply, and the first failure's reason."""
+    def grade(self, input_text: str, target: str, reference: str | None = None) -> tuple[dict, str | None]:
+        """Check results as {name: [passed, reason]} for the checks that apply (passed None: not checked), and the
+        first failure's reason. The example's target is graded as the output; reference checks compare it with
+        `reference`, and are not checked without one."""
         results, failure = {}, None
         for spec in self.checks:
+            is_reference = spec.kind in REFERENCE_KINDS and spec.field == "output"
             verdict = grade(spec, input=input_text, target=target, output=target)
-            if verdict.applicable:
-                results[spec.name] = [verdict.passed, verdict.reason]
-                if not verdict.passed and failure is None:
-                    failure = f"check '{spec.name}': {verdict.reason}"
+            if verdict.applicable and is_reference:
+                if reference is None:
+                    results[spec.name] = [None, NOT_CHECKED]
+                    continue
+                verdict = grade(spec, input=input_text, target=reference, output=target)
+            if not verdict.applicable:
+                continue
+            results[spec.name] = [verdict.passed, verdict.reason]
+            if not verdict.passed and failure is None:
+                failure = f"check '{spec.name}': {verdict.reason}"
         return results, failure
 
     def judge(self, rendered: Rendered) -> Candidate:
@@ -90,14 +108,14 @@ def generate_candidates(
     renderer: TemplateRenderer,
     n: int,
     seed: int,
-    screen: ExampleScreen,
+    vetter: ExampleVetter,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Candidate], bool]:
     """Render `n` examples from the template and judge each; second value: whether the time limit cut it short."""
     rendered, stopped_early = renderer.sample(n, seed)
     judged = []
     for done, example in enumerate(rendered, start=1):
-        judged.append(screen.judge(example))
+        judged.append(vetter.judge(example))
         if progress is not None and (done % 1024 == 0 or done == len(rendered)):
             progress(done, len(rendered))
     return judged, stopped_early
@@ -124,19 +142,22 @@ class GenerationReport:
         return self.counts.get("contaminated", 0)
 
 
-def screen_for(
+def vetter_for(
     ws: Workspace,
     source_run_id: int | None,
     dedupe_threshold: float = 1.0,
     contamination_threshold: float = DEFAULT_THRESHOLD,
     guard_run_ids: list[int] | None = None,
     semantic=None,
-) -> ExampleScreen:
+) -> ExampleVetter:
     """The checks of the source run, a guard over held-out items (of all runs by default) and the kept examples."""
     checks = stored_checks(ws, source_run_id) if source_run_id is not None else []
     held_out = example_queries.held_out_inputs(ws.db, guard_run_ids)
     guard = ContaminationGuard(held_out, contamination_threshold, semantic=semantic)
-    return ExampleScreen(checks, guard, example_queries.kept_pairs(ws.db), dedupe_threshold)
+    return ExampleVetter(checks, guard, example_queries.kept_pairs(ws.db), dedupe_threshold)
+
+
+screen_for = vetter_for  # the old name, until fix/rollouts.py calls vetter_for
 
 
 def generate(
@@ -155,9 +176,9 @@ def generate(
     record = get_template(ws, template_ref)
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     run_id, item_key = _source(ws, record, source_run_id, source_item_key)
-    screen = screen_for(ws, run_id, dedupe_threshold, contamination_threshold)
-    warnings = [] if screen.checks else [_no_checks_warning(ws, run_id)]
-    candidates, stopped_early = generate_candidates(TemplateRenderer(record.spec), n, seed, screen, progress)
+    vetter = vetter_for(ws, run_id, dedupe_threshold, contamination_threshold)
+    warnings = [] if vetter.checks else [_no_checks_warning(ws, run_id)]
+    candidates, stopped_early = generate_candidates(TemplateRenderer(record.spec), n, seed, vetter, progress)
     batch_id = _store(ws, record, run_id, item_key, seed, candidates)
     counts: dict[str, int] = {}
     for c in candidates:

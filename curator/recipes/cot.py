@@ -23,13 +23,23 @@ def _without_switch(prompt: str, switch: str) -> str:
     return "\n".join(kept).strip("\n")
 
 
+def _edit_prompt(row: dict, edit) -> dict:
+    """The row with `edit` applied to its prompt text and, when it has messages, to its last user turn."""
+    out = row | {"prompt": edit(row["prompt"])}
+    messages = [dict(m) for m in row.get("prompt_messages") or []]
+    users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    if users:
+        messages[users[-1]]["content"] = edit(str(messages[users[-1]].get("content", "")))
+        out["prompt_messages"] = messages
+    return out
+
+
 def _thinking(row: dict, switch: str) -> dict:
-    prompt = _without_switch(row["prompt"], switch)
-    return row | {"prompt": f"{prompt}\n{switch}"}
+    return _edit_prompt(row, lambda prompt: f"{_without_switch(prompt, switch)}\n{switch}")
 
 
 def _direct(row: dict, switch: str) -> dict:
-    out = row | {"prompt": _without_switch(row["prompt"], switch)}
+    out = _edit_prompt(row, lambda prompt: _without_switch(prompt, switch))
     for name in COMPLETION_FIELDS:
         if isinstance(row.get(name), str):
             out[name] = _THINK.sub("", row[name]).strip()

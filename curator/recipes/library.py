@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from curator.errors import BadInputError, CuratorError, NotFoundError
 from curator.fix.contamination import ContaminationGuard
+from curator.recipes import freezing
 from curator.recipes.allocation import allocate
 from curator.recipes.cot import apply_cot_share
+from curator.recipes.prompts import apply_system_prompt, attach_messages
 from curator.recipes.sources import source_rows
 from curator.recipes.spec import RecipeSpec, Source, spec_from_dict
 from curator.storage import datasets as dataset_queries
 from curator.storage import examples as example_queries
 from curator.storage.datasets import VersionRow
-from curator.storage.files import atomic_file, json_line, safe_destination
 from curator.workspace import Workspace
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][\w.-]*\Z")
@@ -140,65 +139,57 @@ def _pick_rows(ws: Workspace, spec: RecipeSpec, seed: int) -> tuple[list[dict], 
 
 
 def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
-    """Freeze the recipe into a new numbered version: a read-only JSONL file, a manifest and a content hash.
+    """Freeze the recipe into a new numbered version: a read-only JSONL file beside its manifest (both in the
+    version's folder, renamed into place at once) and a content hash.
 
-    The file is renamed into place before the row that records it is committed; a build killed in between leaves
-    a file that no version names, and the next build of the recipe replaces it (no --force needed)."""
+    Rows whose item came as chat messages keep them, and the recipe's system prompt applies (see `prompts`). Rows
+    with an empty completion or a pair whose two sides are equal refuse the build, naming them. The folder is
+    renamed into place before the row that records it is committed; a build killed in between leaves a folder that
+    no version names, and the next build of the recipe replaces it (no --force needed)."""
     spec = get_recipe(ws, name)
     seed = spec.seed if seed is None else seed
     rows, entries = _pick_rows(ws, spec, seed)
-    rows = apply_cot_share(rows, spec.cot_share, spec.thinking_switch, seed)
-    nearest = nearest_held_out(held_out_guard(ws), rows)
-    payload = "".join(json_line(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
-    content_hash = hashlib.sha256(payload).hexdigest()
+    rows = apply_system_prompt(
+        apply_cot_share(attach_messages(ws, rows), spec.cot_share, spec.thinking_switch, seed), spec.system_prompt
+    )
+    freezing.check_rows(rows)
+    payload, content_hash = freezing.payload_of(rows)
     recipe_id = dataset_queries.find_recipe(ws.db, name).recipe_id
     version = dataset_queries.next_version(ws.db, recipe_id)
     folder = datasets_dir(ws) / name
+    _remove_unrecorded(ws, folder / f"v{version}" / f"v{version}.jsonl")
     _remove_unrecorded(ws, folder / f"v{version}.jsonl")
-    path = safe_destination(folder, f"v{version}.jsonl")
     manifest = {
         "recipe": name,
         "version": version,
         "seed": seed,
         "total": len(rows),
         "sources": entries,
-        "nearest_held_out": nearest,
+        "nearest_held_out": freezing.nearest_held_out(example_queries.held_out_ids(ws.db), rows),
         "content_hash": content_hash,
-        "file": str(path),
+        "file": ws.storable_path(folder / f"v{version}" / f"v{version}.jsonl"),
     }
-    with atomic_file(path) as temporary:
-        temporary.write_bytes(payload)
-    os.chmod(path, 0o444)
+    path = freezing.write_version(folder, version, payload, manifest)
+    stored = ws.storable_path(path)  # relative inside the workspace: a copied workspace reads its own files
     try:
         dataset_queries.insert_version(
-            ws.db, recipe_id, version, spec.to_dict() | {"seed": seed}, manifest, content_hash, str(path), len(rows)
+            ws.db, recipe_id, version, spec.to_dict() | {"seed": seed}, manifest, content_hash, stored, len(rows)
         )
     except Exception:
-        os.chmod(path, 0o644)
-        path.unlink(missing_ok=True)
+        freezing.remove_version_files(path)
         raise
-    with atomic_file(path.with_suffix(".manifest.json")) as temporary:
-        temporary.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return get_version(ws, name, version)
 
 
-def nearest_held_out(guard: ContaminationGuard, rows: list[dict]) -> list[dict]:
-    """Per training row (in file order), the held-out input nearest its prompt and their n-gram similarity."""
-    report = []
-    for number, match in enumerate(guard.nearest([row["prompt"] for row in rows])):
-        item = guard.held_out_texts[match.reference_index] if match else None
-        report.append({"row": number, "held_out": item, "similarity": round(match.similarity, 3) if match else 0.0})
-    return report
-
-
 def _remove_unrecorded(ws: Workspace, path: Path) -> None:
-    """Remove a version file (and its manifest) that no version row names: what a killed build left behind."""
-    if not path.is_file() or path.is_symlink() or dataset_queries.path_is_recorded(ws.db, str(path.resolve())):
+    """Remove a version's files that no version row names: what a killed build left behind."""
+    if not path.is_file() or path.is_symlink():
         return
-    for leftover in (path, path.with_suffix(".manifest.json")):
-        if leftover.is_file() and not leftover.is_symlink():
-            os.chmod(leftover, 0o644)
-            leftover.unlink()
+    if dataset_queries.path_is_recorded(ws.db, ws.storable_path(path)) or dataset_queries.path_is_recorded(
+        ws.db, str(path.resolve())
+    ):
+        return
+    freezing.remove_version_files(path)
 
 
 def parse_version_ref(ref: str) -> tuple[str, int | None]:
@@ -212,23 +203,26 @@ def parse_version_ref(ref: str) -> tuple[str, int | None]:
     return name, int(digits)
 
 
+def _located(ws: Workspace, row: VersionRow) -> VersionRow:
+    """The version with its file's path made absolute (stored relative to the workspace when inside it)."""
+    return replace(row, path=str(ws.resolve_path(row.path)))
+
+
 def get_version(ws: Workspace, name: str, version: int | None = None) -> VersionRow:
     row = dataset_queries.get_version(ws.db, name, version)
     if row is None:
         which = f"version {version} of " if version else "a built version of "
         raise NotFoundError(f"no {which}dataset '{name}' (see `curator dataset list`)")
-    return row
+    return _located(ws, row)
 
 
 def list_versions(ws: Workspace, name: str | None = None) -> list[VersionRow]:
-    return dataset_queries.list_versions(ws.db, name)
+    return [_located(ws, row) for row in dataset_queries.list_versions(ws.db, name)]
 
 
 def read_version_rows(version: VersionRow) -> list[dict]:
     """The rows of a frozen version, after proving the file still has the hash it was frozen with."""
-    payload = Path(version.path).read_bytes()
-    if hashlib.sha256(payload).hexdigest() != version.content_hash:
-        raise CuratorError(f"{version.path} no longer matches its content hash; the frozen version was altered")
+    payload = freezing.check_hash(Path(version.path), version.content_hash)
     return [json.loads(line) for line in payload.decode("utf-8").splitlines() if line.strip()]
 
 

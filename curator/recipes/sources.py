@@ -8,6 +8,7 @@ from pathlib import Path
 from curator.errors import BadInputError
 from curator.recipes.rollout_rows import ROLLOUT_ROWS
 from curator.recipes.spec import Source
+from curator.recipes.truncation import cut_at_limit
 from curator.review import buckets as bucket_domain
 from curator.review.runs import resolve_run
 from curator.storage import datasets as dataset_queries
@@ -45,12 +46,22 @@ def fix_rows(ws: Workspace, source: Source) -> list[dict]:
 
 def replay_rows(ws: Workspace, source: Source) -> list[dict]:
     """Passing dev items of a run (never held-out ones), so the model keeps what it could already do: with the
-    model's own output as the completion, or the item's target when the source says `replay_from = "targets"`."""
+    model's own output as the completion, or the item's target when the source says `replay_from = "targets"`.
+
+    An output that stopped at the run's token limit is never replayed as a completion (see `truncation`); a
+    chat-format item keeps its messages as the row's `prompt_messages`."""
     run = resolve_run(ws, source.run)
-    return [
-        _row(prompt, completion, source, source_run_id=run.run_id, source_item_key=key)
-        for key, prompt, completion in dataset_queries.passing_dev_items(ws.db, run.run_id, source.replay_from)
-    ]
+    items = dataset_queries.passing_dev_items(ws.db, run.run_id, source.replay_from)
+    cut = cut_at_limit(ws, run, [i for i in items if i["completion"] == i["output"]])
+    rows = []
+    for item in items:
+        if item["item_key"] in cut and item["completion"] == item["output"]:
+            continue
+        row = _row(
+            item["input"], item["completion"], source, source_run_id=run.run_id, source_item_key=item["item_key"]
+        )
+        rows.append(row | ({"prompt_messages": item["input_messages"]} if item["input_messages"] else {}))
+    return rows
 
 
 def _prompt_completion(record: dict, path: Path, line: int | None) -> tuple[str, str]:

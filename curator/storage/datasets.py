@@ -105,15 +105,16 @@ def list_versions(db: Database, recipe_name: str | None = None) -> list[VersionR
     return [_version(r) for r in db.fetchall(_VERSIONS + " WHERE r.name = ? ORDER BY v.version", [recipe_name])]
 
 
-def passing_dev_items(db: Database, run_id: int, replay_from: str = "outputs") -> list[tuple[int, str, str]]:
-    """(item_key, input, completion) of dev items that pass every check that applies to them (replay data).
+def passing_dev_items(db: Database, run_id: int, replay_from: str = "outputs") -> list[dict]:
+    """Dev items that pass every check that applies to them (replay data), in item order.
 
-    The completion is the output the model gave (`replay_from="outputs"`), or the item's target when it has one
+    Each is {item_key, input, input_messages (the chat messages, or None), completion, output, metadata}: the
+    completion is the output the model gave (`replay_from="outputs"`), or the item's target when it has one
     (`"targets"`, else the output).
     """
     completion = "i.output" if replay_from == "outputs" else "coalesce(i.target, i.output)"
-    return db.fetchall(
-        f"""SELECT i.item_key, i.input, {completion}
+    rows = db.fetchall(
+        f"""SELECT i.item_key, i.input, i.input_messages, {completion}, i.output, i.metadata
            FROM items i JOIN (
                SELECT item_key FROM check_results WHERE run_id = ? GROUP BY item_key HAVING bool_and(passed)
            ) ok ON ok.item_key = i.item_key
@@ -121,3 +122,19 @@ def passing_dev_items(db: Database, run_id: int, replay_from: str = "outputs") -
            ORDER BY i.item_key""",
         [run_id, run_id],
     )
+    names = ("item_key", "input", "input_messages", "completion", "output", "metadata")
+    out = []
+    for row in rows:
+        item = dict(zip(names, row, strict=True))
+        item["input_messages"] = json.loads(item["input_messages"]) if item["input_messages"] else None
+        item["metadata"] = json.loads(item["metadata"]) if item["metadata"] else {}
+        out.append(item)
+    return out
+
+
+def item_prompts(db: Database, run_id: int) -> dict[int, tuple[str, list[dict]]]:
+    """item_key -> (input text, chat messages) of the run's items that came as chat messages."""
+    rows = db.fetchall(
+        "SELECT item_key, input, input_messages FROM items WHERE run_id = ? AND input_messages IS NOT NULL", [run_id]
+    )
+    return {key: (text, json.loads(messages)) for key, text, messages in rows}

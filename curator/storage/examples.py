@@ -205,3 +205,12 @@ def held_out_inputs(db: Database, run_ids: list[int] | None = None) -> list[str]
     if run_ids is None:
         return [r[0] for r in db.fetchall(sql + " ORDER BY input")]
     return [r[0] for r in db.fetchall(sql + " AND list_contains(?::INTEGER[], run_id) ORDER BY input", [run_ids])]
+
+
+def held_out_ids(db: Database) -> list[tuple[str, str]]:
+    """(input, item id) of every distinct held-out input, ordered as `held_out_inputs` orders them (the id is the
+    smallest of the items that share the input)."""
+    return db.fetchall(
+        """SELECT input, min(item_id) FROM items
+           WHERE split = 'held_out' AND input IS NOT NULL GROUP BY input ORDER BY input"""
+    )

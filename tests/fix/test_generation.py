@@ -7,7 +7,7 @@ from fixwork import WEATHER_TEMPLATE, weather_run
 
 from curator.errors import CuratorError
 from curator.fix import examples as example_domain
-from curator.fix.generation import generate
+from curator.fix.generation import NOT_CHECKED, generate, vetter_for
 from curator.fix.templates import spec_from_dict
 from curator.fix.templates.library import create_template, get_template
 
@@ -100,3 +100,55 @@ def test_review_accept_reject_edit_and_accept_all(weather):
     assert example_domain.accept_all(ws, batch_id=report.batch_id) == len(ids) - 1
     counts = example_domain.status_counts(ws, report.batch_id)
     assert counts["accepted"] == len(ids) - 1 and counts["rejected"] == 1
+
+
+ARITHMETIC_CHECKS = """
+[[check]]
+name = "answer"
+kind = "numeric"
+
+[[check]]
+name = "short"
+kind = "regex"
+pattern = "^-?[0-9]+$"
+"""
+
+
+def _addition_run(ws):
+    from curator.checks import load_spec_text, run_checks
+    from curator.review.runs import create_run_from_records
+
+    records = [
+        {"item_id": f"add-{a}-{b}", "input": f"What is {a} + {b}?", "target": str(a + b), "output": str(a + b)}
+        for a, b in ((2, 3), (4, 1))
+    ]
+    run = create_run_from_records(ws, "sums", [r | {"split": "dev"} for r in records])
+    run_checks(ws, run.run_id, load_spec_text(ARITHMETIC_CHECKS))
+    return run
+
+
+def test_a_template_computing_the_wrong_answer_is_never_graded_as_passing_its_reference_check(workspace):
+    run = _addition_run(workspace)
+    wrong = spec_from_dict(
+        {
+            "name": "adds",
+            "input": "What is {{ a }} + {{ b }}?",
+            "target": "{{ a - b }}",
+            "slots": {"a": [7, 9], "b": [2, 5]},
+        }
+    )
+    create_template(workspace, wrong, source_run_id=run.run_id, source_item_key=0)
+    report = generate(workspace, "adds", n=4, seed=0)
+    assert report.candidates
+    for example in example_domain.list_examples(workspace, batch_id=report.batch_id):
+        assert example.check_results["answer"] == [None, NOT_CHECKED]  # not "passed": no independent reference
+        assert example.check_results["short"][0] is True  # checks that need no reference still grade
+
+
+def test_a_reference_check_is_graded_against_an_independent_reference_when_there_is_one(workspace):
+    run = _addition_run(workspace)
+    vetter = vetter_for(workspace, run.run_id)
+    results, failure = vetter.grade("What is 2 + 3?", "-1", reference="5")
+    assert results["answer"][0] is False and failure.startswith("check 'answer':")
+    results, failure = vetter.grade("What is 2 + 3?", "5", reference="5")
+    assert results["answer"][0] is True and failure is None

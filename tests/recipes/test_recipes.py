@@ -71,7 +71,7 @@ def test_build_freezes_a_numbered_version_with_a_manifest(mixable):
     assert {e["name"]: e["rows"] for e in version.manifest["sources"]} == by_source
     fix = next(r for r in rows if r["source"] == "fixes")
     assert fix["template"] == "weather" and fix["bucket"] == "weather" and fix["example_id"] > 0
-    assert version.path.endswith("datasets/mix/v1.jsonl") and os.stat(version.path).st_mode & 0o222 == 0
+    assert version.path.endswith("datasets/mix/v1/v1.jsonl") and os.stat(version.path).st_mode & 0o222 == 0
 
 
 def test_replay_never_takes_held_out_or_failing_items(mixable):
@@ -130,9 +130,10 @@ def test_the_manifest_names_the_nearest_held_out_item_of_every_row(mixable):
     version = recipes.build(ws, "mix")
     rows = [json.loads(line) for line in open(version.path)]
     nearest = version.manifest["nearest_held_out"]
-    assert [n["row"] for n in nearest] == list(range(len(rows)))
-    held_out = set(example_queries.held_out_inputs(ws.db))
+    assert [n["row"] for n in nearest] == list(range(1, len(rows) + 1))
+    held_out_ids = {item_id for _, item_id in example_queries.held_out_ids(ws.db)}
     weather = [n for n, row in zip(nearest, rows, strict=True) if row["source"] == "fixes"]
-    assert weather and all(n["held_out"] in held_out and 0 < n["similarity"] < 1 for n in weather)
+    assert weather and all(n["held_out_id"] in held_out_ids and 0 < n["similarity"] < 1 for n in weather)
+    assert all(set(n) == {"row", "held_out_id", "similarity"} for n in nearest)  # no held-out text in the manifest
     general = [n for n, row in zip(nearest, rows, strict=True) if row["source"] == "general"]
     assert all(n["similarity"] < min(w["similarity"] for w in weather) for n in general)
