@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from curator.app.widgets.literal import one_line
-from curator.cli.context import console, open_workspace, progress
+from curator.cli.context import console, echo_json, open_workspace, progress
+from curator.cli.tables import Col, fitted_table, path_end
 
 ROWS_SHOWN = 40
 
@@ -41,6 +40,7 @@ def sample_command(
     """Sample k outputs per input, grade each with the run's checks, store them as rollouts and summarise."""
     from curator.cli.train import reopen_workspace
     from curator.fix import rollouts as rollout_domain
+    from curator.fix.rollout_choice import FollowUp
     from curator.jobs.sampling import SampleRequest, check_request, finish_sampling, start_sampling
 
     request = SampleRequest(
@@ -62,6 +62,7 @@ def sample_command(
         trust_remote_code=trust_remote_code,
     )
     check_request(request)
+    wanted = FollowUp(propose=propose, pairs=pairs, require=list(require or []) or None)
     with open_workspace() as ws:
         rollout_domain.check_required(ws, run, require)
         handle = start_sampling(ws, request)
@@ -76,25 +77,33 @@ def sample_command(
                 bar.update(task, completed=event["done"])
 
         final = handle.child.wait(show)
+    # The set, its proposals and its pairs land in one transaction: a kill between them leaves none of them.
     with reopen_workspace() as ws:
-        sample_set = finish_sampling(ws, handle, final)
+        sample_set, made = rollout_domain.store_with_follow_up(ws, lambda: finish_sampling(ws, handle, final), wanted)
         summaries = rollout_domain.summaries(ws, sample_set.sample_set_id)
-        set_id, required = sample_set.sample_set_id, list(require or []) or None
-        report = rollout_domain.propose_best(ws, set_id, require=required) if propose else None
-        made = rollout_domain.make_pairs(ws, set_id, pairs, require=required) if pairs else 0
     if as_json:
-        _print_json(sample_set, summaries, report, made, handle.plan.skipped_held_out)
+        _print_json(sample_set, summaries, made, handle.plan.skipped_held_out)
         return
     _print_summary(sample_set, summaries, handle.plan.skipped_held_out)
-    if report is not None:
+    print_follow_up(made, wanted)
+
+
+def print_follow_up(made, wanted) -> None:
+    """What was proposed and paired, with the command that reviews the proposals."""
+    report = made.proposals
+    if report is not None and report.batch_id is None:
+        console.print(f"Rejection sampling: no input had a passing sample ({report.without_pass}).", highlight=False)
+    elif report is not None:
         counts = ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())) or "none"
         console.print(
             f"Rejection sampling: batch {report.batch_id} ({counts}); {report.without_pass} input(s) had no passing "
             f"sample. Review with `curator examples list --batch {report.batch_id}`.",
             highlight=False,
         )
-    if pairs:
-        console.print(f"Stored {made} new preference pair(s) (at most {pairs} per input).", highlight=False)
+    if wanted.pairs:
+        console.print(
+            f"Stored {made.pairs} new preference pair(s) (at most {wanted.pairs} per input).", highlight=False
+        )
 
 
 def _print_summary(sample_set, summaries, skipped_held_out: int) -> None:
@@ -108,23 +117,31 @@ def _print_summary(sample_set, summaries, skipped_held_out: int) -> None:
     )
     if skipped_held_out:
         console.print(f"{skipped_held_out} held-out item(s) matched and were not sampled.", highlight=False)
-    table = Table("item", "passed", "mean reward", "best", "signal", "input")
-    for s in summaries[:ROWS_SHOWN]:
-        signal = s.signal if s.signal == "mixed" else f"{s.signal}: no signal"
-        table.add_row(
-            one_line(s.item_id, 24),
+    cols = [
+        Col("item", wrap=True),
+        Col("passed", justify="right"),
+        Col("mean reward", justify="right", drop=2),
+        Col("best", justify="right", drop=3),
+        Col("signal", wrap=True, min_width=6),
+        Col("input", wrap=True, drop=1, min_width=20),
+    ]
+    cells = [
+        [
+            one_line(s.item_id),
             f"{s.passed}/{s.samples}",
             f"{s.mean_reward:.2f}",
             f"{s.best_reward:.2f}",
-            signal,
+            s.signal if s.signal == "mixed" else f"{s.signal}: no signal",
             one_line(s.input, 60),
-        )
-    console.print(table)
+        ]
+        for s in summaries[:ROWS_SHOWN]
+    ]
+    console.print(fitted_table(cols, cells, console.width))
     if len(summaries) > ROWS_SHOWN:
         console.print(f"… {len(summaries) - ROWS_SHOWN:,} more inputs (--json lists them all).", highlight=False)
 
 
-def _print_json(sample_set, summaries, report, made: int, skipped_held_out: int) -> None:
+def _print_json(sample_set, summaries, made, skipped_held_out: int) -> None:
     payload = {
         "sample_set_id": sample_set.sample_set_id,
         "run": sample_set.run_name,
@@ -141,11 +158,97 @@ def _print_json(sample_set, summaries, report, made: int, skipped_held_out: int)
             }
             for s in summaries
         ],
-        "proposed": None if report is None else {"batch_id": report.batch_id, "counts": report.counts},
-        "pairs": made,
+        **follow_up_json(made),
     }
-    typer.echo(json.dumps(payload, ensure_ascii=False))
+    echo_json(payload)
+
+
+def follow_up_json(made) -> dict:
+    report = made.proposals
+    proposed = None if report is None else {"batch_id": report.batch_id, "counts": report.counts}
+    return {"proposed": proposed, "pairs": made.pairs}
+
+
+rollouts_app = typer.Typer(help="Stored sample sets: list them; propose and pair any of them.", no_args_is_help=True)
+
+
+@rollouts_app.command("list")
+def list_sets(
+    run: str = typer.Argument(None, help="Only the sample sets of this run (name or id)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per sample set."),
+) -> None:
+    """The stored sample sets, with how many examples were proposed and pairs made from each."""
+    from curator.fix import rollouts as rollout_domain
+
+    with open_workspace() as ws:
+        sets, made = rollout_domain.list_sets_with_uses(ws, run)
+    rows = [
+        {
+            "sample_set_id": s.sample_set_id,
+            "run": s.run_name,
+            "model": s.model,
+            "adapter": s.adapter,
+            "rollouts": s.rollout_count,
+            "proposed": made.get(s.sample_set_id, (0, 0))[0],
+            "pairs": made.get(s.sample_set_id, (0, 0))[1],
+            "created_at": s.created_at.isoformat(timespec="seconds"),
+        }
+        for s in sets
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        console.print("No sample sets yet: `curator sample RUN --model PATH` makes one.", highlight=False)
+        return
+    cols = [
+        Col("set"),
+        Col("run", wrap=True),
+        Col("model", wrap=True, drop=1),
+        Col("rollouts", justify="right"),
+        Col("proposed", justify="right"),
+        Col("pairs", justify="right"),
+        Col("created", drop=2),
+    ]
+    cells = [
+        [
+            str(row["sample_set_id"]),
+            one_line(row["run"]),
+            path_end(s.model) + (f" + {path_end(s.adapter)}" if s.adapter else ""),
+            f"{row['rollouts']:,}",
+            f"{row['proposed']:,}",
+            f"{row['pairs']:,}",
+            s.created_at.strftime("%Y-%m-%d %H:%M"),
+        ]
+        for row, s in zip(rows, sets, strict=True)
+    ]
+    console.print(fitted_table(cols, cells, console.width))
+
+
+@rollouts_app.command("propose")
+def propose_set(
+    sample_set: int = typer.Argument(..., help="Sample set id (see `curator rollouts list`)."),
+    best: bool = typer.Option(True, "--best/--no-best", help="Propose each input's best passing sample."),
+    pairs: int = typer.Option(0, "--pairs", help="Also make up to this many preference pairs per input."),
+    require: list[str] = typer.Option(None, "--require", help="A sample passes when it passes these checks."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was stored as one JSON object."),
+) -> None:
+    """Propose and pair a stored sample set (one sampled without --propose/--pairs, or from the app), in one
+    transaction; proposing again marks the same samples as duplicates, and pairs already stored are skipped."""
+    from curator.fix import rollouts as rollout_domain
+    from curator.fix.rollout_choice import FollowUp
+
+    wanted = FollowUp(propose=best, pairs=pairs, require=list(require or []) or None)
+    if not wanted:
+        raise typer.BadParameter("nothing to do: keep --best or give --pairs N")
+    with open_workspace() as ws:
+        made = rollout_domain.follow_up(ws, sample_set, wanted)
+    if as_json:
+        echo_json({"sample_set_id": sample_set, **follow_up_json(made)})
+        return
+    print_follow_up(made, wanted)
 
 
 def register(app: typer.Typer) -> None:
     app.command("sample")(sample_command)
+    app.add_typer(rollouts_app, name="rollouts")

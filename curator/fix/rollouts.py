@@ -7,12 +7,24 @@ examples leaves held-out items out again; proposed examples also pass the contam
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from curator.checks import RewardSpec, stored_checks
 from curator.checks.rewards import MEAN_OF_CHECKS, all_passed, grade_output, load_rewards
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.generation import screen_for
+from curator.fix.rollout_choice import (
+    DEFAULT_MAX_PAIRS,
+    FollowUp,
+    FollowUpReport,
+    ProposalReport,
+    best_passing,
+    by_input,
+    choose_pairs,
+    proposal_row,
+    status_counts,
+)
 from curator.review import browse
 from curator.review import buckets as bucket_domain
 from curator.review.runs import resolve_run
@@ -21,8 +33,6 @@ from curator.storage import rollouts as rollout_queries
 from curator.storage.browse import ItemFilter
 from curator.storage.rollouts import InputSummary, RolloutRow, SampleSetRow
 from curator.workspace import Workspace
-
-DEFAULT_MAX_PAIRS = 2
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,12 @@ def list_sample_sets(ws: Workspace, run_id: int | None = None) -> list[SampleSet
     return rollout_queries.list_sample_sets(ws.db, run_id)
 
 
+def list_sets_with_uses(ws: Workspace, run_ref: str | None = None) -> tuple[list[SampleSetRow], dict]:
+    """The sample sets (of one run), and per set id (examples proposed from it, pairs made from it)."""
+    run_id = resolve_run(ws, run_ref).run_id if run_ref is not None else None
+    return rollout_queries.list_sample_sets(ws.db, run_id), rollout_queries.made_from_sets(ws.db)
+
+
 def summaries(ws: Workspace, sample_set_id: int) -> list[InputSummary]:
     """Per input: passes out of k and the reward range; `signal` marks inputs where all or none pass."""
     return rollout_queries.input_summaries(ws.db, sample_set_id)
@@ -136,49 +152,6 @@ def unanimous_checks(samples: list[RolloutRow]) -> dict[str, bool]:
     return agreed
 
 
-def passes(sample: RolloutRow, require: list[str] | None = None) -> bool:
-    """Whether a sample passes: every check that applied, or only the `require`d ones (a check that did not
-    apply to its input does not hold it back)."""
-    if not require:
-        return sample.passed
-    return all(bool(sample.check_results[name][0]) for name in require if name in sample.check_results)
-
-
-def best_passing(samples: list[RolloutRow], require: list[str] | None = None) -> RolloutRow | None:
-    """The passing sample with the highest reward (the lowest sample index among equals)."""
-    passing = [s for s in samples if passes(s, require)]
-    return min(passing, key=lambda s: (-s.reward, s.sample_index)) if passing else None
-
-
-def choose_pairs(
-    samples: list[RolloutRow], max_pairs: int = DEFAULT_MAX_PAIRS, require: list[str] | None = None
-) -> list[tuple[RolloutRow, RolloutRow]]:
-    """(chosen, rejected) pairs of one input, up to `max_pairs`: the best passing against the worst failing first,
-    then outward (next best or next worst); a pair is kept only when chosen's reward is above rejected's and the
-    same two texts were not paired already."""
-    passing = sorted((s for s in samples if passes(s, require)), key=lambda s: (-s.reward, s.sample_index))
-    failing = sorted((s for s in samples if not passes(s, require)), key=lambda s: (s.reward, s.sample_index))
-    order = sorted(
-        ((c, r) for c in range(len(passing)) for r in range(len(failing))), key=lambda cr: (cr[0] + cr[1], cr[0])
-    )
-    pairs, texts = [], set()
-    for c, r in order:
-        chosen, rejected = passing[c], failing[r]
-        if len(pairs) >= max_pairs:
-            break
-        if chosen.reward > rejected.reward and (chosen.output, rejected.output) not in texts:
-            pairs.append((chosen, rejected))
-            texts.add((chosen.output, rejected.output))
-    return pairs
-
-
-def _by_input(samples: list[RolloutRow]) -> dict[int, list[RolloutRow]]:
-    grouped: dict[int, list[RolloutRow]] = {}
-    for sample in samples:
-        grouped.setdefault(sample.item_key, []).append(sample)
-    return grouped
-
-
 def make_pairs(
     ws: Workspace,
     sample_set_id: int,
@@ -191,7 +164,7 @@ def make_pairs(
     if max_pairs < 1:
         raise CuratorError(f"pairs per input must be at least 1, not {max_pairs}")
     check_required(ws, get_sample_set(ws, sample_set_id).run_id, require)
-    grouped = _by_input(rollouts(ws, sample_set_id))
+    grouped = by_input(rollouts(ws, sample_set_id))
     wanted = [
         (key, chosen.rollout_id, rejected.rollout_id)
         for key, samples in grouped.items()
@@ -202,19 +175,6 @@ def make_pairs(
         return rollout_queries.insert_pairs(cur, sample_set_id, wanted)
 
 
-@dataclass(frozen=True)
-class ProposalReport:
-    """What rejection sampling stored: the batch (None when no input had a passing sample) and counts per status."""
-
-    batch_id: int | None
-    counts: dict[str, int] = field(default_factory=dict)
-    without_pass: int = 0
-
-    @property
-    def proposed(self) -> int:
-        return self.counts.get("proposed", 0)
-
-
 def propose_best(
     ws: Workspace, sample_set_id: int, item_keys: list[int] | None = None, require: list[str] | None = None
 ) -> ProposalReport:
@@ -223,7 +183,7 @@ def propose_best(
     make a sample passing (default: every check that applied)."""
     sample_set = get_sample_set(ws, sample_set_id)
     check_required(ws, sample_set.run_id, require)
-    grouped = _by_input(rollouts(ws, sample_set_id))
+    grouped = by_input(rollouts(ws, sample_set_id))
     items = {i["item_key"]: i for i in _set_items(ws, sample_set)}
     screen = screen_for(ws, sample_set.run_id)
     kept = set(example_queries.kept_pairs(ws.db))
@@ -235,7 +195,7 @@ def propose_best(
         if best is None:
             without_pass += 1
             continue
-        rows.append(_proposal(items[key]["input"], best, screen, kept))
+        rows.append(proposal_row(items[key]["input"], best, screen.guard, kept))
     if not rows:
         return ProposalReport(None, {}, without_pass)
     lineage = {
@@ -247,10 +207,7 @@ def propose_best(
     with ws.db.transaction() as cur:
         batch_id = example_queries.next_batch_id(cur)
         example_queries.insert_sampled_examples(cur, batch_id, lineage, rows)
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
-    return ProposalReport(batch_id, counts, without_pass)
+    return ProposalReport(batch_id, status_counts(rows), without_pass)
 
 
 def accept_best(ws: Workspace, sample_set_id: int, item_key: int) -> tuple[str, str | None]:
@@ -268,6 +225,25 @@ def accept_best(ws: Workspace, sample_set_id: int, item_key: int) -> tuple[str, 
     return example.status, example.reason
 
 
+def follow_up(ws: Workspace, sample_set_id: int, wanted: FollowUp) -> FollowUpReport:
+    """Propose and pair a stored sample set in one transaction (joined to the caller's when one is open)."""
+    require = list(wanted.require or []) or None
+    with ws.db.transaction():
+        report = propose_best(ws, sample_set_id, require=require) if wanted.propose else None
+        made = make_pairs(ws, sample_set_id, wanted.pairs, require=require) if wanted.pairs else 0
+    return FollowUpReport(report, made)
+
+
+def store_with_follow_up(
+    ws: Workspace, store: Callable[[], SampleSetRow], wanted: FollowUp
+) -> tuple[SampleSetRow, FollowUpReport]:
+    """Store a sample set (`store` writes it) and its proposals and pairs as one transaction: a process killed
+    between the steps leaves none of them, never a set without the proposals and pairs it was sampled for."""
+    with ws.db.transaction():
+        sample_set = store()
+        return sample_set, follow_up(ws, sample_set.sample_set_id, wanted)
+
+
 def check_required(ws: Workspace, run_ref: str | int, require: list[str] | None) -> None:
     """Refuse required checks the run does not have (before anything is sampled)."""
     run = resolve_run(ws, run_ref)
@@ -275,25 +251,6 @@ def check_required(ws: Workspace, run_ref: str | int, require: list[str] | None)
     unknown = [name for name in require or [] if name not in names]
     if unknown:
         raise NotFoundError(f"run '{run.name}' has no check '{unknown[0]}' (its checks: {', '.join(names)})")
-
-
-def _proposal(input_text: str, best: RolloutRow, screen, kept: set) -> dict:
-    row = {
-        "source_item_key": best.item_key,
-        "rollout_id": best.rollout_id,
-        "input": input_text,
-        "target": best.output,
-        "check_results": best.check_results,
-        "status": "proposed",
-        "reason": None,
-    }
-    refusal = screen.guard.check_one(input_text) if screen.guard else None
-    if refusal is not None:
-        return row | {"status": "contaminated", "reason": refusal.reason()}
-    if (input_text, best.output) in kept:
-        return row | {"status": "duplicate", "reason": "exact duplicate of an existing example"}
-    kept.add((input_text, best.output))
-    return row
 
 
 def _set_items(ws: Workspace, sample_set: SampleSetRow) -> list[dict]:

@@ -166,11 +166,6 @@ def list_rollouts(db: Database, sample_set_id: int, item_key: int | None = None)
     return [_rollout(r) for r in db.fetchall(_ROLLOUTS + where + " ORDER BY item_key, sample_index", params)]
 
 
-def get_rollout(db: Database, rollout_id: int) -> RolloutRow | None:
-    row = db.fetchone(_ROLLOUTS + " WHERE rollout_id = ?", [rollout_id])
-    return _rollout(row) if row else None
-
-
 def input_summaries(db: Database, sample_set_id: int) -> list[InputSummary]:
     """One summary per sampled input, in item order."""
     rows = db.fetchall(
@@ -185,15 +180,40 @@ def input_summaries(db: Database, sample_set_id: int) -> list[InputSummary]:
 
 
 def insert_pairs(cur, sample_set_id: int, pairs: list[tuple[int, int, int]]) -> int:
-    """Store (item_key, chosen_rollout_id, rejected_rollout_id) pairs; pairs already stored are skipped."""
-    before = cur.execute("SELECT count(*) FROM rollout_pairs").fetchall()[0][0]
-    for item_key, chosen, rejected in pairs:
-        cur.execute(
+    """Store (item_key, chosen_rollout_id, rejected_rollout_id) pairs in one statement, inside the caller's
+    transaction; pairs already stored are skipped. Returns how many are new."""
+    if not pairs:
+        return 0
+    table = pa.table(
+        {
+            "item_key": pa.array([p[0] for p in pairs], pa.int64()),
+            "chosen": pa.array([p[1] for p in pairs], pa.int64()),
+            "rejected": pa.array([p[2] for p in pairs], pa.int64()),
+        }
+    )
+    cur.register("_curator_new_pairs", table)
+    try:
+        added = cur.execute(
             """INSERT INTO rollout_pairs (sample_set_id, item_key, chosen_rollout_id, rejected_rollout_id)
-               VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-            [sample_set_id, item_key, chosen, rejected],
-        )
-    return cur.execute("SELECT count(*) FROM rollout_pairs").fetchall()[0][0] - before
+               SELECT DISTINCT ?, item_key, chosen, rejected FROM _curator_new_pairs
+               ON CONFLICT DO NOTHING RETURNING pair_id""",
+            [sample_set_id],
+        ).fetchall()
+    finally:
+        cur.unregister("_curator_new_pairs")
+    return len(added)
+
+
+def made_from_sets(db: Database) -> dict[int, tuple[int, int]]:
+    """Per sample set with any: (examples proposed from its rollouts, preference pairs made from it)."""
+    rows = db.fetchall(
+        """SELECT s.sample_set_id,
+                  (SELECT count(*) FROM examples e JOIN rollouts o ON o.rollout_id = e.rollout_id
+                   WHERE o.sample_set_id = s.sample_set_id),
+                  (SELECT count(*) FROM rollout_pairs p WHERE p.sample_set_id = s.sample_set_id)
+           FROM sample_sets s"""
+    )
+    return {set_id: (examples, pairs) for set_id, examples, pairs in rows}
 
 
 def list_pairs(db: Database, *, sample_set_id: int | None = None, run_id: int | None = None) -> list[PairRow]:

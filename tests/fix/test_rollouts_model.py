@@ -16,6 +16,7 @@ from curator.demo.task import eval_records
 from curator.errors import CuratorError
 from curator.fix import examples as example_domain
 from curator.fix import rollouts as rollout_domain
+from curator.fix.rollout_choice import best_passing
 from curator.jobs.sampling import SampleRequest, run_sampling
 from curator.review.runs import create_run_from_records
 from curator.storage import items as item_queries
@@ -93,7 +94,7 @@ def test_rollouts_are_stored_graded_and_paired_from_the_right_samples(workspace,
     examples = example_domain.list_examples(workspace, batch_id=report.batch_id)
     assert len(examples) == len(with_pass) > 0
     for example in examples:
-        best = rollout_domain.best_passing(by_input[example.source_item_key])
+        best = best_passing(by_input[example.source_item_key])
         assert example.rollout_id == best.rollout_id and example.target == best.output
         assert items[example.source_item_key].split == "dev" and example.model == str(demo_model_dir)
 
