@@ -14,9 +14,10 @@ from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
 from curator.patterns.embeddings import DEFAULT_FIELD, SCOPES, TEXT_FIELDS, EmbedReport, embed_run
 from curator.patterns.grouping import ClusterSettings
-from curator.patterns.similar import find_item, similar_items, with_items
+from curator.patterns.similar import similar_items, with_items
 from curator.patterns.suggestions import Suggestion
 from curator.review import runs as run_domain
+from curator.review.browse import item_by_ref
 from curator.storage.items import ItemRow
 
 FIELD_HELP = (
@@ -98,7 +99,8 @@ def print_suggestions(suggestions: list[Suggestion], as_json: bool) -> None:
 
 
 def _item_keys(ws, run_id: int, item_ids: str) -> list[int]:
-    return [find_item(ws, run_id, item_id.strip()).item_key for item_id in item_ids.split(",") if item_id.strip()]
+    run = run_domain.resolve_run(ws, run_id)
+    return [item_by_ref(ws, run, item_id.strip()).item_key for item_id in item_ids.split(",") if item_id.strip()]
 
 
 def _act(
@@ -125,7 +127,7 @@ def _act(
         suggestion_domain.dismiss_suggestion(ws, run_id, dismiss)
         return f"Dismissed suggested bucket {dismiss}; its items come back at the next clustering."
     if not items:
-        raise CuratorError("--split needs --items ID,ID,... (item ids from the source)")
+        raise CuratorError("--split needs --items ID,ID,... (item ids as the app shows them)")
     number = suggestion_domain.split_suggestion(ws, run_id, split, _item_keys(ws, run_id, items), name)
     return f"Split {len(items.split(','))} items off suggested bucket {split} into suggested bucket {number}."
 
@@ -182,7 +184,7 @@ def _similar_row(item: ItemRow, similarity: float) -> dict:
 
 def similar(
     run: str = typer.Argument(..., help="Run name or id."),
-    item: str = typer.Argument(..., help="Item id (as in the source file)."),
+    item: str = typer.Argument(..., help="Item id as the app shows it (or its number in the run)."),
     k: int = typer.Option(20, "-k", "--top", help="How many neighbours."),
     among: str = typer.Option("failures", "--among", help=f"Search among: {', '.join(SCOPES)}."),
     field: str = typer.Option(None, "--field", help=FIELD_HELP),
@@ -191,8 +193,9 @@ def similar(
 ) -> None:
     """More like this: the items of a run nearest to ITEM by embedding (cosine similarity)."""
     with open_workspace() as ws:
-        run_id = run_domain.resolve_run(ws, run).run_id
-        anchor = find_item(ws, run_id, item)
+        resolved = run_domain.resolve_run(ws, run)
+        run_id = resolved.run_id
+        anchor = item_by_ref(ws, resolved, item)
         with embedding_progress() as advance:
             found = similar_items(
                 ws, run_id, anchor.item_key, k=k, among=among, model=model, field=field, progress=advance

@@ -43,15 +43,15 @@ def new(
 @template_app.command("from-item")
 def from_item(
     run: str = typer.Argument(..., help="Run name or id."),
-    item_key: int = typer.Argument(..., help="Item number in the run (as shown by the app)."),
-    name: str = typer.Option(None, "--name", "-n", help="Template name (default RUN-item-KEY)."),
+    item: str = typer.Argument(..., help="Item id as the app and `curator show` print it (or its number in the run)."),
+    name: str = typer.Option(None, "--name", "-n", help="Template name (default RUN-item-NUMBER)."),
     bucket: str = typer.Option(None, "--bucket", "-b", help="Bucket the template fixes."),
 ) -> None:
     """Start a template from a failing item: its input and corrected target become the template text."""
     with open_workspace() as ws:
-        record = template_domain.create_from_item(ws, run, item_key, name=name, bucket=bucket)
+        record = template_domain.create_from_item(ws, run, item, name=name, bucket=bucket)
     console.print(
-        f"Template '{record.name}' started from item {item_key} of '{run}'. "
+        f"Template '{record.name}' started from item {item} of '{run}'. "
         f"Next: `curator template slot {record.name} SPAN SLOT --values ...`",
         highlight=False,
     )

@@ -23,6 +23,14 @@ __all__ = ["ItemFilter", "PageRow", "FilteredItems", "ItemDetail", "RunOverview"
 PAGE_SIZE = 500
 
 
+def item_by_ref(ws: Workspace, run: RunRow, ref: str | int) -> ItemRow:
+    """An item named the way the user sees it: its id (`dev-act-28`), or its number in the run."""
+    item = item_queries.find_item_by_ref(ws.db, run.run_id, ref)
+    if item is None:
+        raise NotFoundError(f"run '{run.name}' has no item with id '{ref}' (the id the app shows, or its number)")
+    return item
+
+
 def describe_filter(f: ItemFilter, bucket_names: dict[int, str] | None = None) -> str:
     """A one-line human description of a filter, e.g. `failing answer · bucket emoji · /sunny/`."""
     parts = []

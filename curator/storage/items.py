@@ -97,6 +97,15 @@ def find_item_key(db: Database, run_id: int, item_id: str) -> int | None:
     return row[0] if row else None
 
 
+def find_item_by_ref(db: Database, run_id: int, ref: str | int) -> ItemRow | None:
+    """The run's item whose id is `ref` (the id every screen shows, e.g. `dev-act-28`), else whose key is `ref`
+    when it is a whole number (an id wins when both match)."""
+    row = db.fetchone(_ITEM_SELECT + " WHERE run_id = ? AND item_id = ?", [run_id, str(ref)])
+    if row is None and str(ref).strip().isdigit():
+        row = db.fetchone(_ITEM_SELECT + " WHERE run_id = ? AND item_key = ?", [run_id, int(str(ref))])
+    return _item(row) if row else None
+
+
 def iter_items(db: Database, run_id: int, split: str | None = None, batch: int = 10_000):
     """All items of a run in item_key order, fetched in batches."""
     where = " WHERE run_id = ?" + (" AND split = ?" if split else "")

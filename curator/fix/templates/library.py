@@ -10,6 +10,7 @@ from curator.fix.templates.deadline import SAVE_CHECK_S, render_deadline
 from curator.fix.templates.rendering import TemplateRenderer
 from curator.fix.templates.spec import TemplateSpec, spec_from_dict
 from curator.review import buckets as bucket_domain
+from curator.review.browse import item_by_ref
 from curator.review.runs import resolve_run
 from curator.storage import items as item_queries
 from curator.storage import templates as template_queries
@@ -116,9 +117,11 @@ def draft_from_item(ws: Workspace, run_ref: str | int, item_key: int, name: str 
 
 
 def create_from_item(
-    ws: Workspace, run_ref: str | int, item_key: int, name: str | None = None, bucket: str | None = None
+    ws: Workspace, run_ref: str | int, item: str | int, name: str | None = None, bucket: str | None = None
 ) -> TemplateRecord:
-    """Store a template started from a failing item, keeping the item as its source."""
+    """Store a template started from a failing item (its id as shown, e.g. `dev-act-28`, or its number in the
+    run), keeping the item as its source."""
     run = resolve_run(ws, run_ref)
+    item_key = item_by_ref(ws, run, item).item_key
     spec = draft_from_item(ws, run.run_id, item_key, name)
     return create_template(ws, spec, bucket=bucket, source_run_id=run.run_id, source_item_key=item_key)
