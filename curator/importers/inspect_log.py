@@ -228,9 +228,7 @@ def _output_text(output) -> str | None:
     if not choices:
         return None
     first = choices[0]
-    if isinstance(first, str):
-        return first
-    if not isinstance(first, dict):
+    if not isinstance(first, dict):  # Inspect writes choice objects; a bare text would import as no output
         raise RecordProblem("output.choices.0", f"expected a choice object, got {type_name(first)}")
     message = first.get("message")
     if message is not None and not isinstance(message, dict):

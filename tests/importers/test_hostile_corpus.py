@@ -32,7 +32,6 @@ IMPORTED = {
     "control_chars_key.jsonl": 1,
     "csv_multiline_field.csv": 3,
     "duplicate_keys.jsonl": 2,
-    "inspect_choices_texts.json": 1,
     "inspect_status_object.json": 1,
 }
 

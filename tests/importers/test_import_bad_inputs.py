@@ -47,6 +47,13 @@ REFUSED = [
         ["line 2, field 'arguments': missing or not the harness's request arguments"],
     ),
     ("inspect_no_samples.json", {}, ["no items to import"]),
+    # Inspect writes choice objects: a list of bare texts is refused, never imported as an item without output.
+    ("inspect_choices_texts.json", {}, ["sample 1, field 'output.choices.0': expected a choice object, got text"]),
+    (
+        "eval_choices_texts.eval",
+        {},
+        ["samples/1_epoch_1.json, field 'output.choices.0': expected a choice object, got text"],
+    ),
     ("promptfoo_no_results.json", {}, ["field 'results.results': not a promptfoo results file: no list of results"]),
     (
         "ragged.csv",

@@ -99,6 +99,10 @@ def hostile() -> dict[str, list[Member]]:
             Member("header.json", HEADER),
             Member("samples/1_epoch_1.json", SAMPLE[:-1] + b', "metadata": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
         ],
+        "eval_choices_texts.eval": [
+            Member("header.json", HEADER),
+            Member("samples/1_epoch_1.json", SAMPLE.replace(b'{"completion": "4"}', b'{"choices": ["4", "5"]}')),
+        ],
         "eval_sample_not_utf8.eval": [
             Member("header.json", HEADER),
             Member("samples/1_epoch_1.json", SAMPLE.replace(b"What", b"Wh\xe9t")),
