@@ -74,7 +74,7 @@ def set_label(
         label_queries.set_labels(
             cur, run.run_id, [key], check_name, passed, _clean_note(note), LOCKED_TEST_SEED, TEST_EVERY
         )
-    return next(label for label in labels_of(ws, run.run_id, check_name) if label.item_key == key)
+    return label_queries.list_labels(ws.db, run.run_id, check_name, key)[0]
 
 
 def clear_label(ws: Workspace, run_ref: str | int, item_id: str, check_name: str) -> bool:

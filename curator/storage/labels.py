@@ -77,7 +77,7 @@ INSERT INTO verdict_labels (run_id, item_key, check_name, passed, note, part)
 SELECT i.run_id, i.item_key, $check, $passed, $note, {_PART_SQL}
 FROM items i WHERE i.run_id = $run AND list_contains($keys::BIGINT[], i.item_key)
 ON CONFLICT (run_id, item_key, check_name) DO UPDATE
-SET passed = excluded.passed, note = excluded.note, updated_at = current_timestamp
+SET passed = excluded.passed, note = excluded.note, updated_at = now()::TIMESTAMP
 """
 
 
@@ -113,16 +113,18 @@ def clear_labels(cur, run_id: int, item_keys: list[int], check_name: str) -> int
     return count
 
 
-def list_labels(db: Database, run_id: int, check_name: str | None = None) -> list[VerdictLabel]:
-    """A run's labels (of one check, or all), in item order, with the check's verdict on each item."""
+def list_labels(
+    db: Database, run_id: int, check_name: str | None = None, item_key: int | None = None
+) -> list[VerdictLabel]:
+    """A run's labels (of one check and/or item, or all), in item order, with the check's verdict on each item."""
     rows = db.fetchall(
         """SELECT v.item_key, i.item_id, v.check_name, v.passed, v.note, v.part, r.passed, v.created_at, v.updated_at
            FROM verdict_labels v
            JOIN items i ON i.run_id = v.run_id AND i.item_key = v.item_key
            LEFT JOIN check_results r ON r.run_id = v.run_id AND r.item_key = v.item_key AND r.check_name = v.check_name
-           WHERE v.run_id = $run AND ($check IS NULL OR v.check_name = $check)
+           WHERE v.run_id = $run AND ($check IS NULL OR v.check_name = $check) AND ($key IS NULL OR v.item_key = $key)
            ORDER BY v.item_key, v.check_name""",
-        {"run": run_id, "check": check_name},
+        {"run": run_id, "check": check_name, "key": item_key},
     )
     return [VerdictLabel(*r) for r in rows]
 
