@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from curator.checks import regex_rules
+from curator.checks import regex_engine, regex_rules
 from curator.checks.spec import CheckSpec
 
 
@@ -26,9 +26,9 @@ NOT_APPLICABLE = Grade(applicable=False, passed=False, reason="not applicable")
 def grade(spec: CheckSpec, *, input: str | None, target: str | None, output: str | None) -> Grade:
     """Grade one item (or one generated example: pass its completion as `output`)."""
     input_text = input or ""
-    if spec.when_input is not None and not _compiled(spec.when_input).search(input_text):
+    if spec.when_input is not None and not regex_engine.search(spec.when_input, input_text):
         return NOT_APPLICABLE
-    if spec.unless_input is not None and _compiled(spec.unless_input).search(input_text):
+    if spec.unless_input is not None and regex_engine.search(spec.unless_input, input_text):
         return NOT_APPLICABLE
     return grade_applicable(spec, input=input, target=target, output=output)
 
@@ -39,16 +39,10 @@ def grade_applicable(spec: CheckSpec, *, input: str | None, target: str | None, 
     return _GRADERS[spec.kind](spec.options, text, target, spec.field, input or "")
 
 
-@lru_cache(maxsize=512)
-def _compiled(pattern: str) -> re.Pattern:
-    """A user or tag pattern as Python runs it: ASCII classes (\\w, \\d, \\s, \\b), like DuckDB's RE2."""
-    return re.compile(pattern, re.ASCII)
-
-
 def grade_search(options: dict, text: str, target, field: str, input_text: str, *, kind: str) -> Grade:
-    """regex, regex_absent, tag_present, tag_absent: one leftmost search decides."""
+    """regex, regex_absent, tag_present, tag_absent: one leftmost search decides (RE2, as in SQL)."""
     rule = regex_rules.search_rule(kind, options)
-    match = _compiled(rule.pattern).search(text)
+    match = regex_engine.search(rule.pattern, text)
     if match is None:
         return Grade(True, not rule.pass_when_found, rule.missing_reason)
     if rule.pass_when_found:
@@ -155,7 +149,7 @@ def grade_semantic_map(options: dict, text: str, target, field: str, input_text:
     region, missing = text, "nothing"
     tag = options.get("within_tag")
     if tag:
-        inside = re.search(rf"<{re.escape(tag)}(?:\s[^>]*)?>(.*?)</{re.escape(tag)}>", text, re.S)
+        inside = regex_engine.search(rf"<{re.escape(tag)}(?:\s[^>]*)?>((?s:.*?))</{re.escape(tag)}>", text)
         if inside is None:
             return Grade(True, False, f"expected {want}, found no <{tag}>")
         region = inside.group(1)
@@ -179,7 +173,16 @@ def grade_json_schema(options: dict, text: str, target, field: str, input_text: 
         value = json.loads(body)
     except json.JSONDecodeError as error:
         return Grade(True, False, f"not JSON: {error.msg} at char {error.pos}")
-    error = _best_schema_error(options["schema"], value)
+    except RecursionError:
+        return Grade(True, False, "not JSON Curator can read: nested too deeply")
+    from referencing.exceptions import Unresolvable  # loaded with jsonschema, below
+
+    try:
+        error = _best_schema_error(options["schema"], value)
+    except RecursionError:
+        return Grade(True, False, "nested too deeply to validate")
+    except Unresolvable as unresolved:  # a spec stored before references were checked at load
+        return Grade(True, False, f"schema reference {_clip_message(str(unresolved.ref))} does not resolve inside it")
     if error is None:
         return Grade(True, True, "valid")
     return Grade(True, False, f"{error.json_path}: {_clip_message(error.message)}")
@@ -195,10 +198,9 @@ def _best_schema_error(schema: dict, value):
 
 @lru_cache(maxsize=64)
 def _validator(schema_json: str):
-    import jsonschema  # see _best_schema_error
+    from curator.checks import schema_rules
 
-    schema = json.loads(schema_json)
-    return jsonschema.validators.validator_for(schema)(schema)
+    return schema_rules.validator(json.loads(schema_json))
 
 
 def _clip_message(message: str, limit: int = 100) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+import stat
 from pathlib import Path
 
-from curator.checks import regex_rules
+from curator.checks import regex_rules, schema_rules
 
 # Options each kind accepts, with their defaults (None: optional; REQUIRED: must be given).
 REQUIRED = object()
@@ -21,6 +23,7 @@ KIND_OPTIONS: dict[str, dict[str, object]] = {
     "json_schema": {"schema": None, "schema_file": None},
 }
 _TAG_NAME = re.compile(r"[A-Za-z_][\w.:-]*\Z")
+MAX_SCHEMA_FILE_BYTES = 1_000_000  # a schema file is read whole and stored with the run
 
 
 class OptionProblem(Exception):
@@ -66,8 +69,8 @@ def _check_exact(options: dict, base: Path, resolve: bool) -> dict:
 def _check_numeric(options: dict, base: Path, resolve: bool) -> dict:
     for key in ("tolerance", "relative_tolerance"):
         value = options.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-            raise OptionProblem(key, f"must be a number >= 0, not {value!r}")
+        if value is not None and not finite_number(value, at_least=0):
+            raise OptionProblem(key, f"must be a finite number >= 0, not {value!r}")
     return options
 
 
@@ -98,25 +101,52 @@ def _check_json_schema(options: dict, base: Path, resolve: bool) -> dict:
         if (schema is None) == (schema_file is None):
             raise OptionProblem("schema", "give exactly one of 'schema' (an inline table) or 'schema_file'")
         if schema_file is not None:
-            schema = _read_schema_file(base / schema_file)
+            schema = _read_schema_file(base, schema_file)
             options = {**options, "schema": schema}
     elif schema is None:
         raise OptionProblem("schema", "a json_schema check needs 'schema' (an inline table)")
     if not isinstance(schema, dict):
         raise OptionProblem(key, "the schema must be a JSON object")
-    problem = regex_rules.schema_problem(schema)
+    problem = schema_rules.schema_problem(schema)
     if problem:
         raise OptionProblem(key, problem)
     return options
 
 
-def _read_schema_file(path: Path) -> dict:
+def finite_number(value, at_least: float) -> bool:
+    """A real int or float (not a bool), finite, and at least `at_least`."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value >= at_least
+
+
+def _read_schema_file(base: Path, name: str) -> dict:
+    """The JSON of a regular file inside the spec's folder (symlinks resolved), at most MAX_SCHEMA_FILE_BYTES."""
+    folder = base.resolve()
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        path = (folder / name).resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop
+        raise OptionProblem("schema_file", f"cannot resolve {name!r}: {error}") from None
+    if not path.is_relative_to(folder):
+        raise OptionProblem("schema_file", f"{name!r} is outside the spec's folder {folder}")
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise OptionProblem("schema_file", f"{name!r} is not a regular file")
+        if info.st_size > MAX_SCHEMA_FILE_BYTES:
+            raise OptionProblem("schema_file", f"{name!r} is larger than {MAX_SCHEMA_FILE_BYTES:,} bytes")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SCHEMA_FILE_BYTES + 1)
     except OSError as error:
-        raise OptionProblem("schema_file", f"cannot read {path}: {error.strerror or error}") from None
+        raise OptionProblem("schema_file", f"cannot read {name!r}: {error.strerror or error}") from None
+    if len(data) > MAX_SCHEMA_FILE_BYTES:  # grew after stat
+        raise OptionProblem("schema_file", f"{name!r} is larger than {MAX_SCHEMA_FILE_BYTES:,} bytes")
+    try:
+        return json.loads(data.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise OptionProblem("schema_file", f"{path} is not JSON: {error}") from None
+        raise OptionProblem("schema_file", f"{name!r} is not JSON: {error}") from None
+    except RecursionError:
+        raise OptionProblem("schema_file", f"{name!r} nests too deeply to read") from None
 
 
 OPTION_CHECKS = {

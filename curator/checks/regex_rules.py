@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from curator.checks import regex_engine
+
 CLIP = 40  # longest quoted fragment in a reason, in characters
 WHITESPACE_CHARS = "\t\n\f\r "  # RE2's \s: exact-match words are split on these, in SQL and in Python
 
@@ -45,12 +47,11 @@ def found_reason(fragment: str, position: int) -> str:
 
 
 def regex_problem(pattern: str, ignore_case: bool = False) -> str | None:
-    """Why `pattern` cannot be used (Python `re` and DuckDB's RE2 must both accept it), or None."""
+    """Why `pattern` cannot be used (RE2 runs it in Python and DuckDB's RE2 in SQL: both must accept it), or None."""
     full = search_pattern(pattern, ignore_case)
-    try:
-        re.compile(full, re.ASCII)
-    except re.error as error:
-        return f"not a valid regular expression ({error}): {pattern!r}"
+    problem = regex_engine.rejection(full)
+    if problem:
+        return f"not a valid RE2 regular expression ({problem}): {pattern!r}"
     # DuckDB is imported here, not at module level: graders run in the training child, which has no database.
     from curator.storage import checks as check_sql
 
@@ -58,18 +59,6 @@ def regex_problem(pattern: str, ignore_case: bool = False) -> str | None:
         problem = check_sql.regex_error(candidate)
         if problem:
             return f"DuckDB cannot run this regular expression ({problem}): {pattern!r}"
-    return None
-
-
-def schema_problem(schema: dict) -> str | None:
-    """Why `schema` is not a valid JSON Schema, or None."""
-    # jsonschema pulls in referencing/rpds (~0.1 s): only json_schema checks pay for it.
-    import jsonschema
-
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as error:
-        return f"not a valid JSON Schema: {error.message}"
     return None
 
 

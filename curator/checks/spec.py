@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from curator.checks import regex_rules
 from curator.checks.options import KIND_OPTIONS, REQUIRED, OptionProblem, check_options, string_problem
-from curator.errors import BadInputError
+from curator.checks.reward_table import rewards_from_document
+from curator.checks.toml_input import CheckSpecError, parse_toml, read_spec_file
+
+__all__ = [
+    "COMMON_KEYS",
+    "FIELDS",
+    "KINDS",
+    "CheckSpec",
+    "CheckSpecError",
+    "load_spec",
+    "load_spec_text",
+    "validate_specs",
+]
 
 KINDS = tuple(KIND_OPTIONS)
 FIELDS = ("output", "target", "input")
@@ -56,43 +67,15 @@ class CheckSpec:
         )
 
 
-class CheckSpecError(BadInputError):
-    """A check spec that cannot be used: names the file, the line, the `[[check]]` record and the field."""
-
-    def __init__(
-        self, path, problem: str, *, record: str | None = None, line: int | None = None, field: str | None = None
-    ):
-        super().__init__(path, problem, line=line, field=field)
-        self.record_label = record
-        parts = [
-            f"line {line}" if line is not None else None,
-            f"record {record}" if record else None,
-            f"field '{field}'" if field else None,
-        ]
-        where = ", ".join(p for p in parts if p)
-        self.args = (f"{self.path}: {where + ': ' if where else ''}{problem}",)
-
-
 def load_spec(path: Path | str) -> list[CheckSpec]:
     """The checks of a TOML spec file; CheckSpecError names what is wrong and where."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise CheckSpecError(path, f"cannot read the check spec: {reason}") from None
-    return load_spec_text(text, path)
+    return load_spec_text(read_spec_file(path), Path(path))
 
 
 def load_spec_text(text: str, origin: Path | str = "<checks>") -> list[CheckSpec]:
-    """The checks of TOML text; `origin` names it in errors and anchors `schema_file` paths."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        raise CheckSpecError(
-            origin, f"not valid TOML: {str(error).split(' (at line')[0]}", line=int(found.group(1)) if found else None
-        ) from None
+    """The checks of TOML text; `origin` names it in errors and anchors `schema_file` paths. A `[rewards]` table
+    in the same text is checked too, so a bad weight is refused wherever the file is used."""
+    data = parse_toml(text, origin)
     records = data.get("check")
     if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
         raise CheckSpecError(origin, "no checks: write one `[[check]]` table per check", field="check")
@@ -107,6 +90,7 @@ def load_spec_text(text: str, origin: Path | str = "<checks>") -> list[CheckSpec
                 line=locator.line_of(index, "name"),
                 field="name",
             )
+    rewards_from_document(data, text, origin, [spec.name for spec in specs])
     return specs
 
 

@@ -50,7 +50,7 @@ def test_rewards_table_is_read_from_the_checks_toml(tmp_path):
 @pytest.mark.parametrize(
     ("table", "line", "field", "words"),
     [
-        ("weights = { tag = -1 }", 3, "weights", "must be a number >= 0"),
+        ("weights = { tag = -1 }", 3, "weights", "must be a finite number >= 0"),
         ("weights = { nope = 1 }", 3, "weights", "names no check 'nope'"),
         ("weights = { tag = 1 }\npartial = { tag = 2 }", 4, "partial", "at most 1"),
         ("weights = { tag = 0 }", 3, "weights", "above 0"),
