@@ -3,6 +3,10 @@
 SFT rows have `prompt`/`completion`, DPO rows `prompt`/`chosen`/`rejected`, KTO rows `prompt`/`completion`/`label`
 (the shapes `curator export` writes); GRPO needs only `prompt`, and grades its samples against the row's `target`
 (or its `completion`, the fixed answer of an SFT row) with the run's checks.
+
+A row built from a chat-format item (or by a recipe with a system prompt) also holds `prompt_messages`: the
+messages the eval rendered. The trainer renders those, not the flattened `prompt` text, so a training prompt is
+the prompt the model is evaluated on.
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ def _row(record, method: str) -> dict:
         return {}
     keep = REQUIRED[method] + (("target", "input") if method == "grpo" else ())
     row = {k: record[k] for k in keep if k in record}
+    messages = record.get("prompt_messages")
+    if messages:
+        if method == "grpo" and "input" not in row and isinstance(record.get("prompt"), str):
+            row["input"] = record["prompt"]  # the item's input text, as its checks read it
+        row["prompt"] = messages
     if method == "grpo" and "target" not in row and "completion" in record:
         row["target"] = record["completion"]
     return row
@@ -60,6 +69,13 @@ def _check_row(row: dict, method: str, path: Path, number: int) -> None:
     if missing:
         needed = " and ".join(f"'{k}'" for k in REQUIRED[method])
         raise ValueError(f"{path}: line {number}: a {method} row needs {needed} (missing '{missing[0]}')")
+    prompt = row["prompt"]
+    if isinstance(prompt, list) and not all(
+        isinstance(m, dict) and isinstance(m.get("role"), str) and isinstance(m.get("content"), str) for m in prompt
+    ):
+        raise ValueError(f"{path}: line {number}: field 'prompt_messages' must be a list of {{role, content}} texts")
+    if not isinstance(prompt, (str, list)) or not prompt:
+        raise ValueError(f"{path}: line {number}: field 'prompt' must be a non-empty text or message list")
     if method == "kto" and not isinstance(row["label"], bool):
         raise ValueError(f"{path}: line {number}: field 'label' must be true or false (got {row['label']!r})")
 

@@ -3,7 +3,7 @@ items' targets instead."""
 
 import pytest
 
-from curator.checks import run_checks
+from curator.checks import load_spec_text, run_checks
 from curator.demo.setup import demo_checks
 from curator.demo.task import eval_records
 from curator.errors import BadInputError
@@ -53,3 +53,45 @@ def test_an_unknown_replay_from_is_refused_naming_the_field():
     with pytest.raises(BadInputError, match="replay_from must be one of outputs, targets") as refused:
         spec_from_dict(raw, "recipe.toml")
     assert "replay_from" in str(refused.value)
+
+
+ANY_CHECK = '[[check]]\nname = "any"\nkind = "regex"\npattern = "."\n'
+
+
+def _limited_run(ws, model_dir, outputs: list[str]):
+    """A run generated with max_new_tokens 8 by the tiny model; every output passes its one check."""
+    records = [
+        {"item_id": f"i{n}", "input": f"Question {n}?", "output": o, "split": "dev"} for n, o in enumerate(outputs)
+    ]
+    run = create_run_from_records(
+        ws, "limited", records, model=str(model_dir), settings={"generation": {"max_new_tokens": 8}}
+    )
+    run_checks(ws, run.run_id, load_spec_text(ANY_CHECK))
+    return run
+
+
+def test_an_output_that_stopped_at_the_token_limit_is_never_replayed(workspace, demo_model_dir):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(demo_model_dir), local_files_only=True)
+    ramble = "the weather is sunny and the weather is sunny and the weather is sunny and"
+    assert len(tokenizer(ramble, add_special_tokens=False)["input_ids"]) >= 8  # it ran to the limit
+    _limited_run(workspace, demo_model_dir, ["sunny", ramble])
+    raw = {"name": "r", "total": 1, "sources": [{"name": "replay", "kind": "replay", "share": 1, "run": "limited"}]}
+    rows = source_rows(workspace, spec_from_dict(raw).sources[0])
+    assert [r["completion"] for r in rows] == ["sunny"]
+    targets = dict(raw["sources"][0], replay_from="targets")  # no targets: the output would be the completion
+    assert [
+        r["completion"] for r in source_rows(workspace, spec_from_dict(raw | {"sources": [targets]}).sources[0])
+    ] == ["sunny"]
+
+
+def test_an_imported_output_whose_log_says_it_hit_the_length_limit_is_never_replayed(workspace):
+    records = [
+        {"item_id": "a", "input": "Q a?", "output": "fine", "split": "dev", "metadata": {"stop_reason": "stop"}},
+        {"item_id": "b", "input": "Q b?", "output": "cut", "split": "dev", "metadata": {"stop_reason": "max_tokens"}},
+    ]
+    run = create_run_from_records(workspace, "imported", records)
+    run_checks(workspace, run.run_id, load_spec_text(ANY_CHECK))
+    raw = {"name": "r", "total": 1, "sources": [{"name": "replay", "kind": "replay", "share": 1, "run": "imported"}]}
+    assert [r["completion"] for r in source_rows(workspace, spec_from_dict(raw).sources[0])] == ["fine"]
