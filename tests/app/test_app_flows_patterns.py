@@ -10,7 +10,8 @@ from curator.app.screens.patterns.similar import SimilarScreen
 from curator.app.screens.review.browser import BrowserScreen
 from curator.app.screens.review.detail import DetailScreen
 from curator.app.screens.review.overview import OverviewScreen
-from curator.app.widgets.item_table import TICK_MARK, ItemTable
+from curator.app.widgets.item_columns import TICK_MARK
+from curator.app.widgets.item_table import ItemTable
 from curator.patterns.similar import similar_items
 
 SIZE = (140, 40)

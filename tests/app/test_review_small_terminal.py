@@ -7,7 +7,7 @@ from review_support import screen_text, settle
 
 from curator.app.curator_app import CuratorApp
 from curator.app.widgets.fitting_footer import FittingFooter
-from curator.app.widgets.item_table import layout, shorten_middle
+from curator.app.widgets.item_columns import layout, shorten_middle
 from curator.app.widgets.tag_wrap import tag_safe_offsets
 from curator.review.browse import ItemFilter, word_diff
 from curator.storage.browse import diff_snippet

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from curator.app import registry
 from curator.app.screens.patterns import actions as _actions  # noqa: F401  (declares the bindings read below)
-from curator.app.widgets.dialogs import TextPrompt
+from curator.app.screens.patterns.suggestion_actions import SuggestionActions
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
 from curator.app.worker_errors import ReportsWorkerFailures
@@ -31,7 +31,7 @@ from curator.workspace import Workspace
 MEMBERS_SHOWN = 200
 
 
-class PatternsScreen(ReportsWorkerFailures, Screen):
+class PatternsScreen(SuggestionActions, ReportsWorkerFailures, Screen):
     """Suggested buckets of one run: cluster (in the background), then accept, rename, split off or dismiss."""
 
     CSS_PATH = "patterns.tcss"
@@ -224,83 +224,3 @@ class PatternsScreen(ReportsWorkerFailures, Screen):
         members.add_options(
             [Selection(Text(one_line(f"{m.item_id}: {m.input}", 300)), m.item_key) for m in message.members]
         )
-
-    # Actions.
-
-    def highlighted(self) -> Suggestion | None:
-        row = self.query_one("#suggestion-table", DataTable).cursor_row
-        return self.suggestions[row] if 0 <= row < len(self.suggestions) else None
-
-    def _open_highlighted(self) -> Suggestion | None:
-        s = self.highlighted()
-        if s is None or s.status != "open":
-            self.notify("Highlight an open suggestion first.", severity="warning")
-            return None
-        return s
-
-    def action_cluster(self) -> None:
-        if any(w.group == "patterns-cluster" and w.is_running for w in self.workers):
-            self.notify("Already clustering; x cancels.")
-            return
-        self._status("Embedding the unbucketed failures…")
-        self.query_one("#embed-progress", ProgressBar).update(total=None, progress=0)
-        self.cluster_failures()
-
-    def action_cancel_embedding(self) -> None:
-        if not any(w.group == "patterns-cluster" and w.is_running for w in self.workers):
-            self.notify("Nothing to cancel.")
-            return
-        self.workers.cancel_group(self, "patterns-cluster")
-        self._status("Cancelling after the current batch…")
-
-    def _attempt(self, change) -> tuple[bool, object]:
-        """Run a domain change and reload; a CuratorError is shown, not raised."""
-        try:
-            result = change()
-        except CuratorError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return False, None
-        self.load_suggestions()
-        return True, result
-
-    def action_accept(self) -> None:
-        s = self._open_highlighted()
-        if s is None:
-            return
-        ok, accepted = self._attempt(lambda: suggestion_domain.accept_suggestion(self.workspace, self.run_id, s.number))
-        if ok:
-            self._status(f"Bucket '{one_line(accepted.bucket.name)}': {accepted.labelled:,} items labelled.")
-            self.post_message(self.SuggestionAccepted(self.run_id, accepted.bucket.name, accepted.labelled))
-
-    def action_rename(self) -> None:
-        s = self._open_highlighted()
-        if s is None:
-            return
-
-        def renamed(name: str | None) -> None:
-            if name is not None:  # an empty name is refused by the domain, with a message
-                self._attempt(lambda: suggestion_domain.rename_suggestion(self.workspace, self.run_id, s.number, name))
-
-        self.app.push_screen(TextPrompt(f"New name for suggestion {s.number}", value=s.name), renamed)
-
-    def action_split(self) -> None:
-        s = self._open_highlighted()
-        if s is None:
-            return
-        ticked = list(self.query_one("#suggestion-members", SelectionList).selected)
-        if not ticked:
-            self.notify("Tick the items to split off (space) first.", severity="warning")
-            return
-        ok, number = self._attempt(
-            lambda: suggestion_domain.split_suggestion(self.workspace, self.run_id, s.number, ticked)
-        )
-        if ok:
-            self._status(f"Split {len(ticked)} item{'' if len(ticked) == 1 else 's'} off into suggestion {number}.")
-
-    def action_dismiss_suggestion(self) -> None:
-        s = self._open_highlighted()
-        if (
-            s is not None
-            and self._attempt(lambda: suggestion_domain.dismiss_suggestion(self.workspace, self.run_id, s.number))[0]
-        ):
-            self._status(f"Dismissed suggestion {s.number}.")

@@ -13,26 +13,23 @@ from textual.widgets import Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
+from curator.app.screens.review.browser_filters import FilterKeys, TickedItems
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
-from curator.app.widgets.bucket_picker import BucketPicker
-from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
 from curator.app.widgets.literal import one_line
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
-from curator.compare.inherited import inherited_bucket_keys, inherited_buckets
+from curator.compare.inherited import inherited_buckets
 from curator.errors import CuratorError
 from curator.review import browse
 from curator.review import buckets as bucket_domain
-from curator.review.browse import FilteredItems, ItemFilter, describe_filter, with_changes
-from curator.review.buckets import NewBucket
+from curator.review.browse import FilteredItems, ItemFilter, describe_filter
+from curator.review.failing_checks import failures_per_check
 from curator.review.runs import resolve_run
 from curator.storage.buckets import BucketRow
 
-SPLITS = (None, "dev", "held_out")
 
-
-class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
+class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, LabellingMixin, Screen):
     """Every item of a run that the filter lets through; enter shows one in detail."""
 
     CSS_PATH = "../../styles/app.tcss"
@@ -61,6 +58,8 @@ class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
 
         items: FilteredItems
         failing: dict[str, int]
+        failures_per_check: dict[str, int]
+        """Failures per check of the filter without its failing-check part (which checks `f` offers)."""
 
     @dataclass
     class FilterFailed(Message):
@@ -88,6 +87,8 @@ class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         self.run_name = ""
         self.run_items = 0
         self.failing: dict[str, int] = {}
+        self.failures_per_check: dict[str, int] | None = None
+        """Failures per check of the filter without its failing-check part (None until counted)."""
         self.ticked: set[int] = set()
         self.parent_run_id: int | None = None
 
@@ -143,7 +144,10 @@ class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         self.post_message(
             self.FilterApplied(items, browse.check_names(ws, item_filter.run_id), name, total, cursor_row)
         )
-        self.post_message(self.FilterCounted(items, items.failing_counts()))
+        failing = items.failing_counts()
+        narrowed = item_filter.failing_check or item_filter.failing_any or item_filter.passing
+        per_check = failures_per_check(ws, item_filter) if narrowed else failing
+        self.post_message(self.FilterCounted(items, failing, per_check))
 
     @on(FilterApplied)
     def _filter_applied(self, message: FilterApplied) -> None:
@@ -157,7 +161,7 @@ class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
     @on(FilterCounted)
     def _filter_counted(self, message: FilterCounted) -> None:
         if message.items is self.items:
-            self.failing = message.failing
+            self.failing, self.failures_per_check = message.failing, message.failures_per_check
             self._show_title()
 
     @on(FilterFailed)
@@ -196,36 +200,6 @@ class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         row = self.query_one(ItemTable).current_row
         return row.item_key if row else None
 
-    def keys_to_label(self) -> list[int]:
-        return sorted(self.ticked) if self.ticked else super().keys_to_label()
-
-    def labels_applied(self) -> None:
-        self._set_ticks(set())
-
-    def _set_ticks(self, ticked: set[int]) -> None:
-        self.ticked = ticked
-        table = self.query_one(ItemTable)
-        table.ticked = ticked
-        table.refresh()
-        if self.items is not None:
-            self._show_title()
-
-    def action_toggle_tick(self) -> None:
-        key = self.current_item_key()
-        if key is not None:
-            self._set_ticks(self.ticked ^ {key})
-
-    def action_more_like_this(self) -> None:
-        row = self.query_one(ItemTable).current_row
-        if row is not None:
-            self.app.more_like_this(self.run_id, row.item_key, row.item_id)
-
-    def labels_changed(self) -> None:
-        if self.item_filter.bucket_id is not None or self.item_filter.unbucketed:
-            self.apply_filter(self.item_filter, keep_key=self.current_item_key())
-        else:
-            self.query_one(ItemTable).reload()
-
     def action_open_item(self) -> None:
         key = self.current_item_key()
         if key is not None:
@@ -244,88 +218,6 @@ class BrowserScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         if item_key is not None and self.items is not None:
             table = self.query_one(ItemTable)
             table.cursor_row = self.items.index_of(item_key)
-
-    def action_search(self) -> None:
-        current = self.item_filter.search or ""
-        shown = f"/{current}/" if self.item_filter.regex and current else current
-        prompt = TextPrompt(
-            "Search input, target and output (/pattern/ for a regular expression; empty clears)", value=shown
-        )
-        self.app.push_screen(prompt, callback=self._search)
-
-    def _search(self, text: str | None) -> None:
-        if text is None:
-            return
-        text = text.strip()
-        is_regex = len(text) >= 2 and text.startswith("/") and text.endswith("/")
-        search = text[1:-1] if is_regex else text
-        self.apply_filter(with_changes(self.item_filter, search=search or None, regex=is_regex))
-
-    def action_cycle_failing(self) -> None:
-        names = [None, *self.check_names]
-        current = names.index(self.item_filter.failing_check) if self.item_filter.failing_check in names else 0
-        self.apply_filter(with_changes(self.item_filter, failing_check=names[(current + 1) % len(names)]))
-
-    def set_failing(self, check_name: str) -> None:
-        self.apply_filter(with_changes(self.item_filter, failing_check=check_name))
-
-    def action_toggle_passing(self) -> None:
-        self.apply_filter(with_changes(self.item_filter, passing=not self.item_filter.passing))
-
-    def action_toggle_unbucketed(self) -> None:
-        self.apply_filter(with_changes(self.item_filter, unbucketed=not self.item_filter.unbucketed))
-
-    def action_cycle_split(self) -> None:
-        split = SPLITS[(SPLITS.index(self.item_filter.split) + 1) % len(SPLITS)]
-        self.apply_filter(with_changes(self.item_filter, split=split))
-
-    def action_clear_filter(self) -> None:
-        self.apply_filter(ItemFilter(self.run_id))
-
-    def action_filter_bucket(self) -> None:
-        picker = BucketPicker("Show the items of bucket", allow_create=False)
-        self.app.push_screen(picker, callback=self.filter_by_bucket)
-
-    def filter_by_bucket(self, bucket: BucketRow | None) -> None:
-        if bucket is None:
-            return
-        if self.parent_run_id is None:
-            self.apply_filter(with_changes(self.item_filter, bucket_id=bucket.bucket_id))
-            return
-        keys = inherited_bucket_keys(self.app.workspace, self.run_id, bucket.bucket_id)
-        label = f"bucket {bucket.name} (here or in a parent run)"
-        self.apply_filter(with_changes(self.item_filter, item_keys=keys, keys_label=label, similar_to=None))
-
-    def action_label_filter(self) -> None:
-        if self.items is None or not self.items.count:
-            self.notify("no items match this filter: nothing to label", timeout=3, markup=False)
-            return
-        picker = BucketPicker(f"Put all {self.items.count:,} items of this filter in bucket", defer_create=True)
-        self.app.push_screen(picker, callback=self._confirm_label_filter)
-
-    def _confirm_label_filter(self, bucket: BucketRow | NewBucket | None) -> None:
-        if bucket is None or self.items is None:
-            return
-        names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(self.app.workspace)}
-        where = f"the new bucket '{bucket.name}'" if isinstance(bucket, NewBucket) else f"bucket '{bucket.name}'"
-        question = (
-            f"Put all {self.items.count:,} items matching {describe_filter(self.item_filter, names)} "
-            f"in {where}? (u undoes it)"
-        )
-        items = self.items
-        self.app.push_screen(
-            ConfirmDialog(question, yes_label="Label all"),
-            callback=lambda yes: yes and self._label_filter(items.filter, bucket),
-        )
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="label-filter")
-    def _label_filter(self, item_filter: ItemFilter, bucket: BucketRow | NewBucket) -> None:
-        try:
-            added = bucket_domain.label_filter(self.app.workspace, item_filter, bucket)
-        except Exception as error:  # noqa: BLE001  (any failure rolls the one transaction back; the user is told)
-            self.post_message(self.FilterLabelFailed(bucket.name, str(error).splitlines()[0]))
-            return
-        self.post_message(self.FilterLabelled(bucket.name, added))
 
     @on(FilterLabelled)
     def _filter_labelled(self, message: FilterLabelled) -> None:
