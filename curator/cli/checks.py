@@ -1,4 +1,8 @@
-"""`curator check RUN --spec checks.toml`: grade every item of a run and print pass rates per check and split."""
+"""`curator check RUN --spec checks.toml`: grade every item of a run and print pass rates per check and split.
+
+Judge checks run after the others (their rubrics see the others' reasons); a judge that fails prints one line and
+makes the command exit 1, with everything else stored.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print pass counts per check and split as JSON."),
 ) -> None:
     """Run checks over every item of a run; without --spec or --from, re-run the checks stored with it."""
+    from curator.jobs import judging  # the judge machinery (openai, child processes) loads only for this command
+
     if spec is not None and from_run is not None:
         raise CuratorError("give --spec or --from, not both")
     with open_workspace() as ws:
@@ -31,11 +37,26 @@ def check(
             def advance(label: str, done: int, total: int) -> None:
                 bar.update(task, description=f"checking {label}", completed=done, total=total)
 
-            summaries = checks.run_checks(ws, target.run_id, specs, progress=advance)
+            outcomes = judging.run_all_checks(ws, target.run_id, specs, progress=advance)
+        summaries = checks.check_summaries(ws, target.run_id, specs)
+        not_graded = judging.not_graded_counts(ws, target.run_id) if outcomes else {}
+    judges = {o.name: o for o in outcomes}
     if as_json:
-        echo_json({"run": target.name, "items": target.item_count, "checks": [_summary_json(s) for s in summaries]})
-        return
-    console.print(_summary_table(target.name, summaries))
+        echo_json(
+            {
+                "run": target.name,
+                "items": target.item_count,
+                "checks": [_summary_json(s, not_graded.get(s.name), judges.get(s.name)) for s in summaries],
+            }
+        )
+    else:
+        console.print(_summary_table(target.name, summaries, not_graded))
+        for outcome in outcomes:
+            if not outcome.error:
+                console.print(_judge_line(outcome))
+    failed = [o for o in outcomes if o.error]
+    if failed:
+        raise judging.JudgeFailed(failed)
 
 
 def _chosen_specs(ws, run_id: int, spec: Path | None, from_run: str | None) -> list[checks.CheckSpec]:
@@ -53,8 +74,8 @@ def _rate(passed: int, total: int) -> float | None:
     return passed / total if total else None
 
 
-def _summary_json(summary: CheckSummary) -> dict:
-    return {
+def _summary_json(summary: CheckSummary, not_graded: tuple[int, int] | None, outcome) -> dict:
+    data = {
         "name": summary.name,
         "kind": summary.kind,
         "passed": summary.passed,
@@ -64,19 +85,34 @@ def _summary_json(summary: CheckSummary) -> dict:
             split: {"passed": p, "total": t, "pass_rate": _rate(p, t)} for split, (p, t) in summary.by_split.items()
         },
     }
+    if summary.kind == "judge":
+        missing, seen = not_graded or (0, 0)
+        data |= {"not_graded": missing, "parse_failure_rate": _rate(missing, seen)}
+        if outcome is not None:
+            data |= {"model_calls": outcome.model_calls, "cache_hits": outcome.cache_hits, "error": outcome.error}
+    return data
 
 
 def _cell(passed: int, total: int) -> str:
     return "—" if not total else f"{passed / total:.1%} ({passed:,}/{total:,})"
 
 
-def _summary_table(run_name: str, summaries: list[CheckSummary]) -> Table:
+def _summary_table(run_name: str, summaries: list[CheckSummary], not_graded: dict[str, tuple[int, int]]) -> Table:
     splits = sorted({split for s in summaries for split in s.by_split})
-    table = Table("check", "kind", *splits, "all", title=f"Pass rate per check and split: {run_name}")
+    extra = ["not graded"] if not_graded else []
+    table = Table("check", "kind", *splits, "all", *extra, title=f"Pass rate per check and split: {run_name}")
     for s in summaries:
         per_split = [_cell(*s.by_split.get(split, (0, 0))) for split in splits]
-        table.add_row(s.name, s.kind, *per_split, _cell(s.passed, s.total))
+        judged = [_cell(*not_graded[s.name]) if s.name in not_graded else ""] if extra else []
+        table.add_row(s.name, s.kind, *per_split, _cell(s.passed, s.total), *judged)
     return table
+
+
+def _judge_line(outcome) -> str:
+    return (
+        f"judge '{outcome.name}': {outcome.items:,} items, {outcome.not_graded:,} not graded; "
+        f"{outcome.model_calls:,} model calls, {outcome.cache_hits:,} answers from the cache"
+    )
 
 
 def register(app: typer.Typer) -> None:
