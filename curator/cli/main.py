@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from curator.cli.context import fail, state
+from curator.cli.context import announce_waits, fail, state
 from curator.errors import CuratorError
 
 # Each module defines `register(app)`; one line per command group.
@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "curator.cli.compare",
     "curator.cli.demo",
     "curator.cli.models",
+    "curator.cli.labels",
 )
 
 app = typer.Typer(
@@ -53,6 +54,8 @@ def root(
 ) -> None:
     """Without a command, open the review app on the workspace."""
     state.workspace_path = workspace
+    if ctx.invoked_subcommand not in (None, "open"):
+        announce_waits()  # never while the app draws its screen
     if ctx.invoked_subcommand is None:
         open_app = getattr(importlib.import_module("curator.cli.app"), "open_app", None)
         if open_app is None:

@@ -1,0 +1,146 @@
+"""`curator label`, `curator labels` and `curator calibrate`: the analyst's verdicts and how good a check is."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from curator.cli.context import console, echo_json, open_workspace
+from curator.errors import CuratorError
+from curator.review import labels as label_domain
+from curator.review.calibration import CalibrationReport, calibrate
+from curator.review.calibration_stats import Interval
+from curator.review.runs import resolve_run
+from curator.storage.labels import VerdictLabel
+
+_VERDICT_WORDS = "pass, fail or clear"
+
+
+def label(
+    run: str = typer.Argument(..., help="Run name or id."),
+    words: list[str] = typer.Argument(..., metavar="[ITEM_ID] CHECK VERDICT", help=f"VERDICT: {_VERDICT_WORDS}."),
+    item_filter: str = typer.Option(
+        None, "--filter", "-f", help=f"Label every item this filter matches ({label_domain.FILTER_TERMS})."
+    ),
+    note: str = typer.Option(None, "--note", "-n", help="Why, e.g. 'the check is wrong here'."),
+) -> None:
+    """Set, change or clear the analyst's verdict on an item (or on every item a filter matches) for a check."""
+    wanted = 2 if item_filter is not None else 3
+    if len(words) != wanted:
+        shape = "CHECK VERDICT with --filter" if item_filter is not None else "ITEM_ID CHECK VERDICT"
+        raise CuratorError(f"expected {shape} after the run, got {len(words)} word(s)")
+    *item, check, verdict = words
+    clearing = verdict.strip().lower() == "clear"
+    passed = None if clearing else label_domain.parse_verdict(verdict)
+    with open_workspace() as ws:
+        target = resolve_run(ws, run)
+        if item_filter is not None:
+            chosen = label_domain.parse_filter(ws, target.run_id, item_filter)
+            count = label_domain.label_filter(ws, chosen, check, passed, note)
+            done = "cleared" if clearing else f"labelled {_verdict(passed)}"
+            console.print(f"{done}: {count:,} item(s) of run '{target.name}' for check '{check}'", highlight=False)
+            return
+        if clearing:
+            found = label_domain.clear_label(ws, target.run_id, item[0], check)
+            said = "cleared" if found else "had no label"
+            console.print(f"{item[0]} {said} for check '{check}' on run '{target.name}'", highlight=False)
+            return
+        stored = label_domain.set_label(ws, target.run_id, item[0], check, passed, note)
+    console.print(
+        f"{stored.item_id} labelled {_verdict(stored.passed)} for check '{check}' "
+        f"({stored.part} part; the check said {_verdict(stored.check_passed)})",
+        highlight=False,
+    )
+
+
+def labels(
+    run: str = typer.Argument(..., help="Run name or id."),
+    check: str = typer.Option(None, "--check", "-c", help="Only the labels of this check."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per label, for scripts."),
+) -> None:
+    """List the analyst's verdict labels on a run, beside what the check said."""
+    with open_workspace() as ws:
+        target = resolve_run(ws, run)
+        rows = label_domain.labels_of(ws, target.run_id, check)
+    if as_json:
+        echo_json([_label_json(r) for r in rows])
+        return
+    if not rows:
+        console.print(f"No verdict labels on run '{target.name}' yet: `curator label RUN ITEM_ID CHECK pass|fail`.")
+        return
+    table = Table("item", "check", "label", "check said", "part", "note", "labelled", title=f"Labels: {target.name}")
+    for r in rows:
+        said, stamp = _verdict(r.check_passed), r.updated_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(r.item_id, r.check_name, _verdict(r.passed), said, r.part, r.note or "", stamp)
+    console.print(table)
+
+
+def calibrate_command(
+    run: str = typer.Argument(..., help="Run name or id."),
+    check: str = typer.Argument(..., help="The check to score against the locked test labels."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Score a check's current version on the run's locked test labels: errors, agreement, corrected pass rate."""
+    with open_workspace() as ws:
+        report = calibrate(ws, run, check)
+    if as_json:
+        echo_json(report.to_json())
+        return
+    console.print(_report_table(report))
+    for line in report.problems:
+        console.print(f"warning: {line}", highlight=False)
+
+
+def _verdict(passed: bool | None) -> str:
+    return "not graded" if passed is None else "pass" if passed else "fail"
+
+
+def _label_json(row: VerdictLabel) -> dict:
+    return {
+        "item_id": row.item_id,
+        "check": row.check_name,
+        "label": _verdict(row.passed),
+        "check_said": _verdict(row.check_passed),
+        "part": row.part,
+        "note": row.note,
+        "created_at": row.created_at.isoformat(timespec="seconds"),
+        "updated_at": row.updated_at.isoformat(timespec="seconds"),
+    }
+
+
+def _share(value: float | None, interval: Interval | None = None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1%}" + (f" [{interval.low:.1%}, {interval.high:.1%}]" if interval else "")
+
+
+def _report_table(r: CalibrationReport) -> Table:
+    status = "uncalibrated" if r.uncalibrated else "calibrated"
+    title = f"{r.check_name} ({r.check_kind}, version {r.check_version}, {status}) on run {r.run_name}"
+    table = Table("figure", "value", title=title)
+    cells = r.confusion
+    table.add_row("test labels", f"{r.test_labels} ({cells.label_passes} pass, {cells.label_fails} fail)")
+    table.add_row("  not graded by the check", str(r.test_not_graded))
+    table.add_row("calibration labels (not scored)", str(r.calibration_labels))
+    table.add_row("check pass / label pass", f"{cells.true_pass} true passes, {cells.false_fail} false fails")
+    table.add_row("check pass / label fail", f"{cells.false_pass} false passes, {cells.true_fail} true fails")
+    table.add_row("TPR (Wilson 95%)", _share(r.tpr, r.tpr_interval))
+    table.add_row("TNR (Wilson 95%)", _share(r.tnr, r.tnr_interval))
+    table.add_row("accuracy / majority baseline", f"{_share(r.accuracy)} / {_share(r.majority_baseline)}")
+    table.add_row("Cohen's kappa", "—" if r.kappa is None else f"{r.kappa:.3f}")
+    table.add_row("raw pass rate on the run", f"{_share(r.raw_pass_rate)} of {r.graded_items:,} graded")
+    table.add_row("corrected pass rate (bootstrap 95%)", _share(r.corrected_pass_rate, r.corrected_interval))
+    bias = r.length_bias
+    table.add_row("length rho: check / labels", f"{_rho(bias.check.rho)} / {_rho(bias.labels.rho)} (words)")
+    table.add_row("clean test", "yes" if r.clean_test else "no")
+    return table
+
+
+def _rho(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("label")(label)
+    app.command("labels")(labels)
+    app.command("calibrate")(calibrate_command)
