@@ -90,37 +90,28 @@ def corrected_pass_rate(raw: float, tpr: float, tnr: float) -> float | None:
     return min(1.0, max(0.0, (raw + tnr - 1) / youden))
 
 
-def bootstrap_corrected(
-    labels: Sequence[bool],
-    verdicts: Sequence[bool],
-    run_passed: int,
-    run_graded: int,
-    rounds: int = 2000,
-    seed: int = 0,
-) -> Interval | None:
-    """A percentile 95% interval of the corrected pass rate (seeded).
+def bootstrap_corrected(cells: Confusion, run_passed: int, run_graded: int, rounds: int = 2000, seed: int = 0):
+    """A percentile 95% interval of the corrected pass rate (seeded), or None when it cannot be had.
 
-    Each round resamples the labelled pairs with replacement (so TPR and TNR vary) and draws the run's raw pass
-    count from a binomial at its observed rate; rounds where a class is missing or TPR + TNR <= 1 are skipped.
+    Each round resamples the labelled pairs with replacement (a multinomial draw over the four confusion cells,
+    the same as resampling the pairs themselves) and draws the run's raw pass count from a binomial at its
+    observed rate; rounds where a verdict class is missing or TPR + TNR <= 1 are left out.
     """
-    import numpy as np
+    import numpy as np  # numpy loads with DuckDB's Arrow anyway; imported here to keep the module light
 
-    if not labels or not run_graded:
+    if not cells.total or not run_graded:
         return None
     rng = np.random.default_rng(seed)
-    truth = np.asarray(labels, dtype=bool)
-    said = np.asarray(verdicts, dtype=bool)
-    picks = rng.integers(0, len(truth), size=(rounds, len(truth)))
-    raws = rng.binomial(run_graded, run_passed / run_graded, size=rounds) / run_graded
-    estimates = []
-    for row, raw in zip(picks, raws, strict=True):
-        t, s = truth[row], said[row]
-        positives, negatives = t.sum(), (~t).sum()
-        if not positives or not negatives:
-            continue
-        value = corrected_pass_rate(float(raw), (t & s).sum() / positives, (~t & ~s).sum() / negatives)
-        if value is not None:
-            estimates.append(value)
+    counts = np.array([cells.true_pass, cells.false_fail, cells.false_pass, cells.true_fail], dtype=float)
+    drawn = rng.multinomial(cells.total, counts / counts.sum(), size=rounds).astype(float)
+    raw = rng.binomial(run_graded, run_passed / run_graded, size=rounds) / run_graded
+    positives, negatives = drawn[:, 0] + drawn[:, 1], drawn[:, 2] + drawn[:, 3]
+    usable = (positives > 0) & (negatives > 0)
+    tpr = np.divide(drawn[:, 0], positives, out=np.zeros(rounds), where=usable)
+    tnr = np.divide(drawn[:, 3], negatives, out=np.zeros(rounds), where=usable)
+    youden = tpr + tnr - 1
+    usable &= youden > 0
+    estimates = np.clip((raw[usable] + tnr[usable] - 1) / youden[usable], 0.0, 1.0)
     if len(estimates) < rounds // 2:
         return None
     low, high = np.percentile(estimates, [2.5, 97.5])

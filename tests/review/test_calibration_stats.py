@@ -51,12 +51,15 @@ def test_rogan_gladen_corrects_and_clips():
 
 
 def test_bootstrap_interval_is_seeded_and_holds_the_estimate():
-    first = stats.bootstrap_corrected(LABELS, VERDICTS, run_passed=60, run_graded=100, rounds=500, seed=3)
-    again = stats.bootstrap_corrected(LABELS, VERDICTS, run_passed=60, run_graded=100, rounds=500, seed=3)
-    assert first == again
+    cells = stats.confusion(LABELS, VERDICTS)
+    first = stats.bootstrap_corrected(cells, run_passed=60, run_graded=100, rounds=500, seed=3)
+    again = stats.bootstrap_corrected(cells, run_passed=60, run_graded=100, rounds=500, seed=3)
+    assert first == again and first != stats.bootstrap_corrected(cells, 60, 100, rounds=500, seed=4)
     estimate = stats.corrected_pass_rate(0.6, 16 / 20, 7 / 10)
     assert first.low < estimate < first.high
     assert 0.0 <= first.low and first.high <= 1.0
+    # A check no better than a coin has nothing to correct: no interval.
+    assert stats.bootstrap_corrected(stats.Confusion(5, 5, 5, 5), 50, 100) is None
 
 
 def test_spearman_matches_scipy_and_is_undefined_on_a_constant():
