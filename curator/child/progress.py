@@ -7,6 +7,8 @@ import os
 import time
 from pathlib import Path
 
+from curator.child.cores import rebalance
+
 
 def is_main_process() -> bool:
     """Under `accelerate launch` only rank 0 reports and saves."""
@@ -28,6 +30,7 @@ class ProgressWriter:
         if self.enabled:
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(record, default=str) + "\n")
+        rebalance()  # each event is a safe point to follow this child's share of the cores
         return record
 
 

@@ -24,16 +24,22 @@ def eval_command(
     temperature: float = typer.Option(0.0, "--temperature", help="0 = greedy decoding."),
     batch_size: int = typer.Option(16, "--batch-size", help="Items per generation batch (transformers)."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed (when temperature > 0)."),
-    cpu_threads: int = typer.Option(0, "--cpu-threads", help="Torch threads on the CPU; 0 = torch's default."),
+    cpu_threads: int = typer.Option(
+        0, "--cpu-threads", help="Torch threads on the CPU; 0 = a fair share of the cores other Curator jobs leave."
+    ),
     dtype: str = typer.Option(
-        "auto", "--dtype", help="auto (bf16 where the CPU/GPU supports it, else fp32), bfloat16, float16, float32."
+        "auto",
+        "--dtype",
+        help="auto (bf16 where the CPU/GPU runs it natively, else fp32 on a CPU, fp16 on a GPU), bfloat16, float16, "
+        "float32.",
     ),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
 ) -> None:
     """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
     from curator.cli.train import reopen_workspace
     from curator.errors import CuratorError
-    from curator.inference.backends import DTYPES, GenerationSettings
+    from curator.inference.backends import GenerationSettings
+    from curator.inference.dtypes import DTYPES
     from curator.jobs.evals import EvalRequest, check_spec_file, finish_eval, start_eval
 
     request = EvalRequest(
@@ -55,15 +61,17 @@ def eval_command(
     check_spec_file(request)
     with open_workspace() as ws:
         handle = start_eval(ws, request)
-    # The workspace stays free while the model generates; it is reopened to store the new run.
+    # The workspace stays free while the model generates; it is reopened to store the new run. Ctrl-C or closing
+    # the terminal stops the child (`curator jobs --cancel ID` from elsewhere).
     with progress() as bar:
-        task = bar.add_task("loading the model", total=None)
+        task = bar.add_task(f"eval job {handle.job_id}: loading the model", total=None)
 
         def show(event: dict) -> None:
             if event.get("event") == "loaded":
-                bar.update(
-                    task, description=f"generating ({event['backend']}, {event.get('dtype')})", total=event["total"]
-                )
+                threads = f", {event['threads']} thread(s)" if event.get("threads") else ""
+                description = f"generating ({event['backend']}, {event.get('dtype')}{threads})"
+                bar.update(task, description=description, total=event["total"])
+                bar.console.print(f"dtype {event.get('dtype')}: {event.get('dtype_reason')}", highlight=False)
             elif event.get("event") == "generated":
                 bar.update(task, completed=event["done"])
 

@@ -1,12 +1,21 @@
-"""Inference backends behind one interface: vLLM on a CUDA GPU when installed, transformers otherwise."""
+"""Inference backends behind one interface: vLLM on a CUDA GPU when installed, transformers otherwise.
+
+Both render each prompt once into token ids (`chat.prompt_token_ids`) and return k outputs per prompt from one
+generate loop; `generate` is the k=1 case.
+"""
 
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import asdict, dataclass, field
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from curator.inference.chat import render_prompt
+from curator.inference.chat import prompt_token_ids
+from curator.inference.dtypes import DTYPES, check_dtype, resolve_dtype  # noqa: F401 (DTYPES, check_dtype: re-exported)
+
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -16,56 +25,21 @@ class GenerationSettings:
     max_new_tokens: int = 64
     temperature: float = 0.0  # 0 = greedy
     top_p: float = 1.0
-    batch_size: int = 32
+    batch_size: int = 32  # sequences per generate call (prompts × k)
     seed: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModelRef:
-    """A local model folder, an optional LoRA adapter folder, and whether remote code may run."""
+    """A local model folder, an optional LoRA adapter folder, whether remote code may run, and the dtype name."""
 
     model: str
     adapter: str | None = None
     trust_remote_code: bool = False
-    device: str | None = None  # None: cuda when available, else cpu
-    dtype: str = "auto"  # auto | bfloat16 | float16 | float32 (see `resolve_dtype`)
-    extra: dict = field(default_factory=dict)
-
-
-DTYPES = ("auto", "bfloat16", "float16", "float32")
-
-
-def check_dtype(name: str) -> str:
-    """A dtype name the backends understand; a clear error otherwise."""
-    if name not in DTYPES:
-        raise ValueError(f"dtype '{name}' is not one of {', '.join(DTYPES)}")
-    return name
-
-
-def cpu_supports_bf16() -> bool:
-    """True when a bf16 matmul runs on this CPU (measured on SmolLM2-135M: ~3x faster greedy decoding than fp32)."""
-    import torch  # torch: ~2 s; only in the process that generates
-
-    try:
-        probe = torch.ones((2, 2), dtype=torch.bfloat16)
-        return bool(torch.isfinite(probe @ probe).all())
-    except RuntimeError:
-        return False
-
-
-def resolve_dtype(name: str, device: str) -> str:
-    """`auto`: bf16 on a GPU or CPU that supports it, else fp32 (fp16 on a GPU without bf16); others as given."""
-    check_dtype(name)
-    if name != "auto":
-        return name
-    if device.startswith("cuda"):
-        import torch  # already loaded by the caller
-
-        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
-    return "bfloat16" if cpu_supports_bf16() else "float32"
+    dtype: str = "auto"  # auto | bfloat16 | float16 | float32 (see `dtypes.resolve_dtype`)
 
 
 def check_local(ref: ModelRef) -> None:
@@ -92,6 +66,25 @@ def choose_backend(preferred: str = "auto") -> str:
     return "transformers"
 
 
+class FinishedRows:
+    """A stopping criterion that never stops: it counts the rows of a batch that have ended (an end-of-sequence
+    token after the prompt) so progress moves as items finish, not once per batch."""
+
+    def __init__(self, eos_ids: list[int], prompt_length: int, on_change: Progress):
+        self.eos_ids, self.prompt_length, self.on_change, self.finished = eos_ids, prompt_length, on_change, 0
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch  # already loaded
+
+        if self.eos_ids:
+            new = input_ids[:, self.prompt_length :]
+            ended = int(torch.isin(new, torch.tensor(self.eos_ids, device=new.device)).any(dim=1).sum())
+            if ended != self.finished:
+                self.finished = ended
+                self.on_change(ended)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+
 class TransformersBackend:
     """Batched greedy (or sampled) generation with transformers; left padding; CPU or GPU."""
 
@@ -103,13 +96,10 @@ class TransformersBackend:
 
         check_local(ref)
         self.settings = settings
-        self.device = ref.device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.dtype = resolve_dtype(ref.dtype, str(self.device))
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.dtype, self.dtype_reason = resolve_dtype(ref.dtype, self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(
-            ref.model,
-            trust_remote_code=ref.trust_remote_code,
-            local_files_only=True,
-            padding_side="left",
+            ref.model, trust_remote_code=ref.trust_remote_code, local_files_only=True, padding_side="left"
         )
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
@@ -133,36 +123,57 @@ class TransformersBackend:
         backend.model, backend.tokenizer, backend.settings = model, tokenizer, settings
         parameter = next(model.parameters())
         backend.device, backend.dtype = parameter.device, str(parameter.dtype).removeprefix("torch.")
+        backend.dtype_reason = "the training model's"
         return backend
 
-    def generate(self, prompts: list, on_batch=lambda done: None) -> list[str]:
-        """Outputs for `prompts` (strings or message lists), in order."""
-        import torch  # already loaded by __init__
+    def generate(self, prompts: list, on_progress: Progress = lambda done: None) -> list[str]:
+        """One output for each prompt (a string or a message list), in order; `on_progress(items done)`."""
+        return [outputs[0] for outputs in self.complete(prompts, 1, on_progress)]
 
-        outputs: list[str] = []
-        texts = [render_prompt(self.tokenizer, p) for p in prompts]
-        size = max(1, self.settings.batch_size)
+    def complete(self, prompts: list, k: int, on_progress: Progress = lambda done: None) -> list[list[str]]:
+        """k outputs for each prompt, in prompt order; `on_progress(sequences done)` as sequences end."""
+        import torch  # already loaded by __init__
+        from transformers import StoppingCriteriaList  # already loaded by __init__
+
+        ids = [prompt_token_ids(self.tokenizer, p) for p in prompts]
+        per_call = max(1, self.settings.batch_size // max(1, k))  # batch_size counts sequences
+        kwargs = self._generate_kwargs(k)
+        outputs: list[list[str]] = []
         was_training = self.model.training
         self.model.eval()
         padding_side, self.tokenizer.padding_side = self.tokenizer.padding_side, "left"
         try:
-            for start in range(0, len(texts), size):
-                batch = self.tokenizer(
-                    texts[start : start + size], return_tensors="pt", padding=True, add_special_tokens=False
-                ).to(self.device)
+            for start in range(0, len(ids), per_call):
+                batch = self.tokenizer.pad({"input_ids": ids[start : start + per_call]}, return_tensors="pt")
+                batch = batch.to(self.device)
+                done_before = len(outputs) * k
+                progress = FinishedRows(
+                    self._eos_ids(), batch["input_ids"].shape[1], lambda n, before=done_before: on_progress(before + n)
+                )
                 with torch.no_grad():
-                    generated = self.model.generate(**batch, **self._generate_kwargs())
-                new_tokens = generated[:, batch["input_ids"].shape[1] :]
-                outputs += self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-                on_batch(len(outputs))
+                    generated = self.model.generate(
+                        **batch, **kwargs, stopping_criteria=StoppingCriteriaList([progress])
+                    )
+                decoded = self.tokenizer.batch_decode(
+                    generated[:, batch["input_ids"].shape[1] :], skip_special_tokens=True
+                )
+                outputs += [decoded[i : i + k] for i in range(0, len(decoded), k)]
+                on_progress(len(outputs) * k)
         finally:
             self.tokenizer.padding_side = padding_side
             self.model.train(was_training)
         return outputs
 
-    def _generate_kwargs(self) -> dict:
+    def _eos_ids(self) -> list[int]:
+        eos = getattr(getattr(self.model, "generation_config", None), "eos_token_id", None)
+        if eos is None:
+            eos = self.tokenizer.eos_token_id
+        return [] if eos is None else [eos] if isinstance(eos, int) else list(eos)
+
+    def _generate_kwargs(self, k: int) -> dict:
         s = self.settings
         kwargs = {"max_new_tokens": s.max_new_tokens, "pad_token_id": self.tokenizer.pad_token_id}
+        kwargs["num_return_sequences"] = k
         if s.temperature > 0:
             import torch  # already loaded
 
@@ -171,43 +182,60 @@ class TransformersBackend:
         return kwargs | {"do_sample": False}
 
 
+def adapter_rank(adapter: str) -> int:
+    """The LoRA rank in an adapter folder's adapter_config.json (vLLM must be told the largest rank it serves)."""
+    config = json.loads((Path(adapter) / "adapter_config.json").read_text(encoding="utf-8"))
+    ranks = [config.get("r") or 8, *(config.get("rank_pattern") or {}).values()]
+    return max(int(r) for r in ranks)
+
+
+def vllm_lora_rank(adapter: str) -> int:
+    """The smallest `max_lora_rank` vLLM accepts (8, 16, 32, 64...) that holds the adapter's rank."""
+    rank, allowed = adapter_rank(adapter), 8
+    while allowed < rank:
+        allowed *= 2
+    return allowed
+
+
 class VllmBackend:
     """vLLM offline generation; a LoRA adapter is applied per request through `LoRARequest` (no merge)."""
 
     name = "vllm"
 
     def __init__(self, ref: ModelRef, settings: GenerationSettings):
-        from vllm import LLM, SamplingParams  # vllm: GPU machines only
+        from vllm import LLM  # vllm: GPU machines only
 
         check_local(ref)
         self.settings = settings
-        self.dtype = check_dtype(ref.dtype)  # vLLM resolves "auto" itself (bf16 where the GPU has it)
+        self.dtype, self.dtype_reason = resolve_dtype(ref.dtype, "cuda")  # the resolved dtype, stored with the run
+        options = {"enable_lora": True, "max_lora_rank": vllm_lora_rank(ref.adapter)} if ref.adapter else {}
         self.llm = LLM(
             model=ref.model,
             trust_remote_code=ref.trust_remote_code,
-            enable_lora=bool(ref.adapter),
             seed=settings.seed,
             dtype=self.dtype,
-            **ref.extra,
+            **options,
         )
         self.tokenizer = self.llm.get_tokenizer()
-        self.params = SamplingParams(
-            temperature=settings.temperature,
-            top_p=settings.top_p,
-            max_tokens=settings.max_new_tokens,
-            seed=settings.seed,
-        )
         self.lora = None
         if ref.adapter:
             from vllm.lora.request import LoRARequest
 
             self.lora = LoRARequest("curator-adapter", 1, str(ref.adapter))
 
-    def generate(self, prompts: list, on_batch=lambda done: None) -> list[str]:
-        texts = [render_prompt(self.tokenizer, p) for p in prompts]
-        results = self.llm.generate(texts, self.params, lora_request=self.lora)
-        on_batch(len(results))
-        return [r.outputs[0].text for r in results]
+    def generate(self, prompts: list, on_progress: Progress = lambda done: None) -> list[str]:
+        return [outputs[0] for outputs in self.complete(prompts, 1, on_progress)]
+
+    def complete(self, prompts: list, k: int, on_progress: Progress = lambda done: None) -> list[list[str]]:
+        """k outputs per prompt; prompts go in as token ids rendered once (no second BOS from vLLM)."""
+        from vllm import SamplingParams
+
+        s = self.settings
+        params = SamplingParams(n=k, temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_new_tokens, seed=s.seed)
+        requests = [{"prompt_token_ids": prompt_token_ids(self.tokenizer, p)} for p in prompts]
+        results = self.llm.generate(requests, params, lora_request=self.lora)
+        on_progress(len(results) * k)
+        return [[choice.text for choice in result.outputs] for result in results]
 
 
 def load_backend(ref: ModelRef, settings: GenerationSettings, preferred: str = "auto"):

@@ -18,3 +18,11 @@ def render_prompt(tokenizer, prompt: str | list[dict]) -> str:
     if isinstance(prompt, list):
         return "\n".join(m["content"] for m in prompt)
     return prompt
+
+
+def prompt_token_ids(tokenizer, prompt: str | list[dict]) -> list[int]:
+    """The prompt's token ids, rendered once: a chat template brings its own special tokens (a Llama-3 template
+    starts with `{{ bos_token }}`), so none are added again; a raw prompt gets the tokenizer's own."""
+    text = render_prompt(tokenizer, prompt)
+    templated = bool(getattr(tokenizer, "chat_template", None))
+    return list(tokenizer(text, add_special_tokens=not templated)["input_ids"])

@@ -5,16 +5,16 @@ The outputs become a new run linked to its parent; the parent's checks (or a giv
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.checks import CheckSpec, load_spec, run_checks, stored_checks
 from curator.errors import CuratorError
-from curator.inference.backends import DTYPES, GenerationSettings
+from curator.inference.backends import GenerationSettings
+from curator.inference.dtypes import DTYPES
 from curator.inference.eval_child import EvalJob
+from curator.jobs.child_jobs import outcome_error, read_outputs, record_outcome, start_child_job
 from curator.jobs.process import ChildProcess
 from curator.review.runs import create_run_from_records, delete_run, resolve_run
 from curator.storage import items as item_queries
@@ -35,8 +35,8 @@ class EvalRequest:
     name: str | None = None
     backend: str = "auto"
     trust_remote_code: bool = False
-    cpu_threads: int = 0
-    dtype: str = "auto"  # auto: bf16 where the device supports it, else fp32; the one used is stored with the run
+    cpu_threads: int = 0  # 0: a fair share of the cores left by the other Curator children
+    dtype: str = "auto"  # auto: bf16 where the device runs it natively, else fp32; the one used is stored with the run
     generation: GenerationSettings = field(default_factory=GenerationSettings)
 
 
@@ -46,12 +46,9 @@ class EvalHandle:
 
     request: EvalRequest
     parent: RunRow
+    job_id: int
     job_dir: Path
     child: ChildProcess
-
-
-def jobs_root(ws: Workspace) -> Path:
-    return ws.root / "jobs"
 
 
 def resolve_items(ws: Workspace, ref: str | int) -> RunRow:
@@ -79,48 +76,47 @@ def _check_paths(request: EvalRequest) -> None:
 
 
 def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
-    """Write the eval job (items as JSON lines) and start the child; returns at once."""
+    """Record the eval job, write its items and start the child (it ends with this process); returns at once."""
     _check_paths(request)
     parent = resolve_items(ws, request.items)
-    job_dir = jobs_root(ws) / f"eval-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
-    job_dir.mkdir(parents=True)
-    with (job_dir / "items.jsonl").open("w", encoding="utf-8") as out:
-        for item in item_queries.iter_items(ws.db, parent.run_id):
-            out.write(
-                json.dumps(
-                    {"item_key": item.item_key, "input": item.input, "input_messages": item.input_messages},
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
     job = EvalJob(
         model=str(Path(request.model).resolve()),
         adapter=str(Path(request.adapter).resolve()) if request.adapter else None,
-        items_file=str(job_dir / "items.jsonl"),
-        outputs_file=str(job_dir / "outputs.jsonl"),
-        progress_file=str(job_dir / "progress.jsonl"),
+        items_file="",
+        outputs_file="",
+        progress_file="",
         backend=request.backend,
         trust_remote_code=request.trust_remote_code,
         cpu_threads=request.cpu_threads,
         dtype=request.dtype,
         generation=request.generation.as_dict(),
     )
-    job_file = job.save(job_dir / "eval-job.json")
-    child = ChildProcess.module(
-        "curator.inference.eval_child", [job_file], Path(job.progress_file), job_dir / "child.log"
+    items = (
+        {"item_key": i.item_key, "input": i.input, "input_messages": i.input_messages}
+        for i in item_queries.iter_items(ws.db, parent.run_id)
     )
-    return EvalHandle(request, parent, job_dir, child.start())
+    label = request.name or f"{parent.name}@{_model_name(request)}"
+    started = start_child_job(ws, "eval", label, items, job)
+    return EvalHandle(request, parent, started.job_id, started.job_dir, started.child)
 
 
 def finish_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
-    """Store the outputs as a new run linked to the parent, then apply the checks; raises on a failed child."""
-    if final.get("event") != "succeeded":
-        raise CuratorError(f"eval failed: {final.get('error', final.get('event'))}")
-    outputs = {}
-    with (handle.job_dir / "outputs.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            outputs[record["item_key"]] = record["output"]
+    """Store the outputs as a new run linked to the parent, then apply the checks; raises on a failed child.
+    The job row records the outcome either way."""
+    try:
+        run = _store_eval(ws, handle, final)
+    except BaseException as error:
+        record_outcome(ws, handle.job_id, final, error, None)
+        raise
+    record_outcome(ws, handle.job_id, final, None, run.run_id)
+    return run
+
+
+def _store_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
+    error = outcome_error("eval", final)
+    if error is not None:
+        raise error
+    outputs = {record["item_key"]: record["output"] for record in read_outputs(handle.job_dir)}
     records = [
         {
             "item_id": item.item_id,
@@ -139,7 +135,9 @@ def finish_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
         "generation": final.get("generation", request.generation.as_dict()),
         "backend": final.get("backend"),
         "dtype": final.get("dtype", request.dtype),
+        "dtype_reason": final.get("dtype_reason"),
         "eval_job": str(handle.job_dir),
+        "job_id": handle.job_id,
     }
     run = create_run_from_records(
         ws,

@@ -1,7 +1,9 @@
 """Jobs whose parent died: a training job stays `running` in the database when the CLI that watched it was killed
 or the app quit. Its child runs on in its own session and writes its outcome to its progress file; once that
 process is gone, the outcome is recorded from the file (the adapter registered if it succeeded), or the job is
-marked failed when the file has no outcome."""
+marked failed when the file has no outcome. A job still `queued` a minute after it was recorded, with no process,
+never started (its creator died first). Eval and sampling children end with the process that waits on them (their
+outputs are stored by it), so such a job whose watcher is gone is recorded as failed or cancelled."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curator.child.progress import read_events
+from curator.jobs.process import FINAL_EVENTS
+from curator.storage import job_processes as process_queries
 from curator.storage import jobs as job_queries
+from curator.storage.job_processes import ChildJobRow
 from curator.storage.jobs import JobRow
 from curator.workspace import Workspace
 
-FINAL_EVENTS = ("succeeded", "failed", "cancelled")
+QUEUED_GRACE_S = 60
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def _processes_running(job_file: str) -> bool:
     return False
 
 
-def child_alive(job: JobRow) -> bool:
+def child_alive(job: JobRow | ChildJobRow) -> bool:
     """Whether the job's child process still runs: its recorded pid is alive and (where the command line can be
     read) still names the job file, so a reused pid is not mistaken for the child."""
     job_file = str(Path(job.job_dir) / "job.json") if job.job_dir else ""
@@ -72,7 +77,7 @@ def child_alive(job: JobRow) -> bool:
     return line is None or not job_file or job_file in line
 
 
-def final_event(job: JobRow) -> dict | None:
+def final_event(job: JobRow | ChildJobRow) -> dict | None:
     """The outcome the child wrote to its progress file, if it wrote one (an unreadable file counts as none)."""
     if not job.progress_path:
         return None
@@ -83,7 +88,7 @@ def final_event(job: JobRow) -> dict | None:
     return next((e for e in reversed(events) if e.get("event") in FINAL_EVENTS), None)
 
 
-def _log_hint(job: JobRow) -> str:
+def _log_hint(job: JobRow | ChildJobRow) -> str:
     return f"; see {Path(job.job_dir) / 'child.log'}" if job.job_dir else ""
 
 
@@ -112,8 +117,53 @@ def reconcile_job(ws: Workspace, job: JobRow) -> Reconciled | None:
     return Reconciled(job.job_id, "failed", error) if done else None
 
 
-def reconcile_jobs(ws: Workspace) -> list[Reconciled]:
-    """Bring every `running` job whose process is gone in line with its progress file; cheap when none runs.
+def reconcile_queued(ws: Workspace, job_id: int) -> Reconciled | None:
+    """A training job queued past the grace period: failed when it never started; recorded from its progress
+    file when its child ran and ended (its creator died before marking it running); left alone while it runs."""
+    job = job_queries.get_job(ws.db, job_id)
+    if (
+        job is None
+        or job.status != "queued"
+        or (job.job_dir and _processes_running(str(Path(job.job_dir) / "job.json")))
+    ):
+        return None
+    if final_event(job) is None:
+        error = "the job never started (the Curator process that recorded it ended first)"
+        done = process_queries.finish_queued_training_job(ws.db, job_id, "failed", error)
+        return Reconciled(job_id, "failed", error) if done else None
+    job_queries.mark_running(ws.db, job_id, pid=None)
+    return reconcile_job(ws, job_queries.get_job(ws.db, job_id))
 
-    Called when the CLI opens a writable workspace and when the app opens one."""
-    return [done for job in job_queries.running_jobs(ws.db) if (done := reconcile_job(ws, job)) is not None]
+
+def reconcile_child_job(ws: Workspace, job: ChildJobRow) -> Reconciled | None:
+    """An eval or sampling job whose watcher is gone: recorded as cancelled or failed once its child ended."""
+    if child_alive(job):
+        return None
+    event = final_event(job)
+    kind = event.get("event") if event else None
+    if kind == "cancelled":
+        status, error = "cancelled", event.get("error") or "cancelled"
+    elif kind == "failed":
+        status, error = "failed", event.get("error") or "failed"
+    elif kind == "succeeded":
+        status = "failed"
+        error = f"the {job.kind} finished but the Curator process waiting for it ended before storing its outputs"
+    else:
+        status, error = "failed", f"the {job.kind} process ended without a result{_log_hint(job)}"
+    done = process_queries.finish_child_job(ws.db, job.job_id, status, error=error)
+    return Reconciled(job.job_id, status, error) if done else None
+
+
+def reconcile_jobs(ws: Workspace) -> list[Reconciled]:
+    """Bring every job whose process is gone in line with its progress file; cheap when none runs.
+
+    Called when the CLI opens a writable workspace and when the app opens one (and, in the app, now and then)."""
+    settled = [reconcile_job(ws, job) for job in job_queries.running_jobs(ws.db)]
+    settled += [
+        reconcile_queued(ws, job_id) for job_id in process_queries.stale_queued_training_jobs(ws.db, QUEUED_GRACE_S)
+    ]
+    stale = set(process_queries.stale_queued_child_jobs(ws.db, QUEUED_GRACE_S))
+    for job in process_queries.active_child_jobs(ws.db):
+        if job.status == "running" or job.job_id in stale:
+            settled.append(reconcile_child_job(ws, job))
+    return [done for done in settled if done is not None]

@@ -3,8 +3,6 @@ by the run's checks and stored as rollouts. The workspace may stay closed while 
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +10,10 @@ from pathlib import Path
 from curator.errors import CuratorError
 from curator.fix import rollouts as rollout_domain
 from curator.fix.rollouts import SamplingPlan
-from curator.inference.backends import DTYPES, GenerationSettings
+from curator.inference.backends import GenerationSettings
+from curator.inference.dtypes import DTYPES
 from curator.inference.sample_child import SampleJob
-from curator.jobs.evals import jobs_root
+from curator.jobs.child_jobs import outcome_error, read_outputs, record_outcome, start_child_job
 from curator.jobs.process import ChildProcess
 from curator.storage.rollouts import SampleSetRow
 from curator.workspace import Workspace
@@ -60,6 +59,7 @@ class SampleHandle:
 
     request: SampleRequest
     plan: SamplingPlan
+    job_id: int
     job_dir: Path
     child: ChildProcess
 
@@ -82,22 +82,15 @@ def check_request(request: SampleRequest) -> None:
 
 
 def start_sampling(ws: Workspace, request: SampleRequest) -> SampleHandle:
-    """Pick the inputs, write the job and start the child; returns at once."""
+    """Pick the inputs, record the job and start its child (it ends with this process); returns at once."""
     check_request(request)
     plan = rollout_domain.plan_sampling(ws, request.run, request.bucket, request.failing, request.rewards)
-    job_dir = jobs_root(ws) / f"sample-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
-    job_dir.mkdir(parents=True)
-    with (job_dir / "items.jsonl").open("w", encoding="utf-8") as out:
-        for item in plan.items:
-            record = {"item_key": item["item_key"], "input": item["input"], "input_messages": item["input_messages"]}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     job = SampleJob(
         model=str(Path(request.model).resolve()),
         adapter=str(Path(request.adapter).resolve()) if request.adapter else None,
-        items_file=str(job_dir / "items.jsonl"),
-        outputs_file=str(job_dir / "samples.jsonl"),
-        progress_file=str(job_dir / "progress.jsonl"),
-        cancel_file=str(job_dir / "cancel"),
+        items_file="",
+        outputs_file="",
+        progress_file="",
         k=request.k,
         backend=request.backend,
         dtype=request.dtype,
@@ -105,36 +98,42 @@ def start_sampling(ws: Workspace, request: SampleRequest) -> SampleHandle:
         cpu_threads=request.cpu_threads,
         generation=request.generation().as_dict(),
     )
-    job_file = job.save(job_dir / "sample-job.json")
-    child = ChildProcess.module(
-        "curator.inference.sample_child",
-        [job_file],
-        Path(job.progress_file),
-        job_dir / "child.log",
-        cancel_file=Path(job.cancel_file),
+    label = f"{request.run} ×{request.k}" + (
+        f" ({request.bucket or request.failing})" if request.bucket or request.failing else ""
     )
-    return SampleHandle(request, plan, job_dir, child.start())
+    started = start_child_job(ws, "sample", label, plan.items, job)
+    return SampleHandle(request, plan, started.job_id, started.job_dir, started.child)
 
 
 def finish_sampling(ws: Workspace, handle: SampleHandle, final: dict) -> SampleSetRow:
-    """Grade and store the samples of a child that succeeded; raises with the child's error otherwise."""
-    if final.get("event") == "cancelled":
-        raise CuratorError("sampling cancelled: nothing was stored")
-    if final.get("event") != "succeeded":
-        raise CuratorError(f"sampling failed: {final.get('error', final.get('event'))}")
+    """Grade and store the samples of a child that succeeded; raises with the child's error otherwise. The job
+    row records the outcome either way."""
+    try:
+        sample_set = _store_samples(ws, handle, final)
+    except BaseException as error:
+        record_outcome(ws, handle.job_id, final, error, None)
+        raise
+    record_outcome(ws, handle.job_id, final, None, sample_set.sample_set_id)
+    return sample_set
+
+
+def _store_samples(ws: Workspace, handle: SampleHandle, final: dict) -> SampleSetRow:
+    error = outcome_error("sample", final)
+    if error is not None:
+        raise error
     samples: dict[int, list[str]] = {}
-    with (handle.job_dir / "samples.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            samples.setdefault(record["item_key"], []).append(record["output"])
+    for record in read_outputs(handle.job_dir):
+        samples.setdefault(record["item_key"], []).append(record["output"])
     request = handle.request
     settings = {
         "k": request.k,
         **final.get("generation", request.generation().as_dict()),
         "backend": final.get("backend"),
         "dtype": final.get("dtype", request.dtype),
+        "dtype_reason": final.get("dtype_reason"),
         "sample_s": final.get("sample_s"),
         "job": str(handle.job_dir),
+        "job_id": handle.job_id,
     }
     return rollout_domain.store_rollouts(ws, handle.plan, request.model, request.adapter, settings, samples)
 

@@ -1,17 +1,17 @@
 """`python -m curator.training JOBFILE`: run one LoRA job (any method) in this process (or under `accelerate launch`).
 
-Progress goes to the job's JSON-lines file; the last event is `succeeded`, `failed` or `cancelled`.
-Exit status: 0 succeeded (also a cancel that keeps the best adapter so far), 1 failed, 3 cancelled.
+Progress goes to the job's JSON-lines file; the last event is `succeeded`, `failed` or `cancelled`. The exit
+status is every child's (`curator.child.entry`): 0 succeeded (also a cancel that keeps the best adapter so far),
+1 failed, 2 no readable job file, 3 cancelled.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
-import traceback
 from pathlib import Path
 
-from curator.child.failures import JobCancelled, failure_message
+from curator.child.entry import child_main
 from curator.child.progress import ProgressWriter
 from curator.training.job import JobSpec
 
@@ -24,32 +24,22 @@ def discard_adapter(job: JobSpec) -> None:
     shutil.rmtree(out / "trainer", ignore_errors=True)
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m curator.training JOBFILE", file=sys.stderr)
-        return 2
-    try:
-        job = JobSpec.load(Path(argv[0]))
-    except (OSError, ValueError) as error:
-        print(f"{argv[0]}: cannot read the job file: {error}", file=sys.stderr)
-        return 2
-    writer = ProgressWriter(job.progress_file)
+def tidy(job: JobSpec, status: str) -> None:
+    """After the run: only a succeeded job keeps its adapter; the trainer's own checkpoints never stay."""
+    if status == "succeeded":
+        shutil.rmtree(Path(job.output_dir) / "trainer", ignore_errors=True)
+    else:
+        discard_adapter(job)
+
+
+def run(job: JobSpec, writer: ProgressWriter) -> dict:
     from curator.training.trainer import run_job  # pulls in torch/trl: after the job file is known good
 
-    try:
-        metrics = run_job(job)
-    except JobCancelled:
-        discard_adapter(job)
-        writer.emit("cancelled")
-        return 3
-    except BaseException as error:  # noqa: BLE001 - every failure must end as one event the app can show
-        traceback.print_exc()
-        discard_adapter(job)
-        writer.emit("failed", error=failure_message(error))
-        return 1
-    shutil.rmtree(Path(job.output_dir) / "trainer", ignore_errors=True)
-    writer.emit("succeeded", adapter_path=job.output_dir, metrics=metrics)
-    return 0
+    return {"adapter_path": job.output_dir, "metrics": run_job(job)}
+
+
+def main(argv: list[str]) -> int:
+    return child_main(argv, "curator.training", JobSpec.load, run, on_end=tidy)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from curator.inference.dtypes import DTYPES
+
 METHODS = ("sft", "dpo", "kto", "grpo")
-DTYPES = ("auto", "float32", "bfloat16", "float16")
 DEVICES = ("auto", "cpu", "cuda")
 SCHEDULERS = ("linear", "constant", "cosine", "constant_with_warmup")
 

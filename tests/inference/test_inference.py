@@ -5,6 +5,7 @@ import importlib.util
 import pytest
 
 from curator.inference import backends as inference
+from curator.inference import dtypes
 from curator.inference.backends import GenerationSettings, ModelRef, TransformersBackend, choose_backend
 
 
@@ -54,16 +55,48 @@ def test_batched_generation_equals_one_at_a_time(demo_model_dir):
     assert all(isinstance(o, str) and o for o in outputs)
 
 
-@pytest.mark.parametrize(("bf16", "expected"), [(True, "bfloat16"), (False, "float32")])
-def test_auto_dtype_on_the_cpu_is_bf16_where_it_runs_else_fp32(monkeypatch, bf16, expected):
-    monkeypatch.setattr(inference, "cpu_supports_bf16", lambda: bf16)
-    assert inference.resolve_dtype("auto", "cpu") == expected
-    assert inference.resolve_dtype("float32", "cpu") == "float32"
+@pytest.mark.parametrize(
+    ("units", "expected", "why"),
+    [("AVX512_BF16", "bfloat16", "native bf16 (AVX512_BF16)"), ("AMX", "bfloat16", "(AMX)"), (None, "float32", "no")],
+)
+def test_auto_dtype_on_the_cpu_is_bf16_only_with_native_bf16_units(monkeypatch, units, expected, why):
+    monkeypatch.setattr(dtypes, "cpu_bf16_units", lambda: units)
+    dtype, reason = dtypes.resolve_dtype("auto", "cpu")
+    assert dtype == expected and why in reason
+    assert dtypes.resolve_dtype("float32", "cpu") == ("float32", "asked for")
+
+
+def test_the_cpu_probe_agrees_with_the_kernel_flags():
+    flags = dtypes._cpu_flags()
+    if not flags:
+        pytest.skip("no /proc/cpuinfo here")
+    native = bool({"avx512_bf16", "amx_bf16"} & flags)
+    assert (dtypes.cpu_bf16_units() is not None) == native
+
+
+@pytest.mark.parametrize(("native", "expected"), [(True, "bfloat16"), (False, "float16")])
+def test_auto_dtype_on_a_gpu_asks_torch_for_native_bf16_not_emulated(monkeypatch, native, expected):
+    import torch
+
+    asked = []
+
+    def is_bf16_supported(including_emulation=True):
+        asked.append(including_emulation)
+        return native
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", is_bf16_supported)
+    assert dtypes.resolve_dtype("auto", "cuda")[0] == expected and asked == [False]
 
 
 def test_an_unknown_dtype_is_a_clear_error():
     with pytest.raises(ValueError, match="dtype 'int4' is not one of auto, bfloat16, float16, float32"):
-        inference.resolve_dtype("int4", "cpu")
+        dtypes.resolve_dtype("int4", "cpu")
+
+
+def test_one_dtype_list_for_training_and_inference():
+    from curator.training import job
+
+    assert job.DTYPES is dtypes.DTYPES
 
 
 @pytest.mark.slow
