@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import typer
 
+from curator.app.widgets.literal import literal
 from curator.cli.context import console, err_console, open_workspace
 from curator.errors import CuratorError
-from curator.training.defaults import METHOD_RATE_SCALE, learning_rate_for
 from curator.training.job import LoraSettings, TrainerSettings, flag
 
 _TYPES = {"int": int, "float": float, "bool": bool}
@@ -28,22 +28,16 @@ def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.P
     )
 
 
-_SCALED = {m: scale for m, scale in METHOD_RATE_SCALE.items() if scale != 1}
-_RATE_HELP = (
-    f" Default: {TrainerSettings.learning_rate:g} for sft, {1 / max(_SCALED.values()):g}x lower for"
-    f" {', '.join(_SCALED)} (as TRL's defaults relate)."
-)
-
-
 def _setting_options() -> list[inspect.Parameter]:
-    """One option per LoraSettings/TrainerSettings field: its flag, type, default and help come from the field;
-    the learning rate's default follows the method."""
+    """One option per LoraSettings/TrainerSettings field: its flag, type and help come from the field; left out, a
+    setting takes the default the retrain form shows for the same model, device and method (one function)."""
     options = []
     for prefix, kind in _GROUPS:
         for f in fields(kind):
-            by_method = f.name == "learning_rate"
-            default, help = (None, f.metadata["help"] + _RATE_HELP) if by_method else (f.default, f.metadata["help"])
-            options.append(_option(prefix + f.name, _TYPES.get(f.type, str), default, flag(f), help=help))
+            annotation = _TYPES.get(f.type, str)
+            default = "sft" if f.name == "method" else None
+            decl = f"{flag(f)}/--no-{flag(f)[2:]}" if annotation is bool else flag(f)
+            options.append(_option(prefix + f.name, annotation, default, decl, help=f.metadata["help"]))
     return options
 
 
@@ -60,13 +54,22 @@ _JOB_OPTIONS = [
 ]
 
 
-def _settings(kind, prefix: str, options: dict):
-    values = {f.name: options[prefix + f.name] for f in fields(kind)}
+def _given(kind, prefix: str, options: dict) -> dict:
+    """The settings of `kind` given on the command line (left-out ones are None)."""
+    values = {f.name: options[prefix + f.name] for f in fields(kind) if options[prefix + f.name] is not None}
     if "target_modules" in values:
         values["target_modules"] = _targets(values["target_modules"])
-    if kind is TrainerSettings and values["learning_rate"] is None:  # left out: the method's default
-        values["learning_rate"] = learning_rate_for(values["method"], TrainerSettings.learning_rate)
-    return kind(**values)
+    return values
+
+
+def settings_for(ws, options: dict) -> tuple[LoraSettings, TrainerSettings]:
+    """The defaults of the model, device and method (the retrain form's), with the options given on top."""
+    from curator.jobs.training import default_settings
+
+    lora, trainer = default_settings(ws, options["model"], method=options["method"] or "sft")
+    return replace(lora, **_given(LoraSettings, "lora_", options)), replace(
+        trainer, **_given(TrainerSettings, "", options)
+    )
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float] | None:
@@ -87,21 +90,23 @@ def _weights(pairs: list[str] | None) -> dict[str, float] | None:
 
 def train(**options) -> None:
     """Train a LoRA adapter (SFT, DPO, KTO or GRPO) on a frozen dataset version in a child process, with early
-    stopping on the checks."""
+    stopping on the checks. Settings left out take the defaults the retrain form shows for the same model (by its
+    size and the device) and method."""
     from curator.jobs.training import TrainingRequest, create_job, get_job, record_event, start_job
 
-    request = TrainingRequest(
-        dataset=options["dataset"],
-        base_model=options["model"],
-        source_run=options["run"],
-        parent_adapter=options["parent_adapter"],
-        lora=_settings(LoraSettings, "lora_", options),
-        trainer=_settings(TrainerSettings, "", options),
-        rewards_file=options["rewards"],
-        reward_weights=_weights(options["reward_weight"]),
-    )
     launcher = options["launcher"]
     with open_workspace() as ws:
+        lora, trainer = settings_for(ws, options)
+        request = TrainingRequest(
+            dataset=options["dataset"],
+            base_model=options["model"],
+            source_run=options["run"],
+            parent_adapter=options["parent_adapter"],
+            lora=lora,
+            trainer=trainer,
+            rewards_file=options["rewards"],
+            reward_weights=_weights(options["reward_weight"]),
+        )
         job = create_job(ws, request, launcher)
         handle = start_job(ws, job.job_id, launcher)
     # The workspace stays free while the child runs (`curator jobs`, `runs` and the app can open it).
@@ -112,9 +117,10 @@ def train(**options) -> None:
     with reopen_workspace() as ws:
         record_event(ws, handle.job_id, final)
         done = get_job(ws, handle.job_id)
+        adapter = str(ws.resolve_path(done.adapter_path)) if done.adapter_path else ""
     if done.status != "succeeded":
         raise CuratorError(f"training job {done.job_id} {done.status}: {done.error or 'stopped'}")
-    console.print(f"job {done.job_id} succeeded: adapter {done.adapter_path}", highlight=False)
+    console.print(f"job {done.job_id} succeeded: adapter {literal(adapter)}", highlight=False)
 
 
 train.__signature__ = inspect.Signature(_JOB_OPTIONS + _setting_options())
@@ -150,9 +156,15 @@ def _printer():
                 highlight=False,
             )
         elif kind == "eval":
+            checks = ", ".join(
+                f"{literal(name)} {rate:.0%}"
+                for name, rate in (event.get("per_check") or {}).items()
+                if rate is not None
+            )
             err_console.print(
-                f"eval at step {event['step']}: pass rate {event['pass_rate']:.1%}"
-                + (" (best)" if event.get("best") else ""),
+                f"eval at step {event['step']}: {event['pass_rate']:.1%} of dev items pass every check"
+                + (" (best)" if event.get("best") else "")
+                + (f"; per check: {checks}" if checks else ""),
                 highlight=False,
             )
         elif kind == "stopping":

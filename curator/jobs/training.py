@@ -14,8 +14,17 @@ from curator.checks import stored_checks
 from curator.errors import CuratorError, NotFoundError
 from curator.inference.backends import DTYPES, GenerationSettings
 from curator.jobs.process import ChildProcess
+from curator.jobs.training_inputs import (
+    DatasetRef,
+    TrainingRequest,
+    check_launcher,
+    dev_sample,
+    eval_generation,
+    resolve_dataset,
+    reward_spec,
+    validate_request,
+)
 from curator.review.runs import resolve_run
-from curator.storage import items as item_queries
 from curator.storage import jobs as job_queries
 from curator.storage.jobs import JobRow
 from curator.storage.runs import RunRow
@@ -24,22 +33,6 @@ from curator.training.job import JobSpec, LoraSettings, TrainerSettings, setting
 from curator.workspace import Workspace
 
 EventCallback = Callable[[dict], None]
-LAUNCHERS = ("python", "accelerate")
-
-
-@dataclass
-class TrainingRequest:
-    """What the retrain form and `curator train` ask for."""
-
-    dataset: str  # a dataset version (`name`, `name@3`) or the path of a frozen JSONL file
-    base_model: str
-    source_run: str | None = None  # its dev items and checks drive early stopping
-    parent_adapter: str | None = None
-    lora: LoraSettings | None = None
-    trainer: TrainerSettings | None = None
-    generation: dict | None = None  # dev-eval generation settings
-    rewards_file: str | None = None  # GRPO: a checks TOML whose [rewards] table weights the source run's checks
-    reward_weights: dict[str, float] | None = None  # GRPO: check name -> weight (the form); None: the file or the mean
 
 
 @dataclass
@@ -49,77 +42,6 @@ class TrainingHandle:
     job_id: int
     spec: JobSpec
     child: ChildProcess
-
-
-@dataclass(frozen=True)
-class DatasetRef:
-    path: str
-    recipe_id: int | None = None
-    version: int | None = None
-    label: str = ""
-
-
-def resolve_dataset(ws: Workspace, ref: str) -> DatasetRef:
-    """A frozen dataset version by `name[@N]`, or a JSONL file given by path."""
-    path = Path(ref)
-    if path.suffix in (".jsonl", ".json") and path.is_file():
-        return DatasetRef(str(path.resolve()), label=path.name)
-    from curator.recipes.library import get_version, parse_version_ref
-
-    name, number = parse_version_ref(ref)
-    version = get_version(ws, name, number)
-    return DatasetRef(version.path, version.recipe_id, version.version, f"{version.recipe_name}@{version.version}")
-
-
-def dev_items(ws: Workspace, run_id: int) -> list[dict]:
-    """The run's dev items for early stopping (held-out items never reach the training child)."""
-    return [
-        {"item_key": i.item_key, "input": i.input, "prompt": i.input_messages or i.input, "target": i.target}
-        for i in item_queries.iter_items(ws.db, run_id, split="dev")
-    ]
-
-
-def check_launcher(launcher: str) -> None:
-    if launcher not in LAUNCHERS:
-        raise CuratorError(f"unknown launcher '{launcher}': use {' or '.join(LAUNCHERS)}")
-
-
-def validate_request(request: TrainingRequest, lora: LoraSettings, trainer: TrainerSettings) -> None:
-    """Refuse a job that could never start (before anything is stored): local folders, positive settings."""
-    if not request.base_model or not Path(request.base_model).is_dir():
-        raise CuratorError(
-            f"model path '{request.base_model}' is not a local folder (Curator loads models from disk only)"
-        )
-    if request.parent_adapter and not Path(request.parent_adapter).is_dir():
-        raise CuratorError(f"parent adapter path '{request.parent_adapter}' is not a local folder")
-    for flag, value in (
-        ("--lora-r", lora.r),
-        ("--lr", trainer.learning_rate),
-        ("--epochs", trainer.epochs),
-        ("--batch-size", trainer.batch_size),
-        ("--max-length", trainer.max_length),
-    ):
-        if not value > 0:
-            raise CuratorError(f"{flag} must be greater than 0 (got {value})")
-
-
-def reward_spec(ws: Workspace, request: TrainingRequest, source) -> dict:
-    """GRPO's reward weights as the job stores them ({} for the mean of the checks), named checks verified."""
-    from curator.checks.rewards import RewardSpec, load_rewards
-
-    if not (request.rewards_file or request.reward_weights):
-        return {}
-    names = [s.name for s in stored_checks(ws, source.run_id)] if source else []
-    if request.rewards_file:
-        return json.loads(load_rewards(request.rewards_file, names).to_json())  # a bad table: one line, by name
-    for name, weight in request.reward_weights.items():
-        if name not in names:
-            raise CuratorError(f"reward weight names no check '{name}'; the run's checks are: {', '.join(names)}")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            raise CuratorError(f"reward weight of '{name}' must be a number >= 0 (got {weight!r})")
-    if sum(request.reward_weights.values()) <= 0:
-        raise CuratorError("at least one check needs a reward weight above 0")
-    return json.loads(RewardSpec(weights={k: float(v) for k, v in request.reward_weights.items()}).to_json())
 
 
 def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python") -> JobRow:
@@ -135,26 +57,27 @@ def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python"
     if trainer.method == "grpo" and source is None:
         raise CuratorError("--method grpo needs --run: the run's checks are the reward of every sampled completion")
     rewards = reward_spec(ws, request, source)
+    generation = eval_generation(source, request.generation)
     config = {
         "lora": asdict(lora),
         "trainer": asdict(trainer),
-        "generation": request.generation or {},
+        "generation": generation,
         "dataset": dataset.label,
         "method": trainer.method,
         "rewards": rewards,
     }
-    job_id = job_queries.insert_job(
+    job_id = job_queries.insert_job(  # paths relative inside the workspace: a copied workspace uses its own files
         ws.db,
-        dataset_path=dataset.path,
-        base_model=ws.storable_path(request.base_model),  # relative inside the workspace: a copy still works
+        dataset_path=ws.storable_path(dataset.path),
+        base_model=ws.storable_path(request.base_model),
         config=config,
         dataset_recipe_id=dataset.recipe_id,
         dataset_version=dataset.version,
         source_run_id=source.run_id if source else None,
-        parent_adapter=request.parent_adapter,
+        parent_adapter=ws.storable_path(request.parent_adapter) if request.parent_adapter else None,
     )
     try:
-        return _write_job_file(ws, job_id, request, dataset, lora, trainer, source, rewards)
+        return _write_job_file(ws, job_id, request, dataset, (lora, trainer, generation), source, rewards)
     except BaseException as error:  # no job left queued that could never start
         job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
         raise
@@ -165,12 +88,13 @@ def _write_job_file(
     job_id: int,
     request: TrainingRequest,
     dataset: DatasetRef,
-    lora: LoraSettings,
-    trainer: TrainerSettings,
+    settings: tuple[LoraSettings, TrainerSettings, dict],
     source,
     rewards: dict | None = None,
 ) -> JobRow:
+    lora, trainer, generation = settings
     job_dir = ws.models_dir / "adapters" / f"job-{job_id}"
+    checks = stored_checks(ws, source.run_id) if source else []
     spec = JobSpec(
         dataset_file=dataset.path,
         base_model=str(Path(request.base_model).resolve()),
@@ -179,10 +103,10 @@ def _write_job_file(
         parent_adapter=str(Path(request.parent_adapter).resolve()) if request.parent_adapter else None,
         lora=lora,
         trainer=trainer,
-        generation=request.generation or {},
+        generation=generation,
         job_id=job_id,
-        dev_items=dev_items(ws, source.run_id) if source else [],
-        checks=[json.loads(s.to_json()) for s in stored_checks(ws, source.run_id)] if source else [],
+        dev_items=dev_sample(ws, source.run_id, checks, seed=trainer.seed) if source else [],
+        checks=[json.loads(s.to_json()) for s in checks],
         rewards=rewards or {},
     )
     spec.save(job_dir / "job.json")
@@ -244,8 +168,13 @@ def record_event(ws: Workspace, job_id: int, event: dict) -> None:
     """Store how the job ended when `event` is final; progress events are read from the file, not stored."""
     kind = event.get("event")
     if kind == "succeeded":
+        adapter = event.get("adapter_path")
         job_queries.mark_finished(
-            ws.db, job_id, "succeeded", metrics=event.get("metrics"), adapter_path=event.get("adapter_path")
+            ws.db,
+            job_id,
+            "succeeded",
+            metrics=event.get("metrics"),
+            adapter_path=ws.storable_path(adapter) if adapter else None,  # relative inside the workspace
         )
     elif kind in ("failed", "cancelled"):
         job_queries.mark_finished(ws.db, job_id, kind, error=event.get("error"))
@@ -280,7 +209,7 @@ def usable_adapter(ws: Workspace, job_id: int) -> str:
     job = get_job(ws, job_id)
     if job.status != "succeeded" or not job.adapter_path:
         raise CuratorError(f"job {job_id} is {job.status}: it has no usable adapter")
-    return job.adapter_path
+    return str(ws.resolve_path(job.adapter_path))
 
 
 def reeval_run_name(ws: Workspace, run: RunRow, job_id: int) -> str:

@@ -1,11 +1,19 @@
-"""The trainer callback: JSON-lines progress, early stopping on the dev items' checks, best-adapter saving."""
+"""The trainer callback: JSON-lines progress, early stopping on the dev items' checks, best-adapter saving.
+
+The dev evals generate as the source run did: the job's `generation` holds the run's generation settings and, under
+`dtype`, the dtype its outputs were generated in (the weights being trained keep theirs; generation runs under
+autocast to that dtype). The best checkpoint is the one with the highest share of dev items that pass every check
+that applies to them; each eval also reports the pass rate of every check. Under `accelerate launch` only rank 0
+generates and grades (the others wait for it at the next collective step); every rank learns its verdict.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import time
-from dataclasses import asdict
+from contextlib import nullcontext
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from curator.child.progress import ProgressWriter, is_main_process
@@ -48,6 +56,25 @@ def adapter_digest(state_dict: dict) -> str:
     return digest.hexdigest()[:16]
 
 
+def generation_of(job: JobSpec) -> tuple[GenerationSettings, str | None]:
+    """The dev evals' generation settings and dtype (None: the trained weights' own), from the job file."""
+    known = {f.name for f in fields(GenerationSettings)}
+    settings = GenerationSettings(**{k: v for k, v in job.generation.items() if k in known})
+    dtype = job.generation.get("dtype")
+    return settings, dtype if dtype in ("bfloat16", "float16", "float32") else None
+
+
+def generation_precision(model, dtype: str | None):
+    """Autocast to the source run's dtype when the trained weights are in another one (a no-op otherwise)."""
+    import torch  # loaded by the trainer already
+
+    wanted = getattr(torch, dtype) if dtype else None
+    current = next(model.parameters()).dtype
+    if wanted is None or wanted == current or wanted == torch.float32:
+        return nullcontext()
+    return torch.autocast(device_type=next(model.parameters()).device.type, dtype=wanted)
+
+
 def model_digest(model) -> str:
     from peft import get_peft_model_state_dict  # peft: loaded by the trainer already
 
@@ -60,6 +87,7 @@ class CallbackLogic:
     def __init__(self, job: JobSpec, writer: ProgressWriter, stop, trainer, tokenizer):
         self.job, self.writer, self.stop, self.trainer, self.tokenizer = job, writer, stop, trainer, tokenizer
         self.specs = specs_from_dicts(job.checks)
+        self.generation, self.generation_dtype = generation_of(job)
         self.early = EarlyStopping(job.trainer.patience)
         self.train_started = time.monotonic()
         self.eval_seconds = 0.0
@@ -127,18 +155,21 @@ class CallbackLogic:
         return bool(accelerator.reduce(vote, reduction="sum").item() > 0)
 
     def evaluate(self, step: int) -> None:
-        """Generate on the dev items, grade with the checks, save the adapter when it is the best so far."""
+        """Generate on the dev items, grade with the checks, save the adapter when it is the best so far (rank 0)."""
+        self.last_eval_step = step
+        if not is_main_process():
+            return
         started = time.monotonic()
-        settings = GenerationSettings(**self.job.generation)
-        backend = TransformersBackend.from_loaded(self.trainer.model, self.tokenizer, settings)
-        outputs = backend.generate([item.get("prompt") or item["input"] for item in self.job.dev_items])
+        model = self.trainer.model
+        backend = TransformersBackend.from_loaded(model, self.tokenizer, self.generation)
+        with generation_precision(model, self.generation_dtype):
+            outputs = backend.generate([item.get("prompt") or item["input"] for item in self.job.dev_items])
         result = tally(self.specs, self.job.dev_items, outputs)
         best = self.early.record(step, result.pass_rate)
         if best:
             self.save_adapter(step)
-        self.last_eval_step = step
         self.eval_seconds += time.monotonic() - started
-        digest = model_digest(self.trainer.model)
+        digest = model_digest(model)
         self.writer.emit("eval", step=step, best=best, adapter_digest=digest, **result.as_dict())
 
     def final_eval(self) -> None:

@@ -16,25 +16,22 @@ def specs_from_dicts(checks: list[dict]) -> list[CheckSpec]:
 
 @dataclass
 class GradeTally:
-    """Pass counts per check over a set of outputs; the pass rate is over every applicable (item, check)."""
+    """Dev-eval results: how many items pass every check that applies to them (the rate early stopping keeps the
+    best checkpoint by), and pass counts per check (shown beside it)."""
 
     per_check: dict[str, list[int]] = field(default_factory=dict)  # name -> [passed, applicable]
-
-    @property
-    def passed(self) -> int:
-        return sum(p for p, _ in self.per_check.values())
-
-    @property
-    def applicable(self) -> int:
-        return sum(n for _, n in self.per_check.values())
+    items_passing: int = 0
+    items_graded: int = 0  # items at least one check applies to
 
     @property
     def pass_rate(self) -> float:
-        return self.passed / self.applicable if self.applicable else 0.0
+        """Share of graded items that pass every check that applies to them."""
+        return self.items_passing / self.items_graded if self.items_graded else 0.0
 
     def as_dict(self) -> dict:
         return {
             "pass_rate": round(self.pass_rate, 4),
+            "items": self.items_graded,
             "per_check": {name: round(p / n, 4) if n else None for name, (p, n) in self.per_check.items()},
         }
 
@@ -43,10 +40,15 @@ def tally(specs: list[CheckSpec], items: list[dict], outputs: list[str]) -> Grad
     """Grade each output against its item (input, target) with every spec."""
     result = GradeTally({spec.name: [0, 0] for spec in specs})
     for item, output in zip(items, outputs, strict=True):
-        for spec in specs:
-            g = grade(spec, input=item.get("input"), target=item.get("target"), output=output)
-            if g.applicable:
-                counts = result.per_check[spec.name]
-                counts[0] += int(g.passed)
-                counts[1] += 1
+        verdicts = [
+            (spec, grade(spec, input=item.get("input"), target=item.get("target"), output=output)) for spec in specs
+        ]
+        applied = [(spec, g) for spec, g in verdicts if g.applicable]
+        for spec, g in applied:
+            counts = result.per_check[spec.name]
+            counts[0] += int(g.passed)
+            counts[1] += 1
+        if applied:
+            result.items_graded += 1
+            result.items_passing += int(all(g.passed for _, g in applied))
     return result

@@ -47,3 +47,39 @@ def test_preference_and_rl_methods_default_to_a_rate_twenty_times_below_sft(tmp_
     _, other = default_settings(str(small), device="cpu", method=method)
     assert other.method == method and other.learning_rate == pytest.approx(sft.learning_rate / 20)
     assert dataclasses.replace(other, method="sft", learning_rate=sft.learning_rate) == sft
+
+
+def _cli_options(model: str, **given) -> dict:
+    """`curator train`'s options as typer passes them when only --dataset and --model (and `given`) are typed."""
+    import inspect
+
+    from curator.cli.train import train
+
+    options = {name: None for name in inspect.signature(train).parameters}
+    return options | {"dataset": "mix", "model": model, "method": "sft", "launcher": "python"} | given
+
+
+def test_curator_train_and_the_retrain_form_default_to_the_same_settings(workspace, tmp_path):
+    from curator.cli.train import settings_for
+
+    for shape in ((128, 4, 500, 512), (576, 30, 49152, 1536)):  # the tiny fixture's size, SmolLM2-135M's
+        model = write_config(tmp_path / f"m{shape[0]}", *shape)
+        form = jobs.default_settings(workspace, str(model))  # what the retrain form fills in
+        assert settings_for(workspace, _cli_options(str(model))) == form
+    small = str(tmp_path / "m576")
+    _, trainer = settings_for(workspace, _cli_options(small))
+    assert (trainer.lr_scheduler, trainer.epochs, trainer.cpu_threads) == ("constant", 5.0, 1)  # not linear/10/0
+
+
+def test_options_given_to_curator_train_override_only_themselves(workspace, tmp_path):
+    from curator.cli.train import settings_for
+
+    model = str(write_config(tmp_path / "m", 576, 30, 49152, 1536))
+    lora, trainer = settings_for(
+        workspace, _cli_options(model, epochs=2.0, lora_r=4, lora_target_modules="q_proj,v_proj")
+    )
+    form_lora, form_trainer = jobs.default_settings(workspace, model)
+    assert trainer == dataclasses.replace(form_trainer, epochs=2.0)
+    assert lora == dataclasses.replace(form_lora, r=4, target_modules=["q_proj", "v_proj"])
+    _, dpo = settings_for(workspace, _cli_options(model, method="dpo"))
+    assert dpo == jobs.default_settings(workspace, model, method="dpo")[1]  # the method's own rate

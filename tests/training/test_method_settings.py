@@ -13,7 +13,7 @@ from curator.demo.setup import demo_checks
 from curator.errors import CuratorError
 from curator.jobs import training as job_domain
 from curator.training.dataset_file import read_rows, to_trl_rows
-from curator.training.job import JobSpec, LoraSettings, TrainerSettings
+from curator.training.job import DTYPES, JobSpec, LoraSettings, TrainerSettings
 from curator.training.rewards import checks_reward
 
 GOOD = "<think>Weather is sunny. 15 + 17 = 32</think><answer>32</answer><display_weather>☀</display_weather>"
@@ -76,7 +76,7 @@ def test_warmup_is_a_share_of_the_steps_for_every_method(tmp_path, method):
         ({"method": "ppo"}, "--method must be one of sft, dpo, kto, grpo (got 'ppo')"),
         ({"warmup_ratio": 1.0}, "--warmup is a share of the steps: from 0 to below 1 (got 1.0)"),
         ({"method": "grpo", "batch_size": 6, "num_generations": 4}, "must be a multiple of --num-generations"),
-        ({"dtype": "int8"}, "--dtype must be one of auto, float32, bfloat16, float16"),
+        ({"dtype": "int8"}, f"--dtype must be one of {', '.join(DTYPES)} (got 'int8')"),
         ({"num_generations": 0}, "--num-generations must be greater than 0"),
     ],
 )
