@@ -41,7 +41,7 @@ class JudgeJob(JsonJobFile):
 def _reseed(backend, settings: GenerationSettings) -> None:
     """Point a loaded backend at new settings (another sample's seed) without reloading the model."""
     backend.settings = settings
-    if getattr(backend, "name", "") == "vllm":
+    if getattr(backend, "name", "") == "vllm" and hasattr(backend, "params"):  # a vLLM backend that keeps its params
         from vllm import SamplingParams  # vllm: GPU machines only
 
         backend.params = SamplingParams(
@@ -76,7 +76,7 @@ def run(job: JudgeJob, writer: ProgressWriter) -> dict:
                 raise JobCancelled("judging cancelled")
             writer.emit("generated", done=before + done, total=total)
 
-        outputs = backend.generate([r["prompt"] for r in group], on_batch=progressed)
+        outputs = backend.generate([r["prompt"] for r in group], progressed)  # progressed(items done)
         answers.update((r["key"], output) for r, output in zip(group, outputs, strict=True))
     seconds = time.monotonic() - started
     with open(job.answers_file, "w", encoding="utf-8") as out:
