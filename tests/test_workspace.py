@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,30 +41,34 @@ def test_a_v1_file_migrates_forward_and_keeps_its_data(tmp_path):
     assert "runs" in tables and "meta" in tables
 
 
-def test_a_second_writer_gets_one_line_not_a_traceback(tmp_path):
+def test_a_second_writer_waits_then_gets_one_line_not_a_traceback(tmp_path):
     ws = Workspace.open(tmp_path / "busy")
+    env = {**os.environ, "CURATOR_LOCK_WAIT_S": "1"}
     try:
-        code = (
-            "import sys\n"
-            "from curator.workspace import Workspace\n"
-            "from curator.errors import WorkspaceLockedError\n"
-            f"try:\n    Workspace.open({str(tmp_path / 'busy')!r})\n"
-            "except WorkspaceLockedError as e:\n    print(e); sys.exit(3)\n"
-        )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-        assert done.returncode == 3
-        assert "open for writing in another Curator process" in done.stdout
-        assert len(done.stdout.strip().splitlines()) == 1
+        with ws.db.held():  # this process uses the file (a long write) while the others try
+            code = (
+                "import sys\n"
+                "from curator.workspace import Workspace\n"
+                "from curator.errors import WorkspaceLockedError\n"
+                f"try:\n    Workspace.open({str(tmp_path / 'busy')!r})\n"
+                "except WorkspaceLockedError as e:\n    print(e); sys.exit(3)\n"
+            )
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+            assert done.returncode == 3
+            assert "open for writing in another Curator process (waited 1 s)" in done.stdout
+            assert len(done.stdout.strip().splitlines()) == 1
 
-        cli = subprocess.run(
-            [sys.executable, "-m", "curator.cli.main", "--workspace", str(tmp_path / "busy"), "runs"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+            cli = subprocess.run(
+                [sys.executable, "-m", "curator.cli.main", "--workspace", str(tmp_path / "busy"), "runs"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+            )
         assert cli.returncode != 0
         assert "Traceback" not in cli.stderr
         assert "open for writing in another Curator process" in cli.stderr
+        assert cli.stderr.count("waiting for") == 1  # the wait was said once, in one line
     finally:
         ws.close()
 

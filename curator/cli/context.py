@@ -15,6 +15,7 @@ from rich.progress import ProgressColumn
 from rich.text import Text
 
 from curator.app.widgets.literal import literal, one_line
+from curator.storage.database import Database
 from curator.workspace import Workspace
 
 __all__ = ["console", "err_console", "literal", "one_line", "echo_json", "shown", "fail", "open_workspace"]
@@ -79,6 +80,19 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def announce_waits() -> None:
+    """A command that must wait for the workspace (the app or another command is using it) says so in one line."""
+
+    def notice(path) -> None:
+        if "curator.app.curator_app" in sys.modules:  # the app is open (`curator demo` opens it): keep its screen
+            return
+        err_console.print(
+            literal(f"waiting for {path}: another Curator process is using it…"), highlight=False, soft_wrap=True
+        )
+
+    Database.wait_notice = notice
+
+
 def reconcile_orphaned_jobs(ws: Workspace) -> None:
     """Record training jobs whose watching process died (one line each on stderr), so none stays `running`."""
     from curator.jobs.reconcile import reconcile_jobs
@@ -118,7 +132,3 @@ def progress(transient: bool = True):
         console=err_console,
         transient=transient,
     )
-
-
-def exit_ok() -> None:
-    raise typer.Exit(0)

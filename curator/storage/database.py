@@ -1,64 +1,196 @@
-"""The DuckDB connection of a workspace: opening, locking, transactions, thread cursors."""
+"""The DuckDB connection of a workspace: opened on demand, let go when idle, transactions, thread cursors.
+
+DuckDB lets one process at a time hold a database file for writing. A user keeps the app open all day and runs
+CLI commands beside it, so a Database holds the file only while it is used: the connection opens on the first
+use, and a second after the last use (no transaction open, no cursor call running, no child cursor alive) it is
+closed and the file is free. The next use opens it again; a process that finds the file held by another waits
+and retries up to a bound, and the CLI says in one line that it waits. Opening again costs tens of milliseconds
+(docs/own-task.md), paid only after an idle second.
+"""
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Iterator
+import time
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 
 from curator.errors import CuratorError, WorkspaceLockedError
 from curator.storage.migrations import migrate
 
+IDLE_RELEASE_S = 1.0  # the file is let go this long after the last use
+LOCK_WAIT_S = 30.0  # how long an open waits for another process to let go of the file ($CURATOR_LOCK_WAIT_S)
+NOTE_AFTER_S = 0.5  # a wait longer than this is announced (once) through Database.wait_notice
+_RETRY_S = 0.05
+
+
+def lock_wait_s() -> float:
+    """How long to wait for another process: $CURATOR_LOCK_WAIT_S when it is a number >= 0, else LOCK_WAIT_S."""
+    try:
+        return max(0.0, float(os.environ.get("CURATOR_LOCK_WAIT_S", LOCK_WAIT_S)))
+    except ValueError:
+        return LOCK_WAIT_S
+
+
+def connect(path: Path | None, read_only: bool = False, wait_s: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A new connection to `path` (None: in memory), waiting up to `wait_s` while another process holds the file."""
+    wait_s = lock_wait_s() if wait_s is None else wait_s
+    target = ":memory:" if path is None else str(path)
+    started = time.monotonic()
+    noted = False
+    while True:
+        try:
+            conn = duckdb.connect(target, read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise CuratorError(f"cannot open {path}: {error}") from None
+            waited = time.monotonic() - started
+            if waited >= wait_s:
+                raise WorkspaceLockedError(
+                    f"{path} is open for writing in another Curator process (waited {waited:.0f} s); "
+                    "try again when it is done"
+                ) from None
+            if not noted and waited >= NOTE_AFTER_S and Database.wait_notice is not None:
+                Database.wait_notice(path)
+                noted = True
+            time.sleep(_RETRY_S)
+    # DuckDB would otherwise draw its own progress bar over ours on long queries.
+    conn.execute("SET enable_progress_bar = false")
+    return conn
+
 
 class Database:
-    """One writer connection to `curator.duckdb`; threads get their own cursors."""
+    """The connection to `curator.duckdb`, held while used; threads get their own cursors (see the module doc)."""
 
-    def __init__(self, conn: duckdb.DuckDBPyConnection, path: Path | None):
-        self._conn = conn
+    # Called once per wait with the file's path when an open must wait for another process (the CLI prints a line;
+    # the app, whose screen must not be written over, leaves it None).
+    wait_notice: ClassVar[Callable[[Path | None], None] | None] = None
+
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection | None,
+        path: Path | None,
+        *,
+        read_only: bool = False,
+        idle_release_s: float | None = None,
+    ):
+        """`conn` is held for the Database's life unless `idle_release_s` is set (files opened with `open`)."""
         self.path = path
+        self.read_only = read_only
+        self.idle_release_s = idle_release_s if path is not None else None
+        self._conn = conn
+        self._generation = 0  # counts the opens: a thread's cursor belongs to one
+        self._holds = 0
+        self._last_used = time.monotonic()
+        self._timer: threading.Timer | None = None
+        self._closed = False
+        self._state = threading.Lock()  # guards the fields above
         self._local = threading.local()
         self._write_lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path | None, read_only: bool = False) -> Database:
-        """Open (and migrate) the database at `path`; None opens an in-memory database."""
-        target = ":memory:" if path is None else str(path)
-        try:
-            conn = duckdb.connect(target, read_only=read_only)
-        except duckdb.IOException as error:
-            if "lock" in str(error).lower():
-                raise WorkspaceLockedError(
-                    f"{path} is open for writing in another Curator process; close it there and try again"
-                ) from None
-            raise CuratorError(f"cannot open {path}: {error}") from None
-        # DuckDB would otherwise draw its own progress bar over ours on long queries.
-        conn.execute("SET enable_progress_bar = false")
+    def open(cls, path: Path | None, read_only: bool = False, idle_release_s: float = IDLE_RELEASE_S) -> Database:
+        """Open (and migrate) the database at `path`; None opens an in-memory database (held for its life)."""
+        conn = connect(path, read_only)
         if not read_only:
             migrate(conn)
-        return cls(conn, path)
+        db = cls(conn, path, read_only=read_only, idle_release_s=idle_release_s)
+        db._acquire()
+        db._let_go()  # starts the idle clock
+        return db
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for the calling thread (DuckDB connections are not shared across threads)."""
+    @property
+    def is_held(self) -> bool:
+        """True while this process holds the file open."""
+        return self._conn is not None
+
+    # -- holding the connection ------------------------------------------------------------------------------
+
+    def _acquire(self) -> None:
+        """Count one use, opening the connection first when it was let go (waiting for another process)."""
+        with self._state:
+            if self._closed:
+                raise duckdb.ConnectionException("Connection Error: Connection already closed!")
+            if self._conn is None:
+                self._conn = connect(self.path, self.read_only)
+                self._generation += 1
+            self._holds += 1
+
+    def _let_go(self) -> None:
+        with self._state:
+            self._holds -= 1
+            self._last_used = time.monotonic()
+            if self._holds == 0:
+                self._schedule(self.idle_release_s)
+
+    def _schedule(self, delay: float | None) -> None:
+        """Arm the idle timer (caller holds `_state`); one at a time."""
+        if delay is None or self._timer is not None or self._conn is None or self._closed:
+            return
+        self._timer = threading.Timer(delay, self._on_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _on_idle(self) -> None:
+        """Close the connection when nothing used it for `idle_release_s`; otherwise look again later."""
+        with self._state:
+            self._timer = None
+            if self._holds or self._conn is None or self._closed:
+                return  # in use: the last `_let_go` arms the timer again
+            remaining = self.idle_release_s - (time.monotonic() - self._last_used)
+            if remaining > 0:
+                self._schedule(remaining)
+                return
+            conn, self._conn = self._conn, None
+            conn.close()  # closes the threads' cursors with it and frees the file
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Keep the file open for a block that reads a result over time (a streamed query)."""
+        self._acquire()
+        try:
+            yield
+        finally:
+            self._let_go()
+
+    def _raw(self) -> duckdb.DuckDBPyConnection:
+        """The calling thread's DuckDB connection or cursor of the current open (the caller holds the file)."""
         if threading.current_thread() is threading.main_thread():
             return self._conn
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            local.raw = self._conn.cursor()
+            local.generation = self._generation
+        return local.raw
+
+    # -- the API the storage modules use ---------------------------------------------------------------------
+
+    def cursor(self) -> HeldCursor:
+        """A cursor for the calling thread (DuckDB connections are not shared across threads).
+
+        Each call on it holds the file for its duration; a result is fetched right after the query that made it.
+        """
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
-            cursor = self._conn.cursor()
-            self._local.cursor = cursor
+            cursor = self._local.cursor = HeldCursor(self)
         return cursor
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run a block as one transaction: it lands whole or not at all.
+        """Run a block as one transaction: it lands whole or not at all (the file is held throughout).
 
         A transaction opened inside another on the same thread joins it, so a domain function can
         combine several storage calls into one atomic change.
         """
-        with self._write_lock:
-            cur = self.cursor()
+        with self._write_lock, self.held():
+            cur = self._raw()
             depth = getattr(self._local, "depth", 0)
             if depth:
                 self._local.depth = depth + 1
@@ -79,7 +211,7 @@ class Database:
             finally:
                 self._local.depth = 0
 
-    def execute(self, sql: str, params: list | tuple | dict | None = None) -> duckdb.DuckDBPyConnection:
+    def execute(self, sql: str, params: list | tuple | dict | None = None) -> HeldCursor:
         return self.cursor().execute(sql, params) if params is not None else self.cursor().execute(sql)
 
     def fetchall(self, sql: str, params: list | tuple | dict | None = None) -> list[tuple]:
@@ -90,7 +222,63 @@ class Database:
 
     def interrupt(self) -> None:
         """Stop the query running on the main connection (used to cancel long work)."""
-        self._conn.interrupt()
+        conn = self._conn
+        if conn is not None:
+            conn.interrupt()
 
     def close(self) -> None:
-        self._conn.close()
+        with self._state:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+
+class HeldCursor:
+    """The thread's cursor: every call holds the file while it runs, and goes to the connection of the current
+    open (a cursor kept across an idle release keeps working). `cursor()` gives a child cursor that holds the
+    file until it is closed."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: Database):
+        self._db = db
+
+    def __getattr__(self, name: str):
+        db = self._db
+        with db.held():
+            value = getattr(db._raw(), name)
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            with db.held():
+                raw = db._raw()
+                result = getattr(raw, name)(*args, **kwargs)
+                if name == "cursor":
+                    return ChildCursor(db, result)
+            return self if result is raw else result
+
+        return call
+
+
+class ChildCursor:
+    """A cursor of its own (for a streamed result): the file stays open until it is closed or dropped."""
+
+    def __init__(self, db: Database, raw: duckdb.DuckDBPyConnection):
+        db._acquire()
+        self._raw = raw
+        self._done = weakref.finalize(self, db._let_go)
+        self._done.atexit = False
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            self._done()
+
+    def __getattr__(self, name: str):
+        return getattr(self._raw, name)

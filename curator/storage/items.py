@@ -107,9 +107,10 @@ def find_item_by_ref(db: Database, run_id: int, ref: str | int) -> ItemRow | Non
 
 
 def iter_items(db: Database, run_id: int, split: str | None = None, batch: int = 10_000):
-    """All items of a run in item_key order, fetched in batches."""
+    """All items of a run in item_key order, fetched in batches (the file stays open until the last one)."""
     where = " WHERE run_id = ?" + (" AND split = ?" if split else "")
     params = [run_id] + ([split] if split else [])
-    cur = db.cursor().execute(_ITEM_SELECT + where + " ORDER BY item_key", params)
-    while rows := cur.fetchmany(batch):
-        yield from (_item(r) for r in rows)
+    with db.held():
+        cur = db.cursor().execute(_ITEM_SELECT + where + " ORDER BY item_key", params)
+        while rows := cur.fetchmany(batch):
+            yield from (_item(r) for r in rows)
