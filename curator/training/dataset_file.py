@@ -76,6 +76,12 @@ def _check_row(row: dict, method: str, path: Path, number: int) -> None:
         raise ValueError(f"{path}: line {number}: field 'prompt_messages' must be a list of {{role, content}} texts")
     if not isinstance(prompt, (str, list)) or not prompt:
         raise ValueError(f"{path}: line {number}: field 'prompt' must be a non-empty text or message list")
+    for name in ("completion", "chosen", "rejected"):
+        value = row.get(name, "-")
+        if method != "grpo" and (not value or (isinstance(value, str) and not value.strip())):
+            raise ValueError(f"{path}: line {number}: field '{name}' is empty: a row must teach something")
+    if method == "dpo" and row["chosen"] == row["rejected"]:
+        raise ValueError(f"{path}: line {number}: field 'rejected' equals 'chosen': the pair prefers nothing")
     if method == "kto" and not isinstance(row["label"], bool):
         raise ValueError(f"{path}: line {number}: field 'label' must be true or false (got {row['label']!r})")
 

@@ -14,6 +14,7 @@ from curator.inference.eval_child import set_cpu_threads
 from curator.training.callbacks import make_progress_callback
 from curator.training.dataset_file import read_rows, to_trl_rows
 from curator.training.job import JobSpec
+from curator.training.lengths import refuse_too_long
 from curator.training.methods import method_trainer
 
 
@@ -118,7 +119,9 @@ def build_trainer(job: JobSpec, model, tokenizer, rows: list[dict], device: str)
     from datasets import Dataset  # datasets: ~1 s, child process only
 
     conversational = bool(getattr(tokenizer, "chat_template", None))
-    dataset = Dataset.from_list(to_trl_rows(rows, conversational, job.trainer.method))
+    trl_rows = to_trl_rows(rows, conversational, job.trainer.method)
+    refuse_too_long(tokenizer, trl_rows, conversational, job.trainer.method, job.trainer.max_length)
+    dataset = Dataset.from_list(trl_rows)
     return method_trainer(job, model, tokenizer, dataset, device)
 
 
