@@ -8,6 +8,8 @@ them) and by early stopping, so only the held-out figures say whether a fix gene
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from curator.compare import settings as run_settings
 from curator.compare.inherited import bucket_members, inherited_buckets
 from curator.compare.results import (
@@ -25,7 +27,7 @@ from curator.compare.results import (
     RowComparison,
     empty_rates,
 )
-from curator.compare.stats import mcnemar_exact
+from curator.compare.stats import holm, mcnemar_exact
 from curator.errors import CuratorError
 from curator.review.runs import resolve_run
 from curator.storage import compare as compare_queries
@@ -125,7 +127,9 @@ def _settings_note(before: RunRow, after: RunRow) -> str | None:
 
 
 def _checks(ws: Workspace, before_run_id: int, after_run_id: int) -> list[CheckComparison]:
-    """One CheckComparison per check, in the earlier run's check order."""
+    """One CheckComparison per check, in the earlier run's check order. The held-out tests are Holm-adjusted
+    together across the checks with at least one discordant held-out item: a check on which no held-out item
+    moved has p = 1 with no data and can never be significant, so counting it would only weaken the others."""
     found: dict[str, dict] = {}
     for name, split, pb, nb, pa, na, fixed, regressed, still in compare_queries.paired_check_counts(
         ws.db, before_run_id, after_run_id
@@ -143,6 +147,9 @@ def _checks(ws: Workspace, before_run_id: int, after_run_id: int) -> list[CheckC
         held = entry["flips"].get(VERDICT_SPLIT, Flips())
         test = mcnemar_exact(len(held.fixed), len(held.regressed))
         rows.append(CheckComparison(name, entry["before"], entry["after"], entry["flips"], test))
+    tested = [index for index, row in enumerate(rows) if row.test.fixed + row.test.regressed]
+    for index, test in zip(tested, holm([rows[i].test for i in tested]), strict=True):
+        rows[index] = replace(rows[index], test=test)
     return rows
 
 

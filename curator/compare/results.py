@@ -67,7 +67,7 @@ class CheckComparison(RowComparison):
     """A check: rates per split, the flips per split, and the exact McNemar test on held-out."""
 
     flips: dict[str, Flips] = field(default_factory=dict)
-    test: McNemar = field(default_factory=lambda: McNemar(0, 0, 1.0))
+    test: McNemar = field(default_factory=lambda: McNemar(0, 0, 1.0))  # its p_adjusted: Holm across the checks
 
     @property
     def verdict(self) -> str:
@@ -135,6 +135,7 @@ class Comparison:
                     "fixed": check.test.fixed,
                     "regressed": check.test.regressed,
                     "p_value": check.test.p_value,
+                    "p_adjusted": check.test.p_adjusted,
                     "verdict": check.test.verdict,
                 }
             return detail

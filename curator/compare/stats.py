@@ -1,8 +1,9 @@
-"""The paired significance test of a check between two runs on the same items: exact McNemar."""
+"""The paired significance test of a check between two runs on the same items (exact McNemar), and Holm's
+correction across the checks of one comparison."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SIGNIFICANCE = 0.05
 
@@ -13,15 +14,25 @@ class McNemar:
 
     Under "no change" each discordant item is equally likely to go either way, so the p-value is the two-sided
     binomial test of `fixed` out of `fixed + regressed` at 0.5 (scipy's `binomtest`); 1.0 with no discordant item.
+
+    A comparison tests several checks at once, so each test also carries `p_adjusted`, its p-value after Holm's
+    correction across the compared checks (see `holm`), and the verdict is decided on that one. A test that was
+    never adjusted (None) stands alone and is decided on its raw p-value.
     """
 
     fixed: int
     regressed: int
     p_value: float
+    p_adjusted: float | None = None
+
+    @property
+    def decisive_p(self) -> float:
+        """The p-value the verdict rests on: Holm-adjusted when adjusted, else the raw one."""
+        return self.p_value if self.p_adjusted is None else self.p_adjusted
 
     @property
     def verdict(self) -> str:
-        if self.p_value < SIGNIFICANCE and self.fixed != self.regressed:
+        if self.decisive_p < SIGNIFICANCE and self.fixed != self.regressed:
             return "improved" if self.fixed > self.regressed else "regressed"
         return "no significant change"
 
@@ -39,6 +50,19 @@ def mcnemar_exact(fixed: int, regressed: int) -> McNemar:
     from scipy.stats import binomtest  # scipy.stats: ~2.5 s cold; only when a comparison is computed
 
     return McNemar(fixed, regressed, float(binomtest(fixed, fixed + regressed, 0.5).pvalue))
+
+
+def holm(tests: list[McNemar]) -> list[McNemar]:
+    """The tests with `p_adjusted` set by Holm's step-down correction across all of them (statsmodels'
+    `multipletests(method="holm")`), in the same order: the family-wise error rate stays at SIGNIFICANCE however
+    many checks are compared. One test is its own family: its adjusted p-value is its raw one."""
+    if len(tests) < 2:
+        return [replace(test, p_adjusted=test.p_value) for test in tests]
+    # statsmodels: ~2 s cold, and only a comparison of several checks needs it
+    from statsmodels.stats.multitest import multipletests
+
+    adjusted = multipletests([test.p_value for test in tests], alpha=SIGNIFICANCE, method="holm")[1]
+    return [replace(test, p_adjusted=float(p)) for test, p in zip(tests, adjusted, strict=True)]
 
 
 def format_p_value(p_value: float) -> str:

@@ -53,7 +53,11 @@ def test_held_out_verdict_is_mcnemar_on_the_discordant_items(workspace):
     answer, tag = _check(result, "answer"), _check(result, "weather_tag")
     assert (answer.test.fixed, answer.test.regressed) == (0, 7)
     assert answer.test.p_value == pytest.approx(2 / 2**7)
+    # Holm across the checks with a discordant held-out item: answer (7), weather_tag and emoji (1 fixed each)
+    assert answer.test.p_adjusted == pytest.approx(3 * 2 / 2**7)
     assert answer.verdict == "regressed"
+    unmoved = _check(result, "think_answer")
+    assert (unmoved.test.p_value, unmoved.test.p_adjusted) == (1.0, None)  # nothing moved: not in the family
     assert tag.verdict == "no significant change" and tag.test.p_value == 1.0
     every = result.every_check
     assert (every.before["held_out"].passed, every.after["held_out"].passed, every.after["held_out"].total) == (
@@ -96,13 +100,19 @@ def test_compare_cli_warns_in_red_and_json_carries_every_figure(workspace):
     assert "dev: seen by training (replay) and by early stopping" in shown.output
     assert "WARNING: answer regressed significantly on held-out: 7 items broke, 0 fixed (p = 0.0156)" in shown.output
     answer_row = next(line for line in shown.output.splitlines() if line.strip().startswith("answer"))
-    assert answer_row.split()[1:] == ["94%", "50%", "0", "7", "regressed", "0.0156"]  # 80 columns: the short table
+    assert answer_row.split()[1:6] == ["94%", "50%", "0", "7", "regressed"]  # 80 columns: the short table
     assert "passes every check" in shown.output
     payload = json.loads(runner.invoke(app, ["-w", str(workspace.root), "compare", after.name, "--json"]).stdout)
     held = payload["checks"]["answer"]["splits"]["held_out"]
     assert (held["fixed"], held["regressed"], held["still_failing"]) == (0, 7, 1)
     assert held["still_failing_items"] == ["held_out-no_api-0"]
-    assert held["mcnemar"] == {"fixed": 0, "regressed": 7, "p_value": pytest.approx(0.015625), "verdict": "regressed"}
+    assert held["mcnemar"] == {
+        "fixed": 0,
+        "regressed": 7,
+        "p_value": pytest.approx(0.015625),
+        "p_adjusted": pytest.approx(3 * 0.015625),  # Holm over answer, weather_tag and emoji (1 flip each)
+        "verdict": "regressed",
+    }
     assert payload["checks"]["weather_tag"]["splits"]["dev"]["regressed_items"] == ["dev-cloudy-0"]
     assert payload["every_check"]["after"]["held_out"] == {"passed": 8, "total": 16, "rate": 0.5}
     assert payload["split_labels"]["held_out"] == "held-out: the verdict"
