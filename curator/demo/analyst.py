@@ -19,28 +19,32 @@ from curator.fix.templates.spec import TemplateSpec
 from curator.storage.items import ItemRow
 from curator.workspace import Workspace
 
-# The analyst's own words: a few names, objects and weather phrasings like the ones in the failures it read.
-NAMES = ["Mia", "Ben", "Tess", "Kai"]
-THINGS = ["apples", "plums", "stones"]
-WEATHER_ROWS = [  # (phrase, the class the <think> names, emoji): four per emoji, so no emoji dominates
-    ["Bright sunshine!", "sunny", SUN],
-    ["sunny!", "sunny", SUN],
-    ["Clear skies!", "sunny", SUN],
-    ["<SUNNY>", "sunny", SUN],
-    ["cloudy", "cloudy", CLOUD],
-    ["Overcast.", "cloudy", CLOUD],
-    ["Grey clouds!", "cloudy", CLOUD],
-    ["Cloudy skies.", "cloudy", CLOUD],
-    ["rainy", "rainy", RAIN],
-    ["Light rain!", "rainy", RAIN],
-    ["Showers.", "rainy", RAIN],
-    ["Rainy day.", "rainy", RAIN],
+# The analyst's own words, not copied from either split: names, objects, and weather phrasings a user would type
+# (synonyms carrying the check's group words, so each maps to its emoji), four per emoji so none dominates.
+# Tests keep every list disjoint from the dev and held-out families: dev figures then measure what the fixes
+# taught, not a copy of the dev table. Each template's first row is still its failing item's own text.
+NAMES = ["Ben", "Tess", "Kai", "Iris"]
+THINGS = ["plums", "stones", "buttons"]
+WEATHER_ROWS = [  # (phrase, the class the <think> names, emoji)
+    ["sunny spells", "sunny", SUN],
+    ["Sunshine today", "sunny", SUN],
+    ["clear, bright day", "sunny", SUN],
+    ["SUNNY and warm", "sunny", SUN],
+    ["Cloudy morning", "cloudy", CLOUD],
+    ["grey and overcast", "cloudy", CLOUD],
+    ["low clouds", "cloudy", CLOUD],
+    ["CLOUDY again", "cloudy", CLOUD],
+    ["rain later", "rainy", RAIN],
+    ["Rainy and cold", "rainy", RAIN],
+    ["scattered showers", "rainy", RAIN],
+    ["RAIN expected", "rainy", RAIN],
 ]
-WEATHER_PERTURB = ["case"]  # "Showers." -> "showers.", "SHOWERS."
+WEATHER_PERTURB = ["case"]  # "rain later" -> "RAIN LATER", "Rain later"
 NEIGHBOUR_PERTURB = ["punctuation", "case"]  # near neighbours of one phrase: "Clear skies." -> "clear skies!"
-ADD_NUMBERS = list(range(10, 20))
-# a - b stays positive: a from the upper half, b from the lower half of the dev numbers
-SUBTRACT_A, SUBTRACT_B = list(range(15, 20)), list(range(10, 15))
+# Its own numbers: 20-29, above the dev range (10-19) and the held-out one (2-9); a - b stays positive with a
+# from the upper half and b from the lower half.
+ADD_NUMBERS = list(range(20, 30))
+SUBTRACT_A, SUBTRACT_B = list(range(25, 30)), list(range(20, 25))
 
 _QUESTION = re.compile(
     r"^(?P<name>\w+) has (?P<a>\d+) (?P<thing>\w+) and (?:gets (?P<b>\d+) more|gives away (?P<c>\d+))"

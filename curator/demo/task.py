@@ -103,8 +103,9 @@ def prompt_text(problem: Problem, weather: str | None) -> str:
 
 def response_text(problem: Problem, emoji: str | None) -> str:
     """The expected answer. With a weather emoji: a `<think>` naming the weather class it read and the sum, the
-    answer, the tag (a reasoning line that names the class is what made the emoji learnable, ../shared/STACK.md).
-    Without one: only `<answer>N</answer>`."""
+    answer, the tag. The reasoning line that names the class is what made the emoji learnable: measured with
+    SmolLM2-135M (LoRA r=16, lr 1e-3, 35 steps), arithmetic-only reasoning collapsed the emoji to one constant
+    (13-19 of 45 held-out right). Without an `<api>` line: only `<answer>N</answer>`."""
     answer = f"<answer>{problem.result}</answer>"
     if emoji is None:
         return answer

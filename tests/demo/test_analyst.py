@@ -7,9 +7,9 @@ import pytest
 from loopwork import weather_run
 
 from curator.checks import grade
-from curator.demo import script
+from curator.demo import analyst, script
 from curator.demo.setup import demo_checks
-from curator.demo.task import HELD_OUT, eval_records, weather_of
+from curator.demo.task import DEV, HELD_OUT, eval_records, weather_of
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates.authoring import fixed_span_warnings
 from curator.fix.templates.library import list_templates
@@ -29,6 +29,23 @@ def analysed(workspace):
 def strings_of(renderer: TemplateRenderer) -> set:
     """Every value any slot of the template can take (perturbations included)."""
     return {value for axis in renderer.axes for entry in axis for value in entry.values()}
+
+
+@pytest.mark.parametrize("family", [DEV, HELD_OUT], ids=["dev", "held_out"])
+def test_the_analysts_own_lists_share_no_surface_form_with_either_split(family):
+    phrases = {phrase.casefold() for forms in family.weather.values() for phrase, _emoji in forms}
+    assert not {row[0].casefold() for row in analyst.WEATHER_ROWS} & phrases
+    assert not set(analyst.NAMES) & set(family.names)
+    assert not set(analyst.THINGS) & set(family.things)
+    assert not set(analyst.ADD_NUMBERS + analyst.SUBTRACT_A + analyst.SUBTRACT_B) & set(family.numbers)
+
+
+def test_each_analyst_phrasing_names_its_emoji_by_the_checks_own_words():
+    emoji = next(spec for spec in demo_checks() if spec.name == "emoji")
+    for phrase, _kind, token in analyst.WEATHER_ROWS:
+        output = f"<display_weather>{token}</display_weather>"
+        assert grade(emoji, input=f"<api>weather: {phrase}</api>", target=None, output=output).passed, phrase
+    assert all(a > b for a in analyst.SUBTRACT_A for b in analyst.SUBTRACT_B)
 
 
 def test_the_loop1_template_renders_its_failing_items_own_input_and_target(analysed):

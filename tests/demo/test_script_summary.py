@@ -1,8 +1,12 @@
-"""The demo's per-loop figures: per check and split the items that flipped that check and the exact McNemar
-p-value of those counts, equal to scipy's."""
+"""The demo's per-loop figures: per check and split the items that flipped that check; on held-out only, the
+exact McNemar p-value of those counts (equal to scipy's), its Holm adjustment (equal to statsmodels') and the
+verdict; no p-value on dev items, which training and the analyst saw."""
+
+import json
 
 import pytest
 from scipy.stats import binomtest
+from statsmodels.stats.multitest import multipletests
 
 from curator.checks import run_checks
 from curator.compare.comparison import compare_runs
@@ -36,7 +40,12 @@ def test_flips_per_check_and_their_p_values_come_from_the_paired_items(workspace
     tag, answer = changes["weather_tag"], changes["answer"]
     assert (tag.fixed, tag.regressed) == ({"dev": 0, "held_out": 18}, {"dev": 0, "held_out": 0})
     assert (answer.fixed, answer.regressed) == ({"dev": 0, "held_out": 0}, {"dev": 0 + 7, "held_out": 0})
-    assert tag.p_value["held_out"] == pytest.approx(binomtest(18, 18, 0.5).pvalue)
-    assert answer.p_value["dev"] == pytest.approx(binomtest(0, 7, 0.5).pvalue)
-    assert tag.p_value["dev"] is None  # nothing flipped: no test
+    assert tag.p_value == {"held_out": pytest.approx(binomtest(18, 18, 0.5).pvalue)}
+    assert answer.p_value == {"held_out": None}  # no held-out item moved: no test; dev gets none at all
+    moved = [c for c in changes.values() if c.p_value["held_out"] is not None]
+    adjusted = multipletests([c.p_value["held_out"] for c in moved], method="holm")[1]
+    assert [c.p_adjusted["held_out"] for c in moved] == pytest.approx(list(adjusted))
+    assert tag.verdict == {"held_out": "improved"}
     assert tag.before["held_out"] == 0.0 and tag.after["held_out"] == pytest.approx(18 / 21)
+    shown = json.dumps([c.as_dict() for c in changes.values()])
+    assert '"dev"' in shown and all(set(c.as_dict()["p_value"]) == {"held_out"} for c in changes.values())
