@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from curator.app import registry
-from curator.app.registry import ActionSpec
-from curator.app.widgets.literal import literal, one_line
+from curator.app.screens.fix.rollout_view import agreement_text, fill_inputs, fill_samples, form_request
+from curator.app.widgets.literal import literal
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix import rollouts as rollout_domain
@@ -26,47 +26,7 @@ from curator.storage.browse import ItemFilter
 from curator.storage.rollouts import InputSummary, RolloutRow
 from curator.workspace import Workspace
 
-registry.register_actions(
-    "Rollouts",
-    ActionSpec("fix.rollouts.sample", "fix.rollouts", "ctrl+r", "sample", "Sample", "Sample k outputs per input"),
-    ActionSpec(
-        "fix.rollouts.accept", "fix.rollouts", "a", "accept_best", "Accept best", "Accept the best passing sample"
-    ),
-    ActionSpec(
-        "fix.rollouts.pairs", "fix.rollouts", "p", "make_pairs", "Make pairs", "Pair passing against failing samples"
-    ),
-    ActionSpec("fix.rollouts.open", "fix.rollouts", "o", "open_item", "Open item", "Open the input's item"),
-    ActionSpec("fix.rollouts.back", "fix.rollouts", "escape", "back", "Back", "Stop sampling, or leave"),
-)
-
-SIGNAL_STYLES = {"mixed": "bold green", "all pass": "dim", "none pass": "yellow"}
 PAIRS_PER_INPUT = 2
-
-
-def marks_text(results: dict) -> Text:
-    """One ✓ or ✗ per check that applied, with its name."""
-    text = Text()
-    for name, (passed, _reason) in results.items():
-        text.append("✓" if passed else "✗", style="green" if passed else "red")
-        text.append(f"{literal(name)} ")
-    return text
-
-
-def agreement_text(samples: list[RolloutRow]) -> Text:
-    """What all k samples agree on: the verdicts that carry no signal for pairs or GRPO."""
-    agreed = rollout_domain.unanimous_checks(samples)
-    if not samples:
-        return Text("")
-    passed = sum(s.passed for s in samples)
-    if passed in (0, len(samples)):
-        verdict = "pass" if passed else "fail"
-        head = Text(f"All {len(samples)} samples {verdict}: no signal for pairs or GRPO. ", style="bold yellow")
-    else:
-        head = Text(f"{passed} of {len(samples)} samples pass. ", style="bold green")
-    if agreed:
-        parts = [f"{'all pass' if v else 'all fail'} {literal(name)}" for name, v in agreed.items()]
-        head.append("Samples agree on: " + ", ".join(parts), style="dim")
-    return head
 
 
 class RolloutScreen(ReportsWorkerFailures, Screen):
@@ -162,28 +122,7 @@ class RolloutScreen(ReportsWorkerFailures, Screen):
 
     def request(self) -> sampling_jobs.SampleRequest:
         """The form as a request; CuratorError names a field that does not hold a usable value."""
-        values = {}
-        for name, kind in (("k", int), ("temperature", float), ("max-tokens", int)):
-            raw = self.query_one(f"#rollout-{name}", Input).value.strip()
-            try:
-                values[name] = kind(raw)
-            except ValueError:
-                raise CuratorError(f"{name} must be a number, not {raw!r}") from None
-        bucket, failing = (None, None)
-        if self.item_filter is not None:
-            bucket, failing = rollout_domain.item_filter_of(self.workspace, self.run_id, self.item_filter)
-        request = sampling_jobs.SampleRequest(
-            run=self.run_id,
-            model=self.query_one("#rollout-model", Input).value.strip(),
-            bucket=bucket,
-            failing=failing,
-            k=values["k"],
-            temperature=values["temperature"],
-            max_new_tokens=values["max-tokens"],
-            cpu_threads=1,
-        )
-        sampling_jobs.check_request(request)
-        return request
+        return form_request(self, self.workspace, self.run_id, self.item_filter)
 
     def action_sample(self) -> None:
         try:
@@ -235,16 +174,7 @@ class RolloutScreen(ReportsWorkerFailures, Screen):
         self.sample_set_id = sample_set_id
         self.inputs = rollout_domain.summaries(self.workspace, sample_set_id)
         table = self.query_one("#rollout-inputs", DataTable)
-        table.clear()
-        for s in self.inputs:
-            table.add_row(
-                Text(one_line(s.item_id, 24)),
-                Text(f"{s.passed}/{s.samples}"),
-                Text(f"{s.mean_reward:.2f}"),
-                Text(s.signal, style=SIGNAL_STYLES.get(s.signal, "")),
-                Text(one_line(s.input, 60)),
-                key=str(s.item_key),
-            )
+        fill_inputs(table, self.inputs)
         mixed = sum(s.signal == "mixed" for s in self.inputs)
         self._status(f"Sample set {sample_set_id}: {len(self.inputs)} inputs, {mixed} with signal.")
         if self.inputs:
@@ -258,15 +188,7 @@ class RolloutScreen(ReportsWorkerFailures, Screen):
 
     def _show_input(self, summary: InputSummary) -> None:
         self.samples = rollout_domain.rollouts(self.workspace, self.sample_set_id, summary.item_key)
-        table = self.query_one("#rollout-samples", DataTable)
-        table.clear()
-        for sample in self.samples:
-            table.add_row(
-                Text(str(sample.sample_index)),
-                marks_text(sample.check_results),
-                Text(f"{sample.reward:.2f}"),
-                Text(one_line(sample.output, 80)),
-            )
+        fill_samples(self.query_one("#rollout-samples", DataTable), self.samples)
         target = Text.assemble(("input: ", "dim"), literal(summary.input), "\n\n", ("target: ", "dim"))
         target.append(literal(summary.target) if summary.target is not None else "—")
         self.query_one("#rollout-target", Static).update(target)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
-from curator.app.screens.review.browser_filters import FilterKeys, TickedItems
+from curator.app.screens.review.browser_filters import FilterKeys, TickedItems, filter_title
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
@@ -181,15 +181,8 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, LabellingMix
     def _show_title(self, error: str | None = None) -> None:
         names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(self.app.workspace)}
         count = self.items.count if self.items else 0
-        title = Text.assemble(
-            (one_line(self.run_name), "bold"),
-            "  ·  ",
-            (one_line(describe_filter(self.item_filter, names)), "italic"),
-            f"  ·  {count:,} of {self.run_items:,} items",
-        )
-        if self.failing and self.items and self.items.count:
-            title.append("  ·  failing: ", style="dim")
-            title.append(", ".join(f"{one_line(name)} {self.failing.get(name, 0):,}" for name in self.check_names))
+        failing = {name: self.failing.get(name, 0) for name in self.check_names} if self.failing and count else {}
+        title = filter_title(self.run_name, describe_filter(self.item_filter, names), count, self.run_items, failing)
         if self.ticked:
             title.append(f"  ·  {len(self.ticked):,} ticked (b, 1-9 label them)", style="bold")
         if error:

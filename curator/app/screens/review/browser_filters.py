@@ -3,11 +3,13 @@ of a filter) and its ticked items."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 
 from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.item_table import ItemTable
+from curator.app.widgets.literal import one_line
 from curator.compare.inherited import inherited_bucket_keys
 from curator.review import buckets as bucket_domain
 from curator.review.browse import ItemFilter, describe_filter, with_changes
@@ -16,6 +18,20 @@ from curator.review.failing_checks import next_failing_check
 from curator.storage.buckets import BucketRow
 
 SPLITS = (None, "dev", "held_out")
+
+
+def filter_title(run_name: str, description: str, count: int, run_items: int, failing: dict[str, int]) -> Text:
+    """The browser's title: run, filter, how many of the run's items it shows and the failures per check."""
+    title = Text.assemble(
+        (one_line(run_name), "bold"),
+        "  ·  ",
+        (one_line(description), "italic"),
+        f"  ·  {count:,} of {run_items:,} items",
+    )
+    if failing:
+        title.append("  ·  failing: ", style="dim")
+        title.append(", ".join(f"{one_line(name)} {n:,}" for name, n in failing.items()))
+    return title
 
 
 class FilterKeys:
