@@ -104,16 +104,20 @@ class RetrainForm(ModalScreen[int | None]):
             with VerticalScroll(id="retrain-fields"):
                 with Grid(id="retrain-grid"):
                     yield Label("base model")
-                    yield Input(self.base_model, id="base_model", placeholder="local model folder")
+                    yield Input(
+                        self.base_model, id="base_model", placeholder="local model folder", select_on_focus=False
+                    )
                     yield Label("parent adapter")
-                    yield Input("", id="parent_adapter", placeholder="optional adapter folder")
+                    yield Input("", id="parent_adapter", placeholder="optional adapter folder", select_on_focus=False)
                     for section, kind in SECTIONS:
                         for field in dataclasses.fields(kind):
                             label = Label(f"{section} {label_for(field)}")
                             label.tooltip = field.metadata.get("help")
                             yield label
                             current = shown(getattr(self.settings[section], field.name))
-                            value = Input(current, id=f"{section}-{field.name}")
+                            # Focus puts the cursor at the end: a key typed on arrival edits the value, never
+                            # replaces a selected value unseen.
+                            value = Input(current, id=f"{section}-{field.name}", select_on_focus=False)
                             value.tooltip = field.metadata.get("help")
                             yield value
             yield Static("", id="retrain-error")
