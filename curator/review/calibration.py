@@ -52,7 +52,7 @@ class LengthBias:
             return None
         return (
             f"the check's verdicts follow output length (rho {self.check.rho:+.2f}, p {self.check.p_value:.3g}) "
-            f"where the labels' do not (rho {_signed(self.labels.rho)}): it may reward length, not quality"
+            f"where the labels' do not ({_labels_rho(self.labels.rho)}): it may reward length, not quality"
         )
 
 
@@ -175,5 +175,5 @@ def _length_bias(ws: Workspace, run_id: int, check_name: str, rows) -> LengthBia
     )
 
 
-def _signed(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:+.2f}"
+def _labels_rho(value: float | None) -> str:
+    return "the labels are all alike" if value is None else f"rho {value:+.2f}"
