@@ -7,6 +7,7 @@ from rich.table import Table
 
 from curator.cli.context import console, echo_json, open_workspace
 from curator.errors import CuratorError
+from curator.review import label_queues
 from curator.review import labels as label_domain
 from curator.review.calibration import CalibrationReport, calibrate
 from curator.review.calibration_stats import Interval
@@ -14,6 +15,7 @@ from curator.review.runs import resolve_run
 from curator.storage.labels import VerdictLabel
 
 _VERDICT_WORDS = "pass, fail or clear"
+_QUEUES = ("disagreements", "false_pass", "false_fail", "next")
 
 
 def label(
@@ -57,8 +59,18 @@ def labels(
     run: str = typer.Argument(..., help="Run name or id."),
     check: str = typer.Option(None, "--check", "-c", help="Only the labels of this check."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per label, for scripts."),
+    queue: str = typer.Option(
+        None,
+        "--queue",
+        "-q",
+        help="With --check: disagreements, false_pass, false_fail, or next (unlabelled, least sure first).",
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, help="How many items `--queue next` offers."),
 ) -> None:
-    """List the analyst's verdict labels on a run, beside what the check said."""
+    """List the analyst's verdict labels on a run beside what the check said, or a queue of items to label."""
+    if queue is not None:
+        _queue(run, check, queue, limit, as_json)
+        return
     with open_workspace() as ws:
         target = resolve_run(ws, run)
         rows = label_domain.labels_of(ws, target.run_id, check)
@@ -73,6 +85,40 @@ def labels(
         said, stamp = _verdict(r.check_passed), r.updated_at.strftime("%Y-%m-%d %H:%M")
         table.add_row(r.item_id, r.check_name, _verdict(r.passed), said, r.part, r.note or "", stamp)
     console.print(table)
+
+
+def _queue(run: str, check: str | None, queue: str, limit: int, as_json: bool) -> None:
+    """Print the disagreement queue or the label-next offer of one check."""
+    if check is None:
+        raise CuratorError("--queue needs --check CHECK")
+    if queue not in _QUEUES:
+        raise CuratorError(f"--queue is one of {', '.join(_QUEUES)}, not {queue!r}")
+    with open_workspace() as ws:
+        target = resolve_run(ws, run)
+        if queue == "next":
+            offered = label_queues.label_next(ws, target.run_id, check, limit)
+            rows = [
+                {"item_id": c.item_id, "check_said": _verdict(c.check_passed), "uncertainty": c.uncertainty}
+                | {"why": c.reason}
+                for c in offered
+            ]
+        else:
+            kind = None if queue == "disagreements" else queue
+            found = label_queues.disagreements(ws, target.run_id, check, kind)
+            rows = [{"item_id": d.item_id, "kind": d.kind, "part": d.part, "note": d.note} for d in found]
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(*(rows[0] if rows else ["item_id"]), title=f"{queue} of {check}: {target.name}")
+    for row in rows:
+        table.add_row(*(_cell(value) for value in row.values()))
+    console.print(table if rows else f"Nothing in the {queue} queue of '{check}' on run '{target.name}'.")
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
 
 
 def calibrate_command(

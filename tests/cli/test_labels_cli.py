@@ -96,3 +96,22 @@ def test_a_bad_verdict_prints_one_line_from_the_real_command(ws_path):
     )
     assert done.returncode == 1
     assert done.stderr.strip() == "error: a verdict is pass or fail, not 'ok'"
+
+
+def test_queues_list_disagreements_and_the_items_to_label_next(ws_path):
+    invoke(ws_path, "label", "run[1]", "dev-act-0", "answer", "pass", "--note", "the check is wrong here")
+    invoke(ws_path, "label", "run[1]", "dev-act-1", "answer", "pass")
+    wrong = json.loads(invoke(ws_path, "labels", "run[1]", "-c", "answer", "-q", "disagreements", "--json").output)
+    assert [(x["item_id"], x["kind"], x["note"]) for x in wrong] == [
+        ("dev-act-0", "false_fail", "the check is wrong here")
+    ]
+    assert json.loads(invoke(ws_path, "labels", "run[1]", "-c", "answer", "-q", "false_pass", "--json").output) == []
+    offered = json.loads(
+        invoke(ws_path, "labels", "run[1]", "-c", "answer", "-q", "next", "--limit", "5", "--json").output
+    )
+    assert len(offered) == 5 and {x["item_id"] for x in offered}.isdisjoint({"dev-act-0", "dev-act-1"})
+    assert offered[0]["why"] == "no other check grades it"
+    shown = invoke(ws_path, "labels", "run[1]", "-c", "answer", "-q", "false_fail")
+    assert "dev-act-0" in shown.output and "the check is wrong here" in shown.output
+    bad = invoke(ws_path, "labels", "run[1]", "-q", "next")
+    assert "--queue needs --check CHECK" in str(bad.exception)
