@@ -2,11 +2,14 @@
 
 The app starts one thread worker per job; the worker passes the child's events on as messages, the app keeps
 them (a reopened training screen replays them) and shows the job on a one-line status bar on every screen.
+Jobs the app did not start (a `curator train`, `eval` or `sample` whose terminal was closed) are swept every few
+seconds: once such a job's process is gone, its outcome is recorded and the app says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -14,11 +17,13 @@ from textual.message import Message
 from textual.widgets import Static
 
 from curator.jobs import training as job_domain
+from curator.jobs.reconcile import Reconciled, reconcile_jobs
 from curator.training.job import JobSpec
 from curator.workspace import Workspace
 
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
 CANCEL_KEEP = "keep"
+SWEEP_S = 10.0
 
 
 @dataclass
@@ -86,3 +91,27 @@ class JobStatusLine(Static):
 
     def show(self, watches: list[JobWatch]) -> None:
         self.update(Text("  ·  ".join(w.summary() for w in watches) + "  (palette: Training job N)"))
+
+
+def settled_note(done: Reconciled) -> tuple[str, str]:
+    """The notification for a job whose lost process was settled, and its severity."""
+    severity = "information" if done.status == "succeeded" else "warning"
+    return f"job {done.job_id} had lost its process: now {done.status} ({done.detail})", severity
+
+
+def sweep_lost_jobs(app) -> list[Reconciled]:
+    """Worker: record the outcome of every job whose process ended while no one watched it, and say so."""
+    settled = reconcile_jobs(app.workspace)
+    for done in settled:
+        message, severity = settled_note(done)
+        app.call_from_thread(app.notify, message, severity=severity, timeout=10, markup=False)
+    return settled
+
+
+def watch_for_lost_jobs(app, interval_s: float = SWEEP_S):
+    """Sweep for lost jobs every `interval_s` seconds in a thread worker (one at a time); returns the timer."""
+
+    def sweep() -> None:
+        app.run_worker(partial(sweep_lost_jobs, app), name="job sweep", group="job-sweep", thread=True, exclusive=True)
+
+    return app.set_interval(interval_s, sweep)
