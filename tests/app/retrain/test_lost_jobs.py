@@ -6,12 +6,12 @@ import json
 import subprocess
 import sys
 
+from review_support import until
 from textual.app import App
 
 from curator.app.screens.retrain.follower import watch_for_lost_jobs
 from curator.storage import job_processes as process_queries
 from curator.storage import jobs as job_queries
-from tests.app.review_support import until
 
 
 def dead_pid() -> int:
