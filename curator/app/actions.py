@@ -55,7 +55,7 @@ register_actions(
         "G",
         "review_examples",
         "Examples",
-        "Review the newest batch of examples generated from this run's templates",
+        "Review every batch of examples generated from this run's templates",
     ),
     ActionSpec(
         "overview.mixer",

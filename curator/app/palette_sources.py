@@ -79,9 +79,9 @@ def flow_commands(app) -> Iterable[PaletteCommand]:
             lambda app: app.open_suggestions(app.current_run_id),
         )
         yield PaletteCommand(
-            "Review the newest generated examples",
-            "accept, reject, edit",
-            lambda app: app.open_newest_examples(app.current_run_id),
+            "Review the generated examples",
+            "every batch from this run's templates: accept, reject, edit",
+            lambda app: app.open_generated_examples(app.current_run_id),
         )
 
 

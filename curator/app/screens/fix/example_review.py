@@ -14,6 +14,7 @@ from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
 from curator.errors import CuratorError
 from curator.fix import examples as example_domain
+from curator.fix.run_examples import run_examples
 from curator.storage.examples import ExampleRow
 from curator.workspace import Workspace
 
@@ -43,15 +44,28 @@ class ExampleReviewScreen(Screen):
     CSS_PATH = "fix.tcss"
     BINDINGS = registry.bindings("fix.examples")
 
-    def __init__(self, workspace: Workspace, *, batch_id: int | None = None, template_id: int | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        batch_id: int | None = None,
+        template_id: int | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        """One batch, one template's examples, or (`run_id` alone) every batch generated for the run."""
         super().__init__()
         self.workspace = workspace
-        self.batch_id, self.template_id = batch_id, template_id
+        self.batch_id, self.template_id, self.run_id = batch_id, template_id, run_id
         self.rows: list[ExampleRow] = []
         self.editing: int | None = None
 
     def compose(self) -> ComposeResult:
-        scope = f"batch {self.batch_id}" if self.batch_id is not None else f"template {self.template_id}"
+        if self.batch_id is not None:
+            scope = f"batch {self.batch_id}"
+        elif self.template_id is not None:
+            scope = f"template {self.template_id}"
+        else:
+            scope = "every batch of this run's templates"
         yield Static(Text(f"generated examples · {scope}"), id="review-title", classes="fix-title")
         yield Static("", id="review-summary", classes="summary")
         yield DataTable(id="example-table", cursor_type="row", zebra_stripes=True)
@@ -72,11 +86,15 @@ class ExampleReviewScreen(Screen):
     def reload(self) -> None:
         table = self.query_one("#example-table", DataTable)
         row_before = table.cursor_row
-        self.rows = example_domain.list_examples(self.workspace, batch_id=self.batch_id, template_id=self.template_id)
+        if self.batch_id is None and self.template_id is None:
+            self.rows = run_examples(self.workspace, self.run_id)
+        else:
+            scope = {"batch_id": self.batch_id, "template_id": self.template_id}
+            self.rows = example_domain.list_examples(self.workspace, **scope)
         table.clear()
         for e in self.rows:
             source = f"run {e.source_run_id} item {e.source_item_key}"
-            lineage = f"{e.template_name} · {e.bucket_name or '—'} · {source} · seed {e.seed}"
+            lineage = f"batch {e.batch_id} · {e.template_name} · {e.bucket_name or '—'} · {source} · seed {e.seed}"
             table.add_row(
                 Text(str(e.example_id)),
                 Text(e.status, style=STATUS_STYLES.get(e.status, "")),

@@ -8,7 +8,7 @@ from curator.app.screens.fix.mixer import MixerScreen
 from curator.app.screens.fix.template_choice import NEW_TEMPLATE, TemplateChoice
 from curator.app.screens.fix.template_editor import TemplateEditorScreen
 from curator.errors import CuratorError
-from curator.fix import examples as example_domain
+from curator.fix.run_examples import run_examples
 from curator.fix.templates import library as template_domain
 from curator.recipes import library as recipe_domain
 from curator.review import browse
@@ -51,12 +51,12 @@ class FixFlowsMixin:
             return
         self.push_screen(editor)
 
-    def open_newest_examples(self, run_id: int | None) -> None:
-        batch_id = example_domain.newest_batch(self.workspace, run_id)
-        if batch_id is None:
+    def open_generated_examples(self, run_id: int | None) -> None:
+        """Every batch generated from the run's templates (any run's, if it has none), oldest first."""
+        if not run_examples(self.workspace, run_id):
             self.notify("no generated examples yet: t on an item starts a template", markup=False)
             return
-        self.push_screen(ExampleReviewScreen(self.workspace, batch_id=batch_id))
+        self.push_screen(ExampleReviewScreen(self.workspace, run_id=run_id))
 
     def open_mixer(self, recipe_name: str | None = None) -> None:
         """The mixer on `recipe_name`, else on the recipe last left or saved (a new one when there is none)."""

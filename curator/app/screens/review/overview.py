@@ -161,7 +161,7 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
         self.app.open_suggestions(self.run_id)
 
     def action_review_examples(self) -> None:
-        self.app.open_newest_examples(self.run_id)
+        self.app.open_generated_examples(self.run_id)
 
     def action_open_mixer(self) -> None:
         self.app.open_mixer()
