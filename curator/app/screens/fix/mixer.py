@@ -21,13 +21,13 @@ from curator.errors import CuratorError
 from curator.recipes import library as recipe_domain
 from curator.recipes.allocation import allocate
 from curator.recipes.library import SourcePlan
-from curator.recipes.spec import SOURCE_KINDS, RecipeSpec, Source
+from curator.recipes.spec import REPLAY_FROM, SOURCE_KINDS, RecipeSpec, Source
 from curator.unique_names import first_free_name
 from curator.workspace import Workspace
 
 ARGUMENT_HINTS = {
     "fixes": "buckets, comma-separated",
-    "replay": "run name",
+    "replay": "run name[, targets]",  # targets: replay the items' targets, not the model's own outputs
     "file": "JSONL or Parquet path",
     "seed": "JSONL path of hand-written examples",
 }
@@ -35,7 +35,20 @@ ARGUMENT_HINTS = {
 
 def source_argument(source: Source) -> str:
     """What the `from` field shows for a source (the inverse of source_from_form)."""
+    if source.kind == "replay" and source.run:
+        return source.run + (f", {source.replay_from}" if source.replay_from != "outputs" else "")
     return ", ".join(source.buckets) or source.run or source.path or ""
+
+
+def _replay_source(source: Source, argument: str) -> None:
+    """`run` or `run, outputs|targets`: which run, and whether the model's own outputs or the targets replay."""
+    run, _, choice = argument.rpartition(",")
+    if run.strip() and choice.strip() in REPLAY_FROM:
+        source.run, source.replay_from = run.strip(), choice.strip()
+    elif run.strip() and choice.strip():
+        raise CuratorError(f"replay from '{choice.strip()}': write outputs or targets after the run name")
+    else:
+        source.run = argument
 
 
 def source_from_form(kind: str, argument: str, share_percent: str, taken: set[str]) -> Source:
@@ -51,10 +64,26 @@ def source_from_form(kind: str, argument: str, share_percent: str, taken: set[st
     if kind == "fixes":
         source.buckets = [b.strip() for b in argument.split(",") if b.strip()]
     elif kind == "replay":
-        source.run = argument
+        _replay_source(source, argument)
     else:
         source.path = argument
     return source
+
+
+def plan_cells(source: Source, entry: SourcePlan, count: int | None, short: bool) -> list[Text]:
+    """One source's row in the mixer table: name, kind, from, share, rows, usable rows, warning."""
+    usable = "?" if entry.problem else f"{entry.available:,}"
+    if entry.refused_held_out:
+        usable += f" (-{entry.refused_held_out:,} held-out)"
+    return [
+        Text(one_line(source.name)),
+        Text(source.kind),
+        Text(one_line(source_argument(source), 40)),
+        Text(f"{source.share:.0%}"),
+        Text("—" if count is None else f"{count:,}"),
+        Text(usable),
+        Text("too small", style="bold red") if short else Text(""),
+    ]
 
 
 class MixerScreen(Screen):
@@ -108,11 +137,13 @@ class MixerScreen(Screen):
         self.recount()
 
     def spec(self) -> RecipeSpec:
-        return RecipeSpec(self.recipe_name, self.total, list(self.sources), self.seed)
+        """The recipe the screen shows (settings it does not show, like the system prompt, kept as saved)."""
+        shown = {"name": self.recipe_name, "total": self.total, "sources": list(self.sources), "seed": self.seed}
+        return dataclasses.replace(self.saved_spec, **shown) if self.saved_spec else RecipeSpec(**shown)
 
     def source_plan(self, source: Source, requested: int) -> SourcePlan:
         """The domain's plan of one source (cached per source: reading rows and the guard is the slow part)."""
-        key = (source.kind, tuple(source.buckets), source.run, source.path)
+        key = (source.kind, tuple(source.buckets), source.run, source.path, source.replay_from)
         if key not in self._plans:
             if self._guard is None:
                 self._guard = recipe_domain.held_out_guard(self.workspace)
@@ -133,19 +164,7 @@ class MixerScreen(Screen):
                 warnings.append(f"{source.name}: {entry.problem}")
             elif short:
                 warnings.append(recipe_domain.too_small_message(entry, self.total))
-            usable = "?" if entry.problem else f"{entry.available:,}"
-            if entry.refused_held_out:
-                usable += f" (-{entry.refused_held_out:,} held-out)"
-            table.add_row(
-                Text(one_line(source.name)),
-                Text(source.kind),
-                Text(one_line(source_argument(source), 40)),
-                Text(f"{source.share:.0%}"),
-                Text("—" if count is None else f"{count:,}"),
-                Text(usable),
-                Text("too small", style="bold red") if short else Text(""),
-                key=source.name,
-            )
+            table.add_row(*plan_cells(source, entry, count, short), key=source.name)
         if self.sources and not balanced:
             warnings.insert(0, f"shares add up to {share_sum:.0%}; they must add up to 100%")
         self.query_one("#mixer-warnings", Static).update(Text(literal("\n".join(warnings))))
