@@ -75,7 +75,7 @@ def find_item_key(db: Database, run_id: int, item_id: str) -> int | None:
 _UPSERT = f"""
 INSERT INTO verdict_labels (run_id, item_key, check_name, passed, note, part)
 SELECT i.run_id, i.item_key, $check, $passed, $note, {_PART_SQL}
-FROM items i WHERE i.run_id = $run AND list_contains($keys::BIGINT[], i.item_key)
+FROM items i WHERE i.run_id = $run AND i.item_key IN (SELECT unnest($keys::BIGINT[]))
 ON CONFLICT (run_id, item_key, check_name) DO UPDATE
 SET passed = excluded.passed, note = excluded.note, updated_at = now()::TIMESTAMP
 """
@@ -85,17 +85,8 @@ def set_labels(
     cur, run_id: int, item_keys: list[int], check_name: str, passed: bool, note: str | None, seed: str, every: int
 ) -> int:
     """Set (or change) the verdict of these items for a check, inside the caller's transaction; returns how many."""
-    params = {
-        "run": run_id,
-        "keys": item_keys,
-        "check": check_name,
-        "passed": passed,
-        "note": note,
-        "seed": seed,
-        "every": every,
-    }
-    cur.execute(_UPSERT, params)
-    return len(item_keys)
+    params = {"run": run_id, "keys": item_keys, "check": check_name, "passed": passed, "note": note}
+    return cur.execute(_UPSERT, params | {"seed": seed, "every": every}).fetchone()[0]
 
 
 def filter_keys(db: Database, item_filter: ItemFilter) -> list[int]:
@@ -106,11 +97,11 @@ def filter_keys(db: Database, item_filter: ItemFilter) -> list[int]:
 
 def clear_labels(cur, run_id: int, item_keys: list[int], check_name: str) -> int:
     """Remove the verdicts of these items for a check; returns how many there were."""
-    where = "run_id = ? AND check_name = ? AND list_contains(?::BIGINT[], item_key)"
-    params = [run_id, check_name, item_keys]
-    count = cur.execute(f"SELECT count(*) FROM verdict_labels WHERE {where}", params).fetchone()[0]
-    cur.execute(f"DELETE FROM verdict_labels WHERE {where}", params)
-    return count
+    return cur.execute(
+        """DELETE FROM verdict_labels WHERE run_id = ? AND check_name = ?
+           AND item_key IN (SELECT unnest(?::BIGINT[]))""",
+        [run_id, check_name, item_keys],
+    ).fetchone()[0]
 
 
 def list_labels(
