@@ -3,15 +3,13 @@ verdict (with a paired test per check), dev is what training saw."""
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from curator.app.widgets.literal import one_line
-from curator.cli.context import console, open_workspace
+from curator.cli.context import console, echo_json, open_workspace
+from curator.cli.tables import Col, fitted_table
 from curator.compare.comparison import (
     SPLIT_LABELS,
     SPLITS,
@@ -28,60 +26,75 @@ from curator.compare.stats import format_p_value
 VERDICT_STYLES = {"improved": "green", "regressed": "bold red", "no significant change": ""}
 
 
-def comparison_table(title: str, rows: list[RowComparison]) -> Table:
-    """before / after / delta for dev and held-out, one row per bucket."""
-    table = Table(title=title, title_justify="left")
-    table.add_column("name")
+def comparison_table(title: str, rows: list[RowComparison], width: int) -> Table:
+    """before / after / delta for dev and held-out, one row per bucket (the deltas go first when narrow)."""
+    cols = [Col("name", wrap=True)]
     for split in SPLITS:
-        for head in ("before", "after", "Δ pts"):
-            table.add_column(f"{split} {head}", justify="right")
-    for row in rows:
-        cells = []
-        for split in SPLITS:
-            cells += [
+        label = SPLIT_LABELS[split].split(":")[0]
+        cols += [
+            Col(f"{label}\nbefore", justify="right"),
+            Col(f"{label}\nafter", justify="right"),
+            Col(f"{label}\nΔ pts", justify="right", drop=1),
+        ]
+    cells = [
+        [one_line(row.name)]
+        + [
+            cell
+            for split in SPLITS
+            for cell in (
                 format_rate(row.before[split].rate),
                 format_rate(row.after[split].rate),
                 format_delta(row.delta(split)),
-            ]
-        table.add_row(one_line(row.name), *cells)
-    return table
+            )
+        ]
+        for row in rows
+    ]
+    return fitted_table(cols, cells, width, title=title)
 
 
-NARROW = 110  # below this console width the Δ and still-failing columns go
-
-
-def split_table(result: Comparison, split: str, narrow: bool = False) -> Table:
-    """One split: per check before, after, delta and the paired flips; on held-out the test's verdict."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("check", no_wrap=True, max_width=18 if narrow else 24)
-    heads = ["before", "after", "fixed", "regr."] if narrow else ["before", "after", "Δ pts", "fixed", "regressed"]
-    heads += [] if narrow else ["still failing"]
-    for head in heads:
-        table.add_column(head, justify="right", min_width=len(head), no_wrap=True)
+def split_table(result: Comparison, split: str, width: int) -> Table:
+    """One split: per check before, after, delta and the paired flips; on held-out the test's verdict. Narrower
+    than the figures, Δ and still failing go (they follow from the others); names wrap, p-values are never cut."""
     verdict = split == VERDICT_SPLIT
+    cols = [
+        Col("check", wrap=True),
+        Col("before", justify="right"),
+        Col("after", justify="right"),
+        Col("Δ pts", justify="right", drop=1),
+        Col("fixed", justify="right"),
+        Col("regressed", justify="right", short="regr."),
+        Col("still failing", justify="right", drop=2),
+    ]
+    adjusted = verdict and any(_holm_p(check) is not None for check in result.checks)
     if verdict:
-        table.add_column("verdict" if narrow else "verdict (McNemar)", no_wrap=True, width=21)
-        table.add_column("p", justify="right", no_wrap=True, width=7)
-    for check in result.checks:
-        table.add_row(*_check_cells(check, split, verdict, narrow))
+        cols += [Col("verdict (McNemar)", wrap=True, min_width=11, short="verdict")]
+        # The verdict rests on the Holm-adjusted p-value where there is one: the raw one goes first when narrow.
+        cols += [Col("p", justify="right", drop=3 if adjusted else 0)]
+        cols += [Col("p (Holm)", justify="right", short="p adj.")] if adjusted else []
+    cells = [_check_cells(check, split, verdict, adjusted) for check in result.checks]
     every = result.every_check
-    cells = [format_rate(every.before[split].rate), format_rate(every.after[split].rate)]
-    if not narrow:
-        cells.append(format_delta(every.delta(split)))
-    table.add_row(Text(every.name, style="bold"), *cells, *([""] * (len(heads) - len(cells) + 2 * verdict)))
-    return table
+    rates = [format_rate(every.before[split].rate), format_rate(every.after[split].rate)]
+    cells.append([Text(every.name, style="bold"), *rates, format_delta(every.delta(split))] + [""] * (len(cols) - 4))
+    return fitted_table(cols, cells, width)
 
 
-def _check_cells(check: CheckComparison, split: str, verdict: bool, narrow: bool) -> list:
+def _holm_p(check: CheckComparison) -> float | None:
+    """The check's Holm-adjusted held-out p-value, when the comparison adjusted it."""
+    return getattr(check.test, "p_adjusted", None)
+
+
+def _check_cells(check: CheckComparison, split: str, verdict: bool, adjusted: bool) -> list:
     flips = check.flips.get(split)
     fixed, regressed, still = (
         str(len(flips.keys(k))) if flips else "0" for k in ("fixed", "regressed", "still_failing")
     )
     cells = [one_line(check.name), format_rate(check.before[split].rate), format_rate(check.after[split].rate)]
-    cells += [fixed, regressed] if narrow else [format_delta(check.delta(split)), fixed, regressed, still]
+    cells += [format_delta(check.delta(split)), fixed, regressed, still]
     if verdict:
         cells.append(Text(check.verdict, style=VERDICT_STYLES[check.verdict]))
         cells.append(format_p_value(check.test.p_value))
+    if adjusted:
+        cells.append("" if _holm_p(check) is None else format_p_value(_holm_p(check)))
     return cells
 
 
@@ -101,12 +114,11 @@ def print_comparison(result: Comparison, limit: int = 20) -> None:
     )
     if result.settings_note:
         console.print(Text(one_line(result.settings_note), style="yellow"), highlight=False, soft_wrap=True)
-    narrow = console.width < NARROW
     for split in (VERDICT_SPLIT, "dev"):
         console.print(Text(SPLIT_LABELS[split], style="bold"), highlight=False, soft_wrap=True)
-        console.print(split_table(result, split, narrow))
+        console.print(split_table(result, split, console.width))
     if result.buckets:
-        console.print(comparison_table("buckets (item pass rate)", result.buckets))
+        console.print(comparison_table("buckets (item pass rate)", result.buckets, console.width))
     console.print(
         f"items fixed: {len(result.fixed)}   regressed (a check that passed now fails): {len(result.regressed)}"
     )
@@ -133,10 +145,31 @@ def compare(
 
     with open_workspace() as ws:
         result = compare_runs(ws, run, parent, against=against, allow_settings_mismatch=allow_settings_mismatch)
-    if as_json:
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        payload = comparison_json(ws, result) if as_json else None
+    if payload is not None:
+        echo_json(payload)
         return
     print_comparison(result)
+
+
+def comparison_json(ws, result: Comparison) -> dict:
+    """The comparison for scripts: `before` is the run compared against and `against` says which it is (base,
+    parent, or a run named with --parent); `base` and `parent` name the compared run's base and parent runs."""
+    from curator.review.runs import resolve_run
+
+    def name(run_id: int | None) -> str | None:
+        return resolve_run(ws, run_id).name if run_id is not None else None
+
+    payload = result.as_dict()
+    payload.pop("parent", None)
+    return {
+        "run": payload.pop("run"),
+        "before": result.before_run.name,
+        "against": payload.pop("against"),
+        "base": name(result.base_run_id),
+        "parent": name(result.parent_run_id),
+        **payload,
+    }
 
 
 def register(app: typer.Typer) -> None:

@@ -4,13 +4,12 @@ the before/after table (`--json`: one line)."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import typer
 from rich.table import Table
 
-from curator.cli.context import console, err_console, open_workspace, progress, state
+from curator.cli.context import console, echo_json, err_console, open_workspace, progress, state
 
 LABELS = {
     "convert": "converting SmolLM2-135M-Instruct (once)",
@@ -123,7 +122,7 @@ def demo(
             results = run_script(ws, demo_state, _stage_printer(bar), loops=loops)
     report = summary(demo_state, results, time.monotonic() - started)
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False))
+        echo_json(report)
         return
     for loop, result in zip(report["loops"], results, strict=True):
         console.print(_loop_table(loop))

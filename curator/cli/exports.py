@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from curator.cli.context import console, open_workspace
+from curator.errors import CuratorError
 from curator.exports.library import export_dataset, export_run
 
 
@@ -26,6 +27,9 @@ def export(
     name: str = typer.Option(None, "--name", help="File or folder name inside --dir."),
     system_prompt: str = typer.Option(None, "--system-prompt", help="System message for the chat shape."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    split: str = typer.Option(
+        None, "--split", help="Only this split of a run: dev or held-out (held-out items export raw only)."
+    ),
 ) -> None:
     """Export for training or hand-off; training shapes use dev items only (held-out items never leave).
 
@@ -33,12 +37,17 @@ def export(
     """
     if (run is None) == (dataset is None):
         raise typer.BadParameter("give a RUN or --dataset NAME[@N], not both")
+    if dataset and split is not None:
+        raise CuratorError("--split picks a run's items; a dataset version holds dev rows only")
     with open_workspace() as ws:
         if dataset:
             result = export_dataset(ws, dataset, shape or "sft", file_format, folder, name, force, system_prompt)
         else:
-            result = export_run(ws, run, shape or "raw", file_format, folder, name, force, system_prompt)
-    console.print(f"Wrote {result.rows:,} {result.shape} rows to {result.path}", highlight=False)
+            result = export_run(ws, run, shape or "raw", file_format, folder, name, force, system_prompt, split)
+    of_split = f" ({split} items)" if split else ""
+    console.print(
+        f"Wrote {result.rows:,} {result.shape} rows{of_split} to {result.path}", highlight=False, soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:

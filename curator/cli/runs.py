@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from curator.cli.context import console, literal, open_workspace
+from curator.cli.context import console, echo_json, literal, one_line, open_workspace
+from curator.cli.tables import Col, fitted_table, model_label
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
 
@@ -32,52 +30,53 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
 
 
+RUN_COLUMNS = [
+    Col("id", justify="right"),
+    Col("name", wrap=True, min_width=12),
+    Col("model + adapter", wrap=True, drop=1),
+    Col("items", justify="right"),
+    Col("pass rate", justify="right"),
+    Col("parent", wrap=True, drop=3, min_width=10),
+    Col("created", drop=4),
+    Col("format", drop=5),
+]
+
+
 def runs(as_json: bool = typer.Option(False, "--json", help="One JSON object per run, for scripts.")) -> None:
-    """List the runs in the workspace."""
+    """List the runs in the workspace: model and adapter by the end of their path (the folder, the job)."""
     with open_workspace() as ws:
         rows = run_domain.list_runs(ws)
     if as_json:
-        typer.echo(json.dumps([_run_json(r) for r in rows]))
+        echo_json([_run_json(r) for r in rows])
         return
-    table = Table("id", "name", "model", "adapter", "items", "pass rate", "parent", "created", "format")
-    for r in rows:
-        table.add_row(
+    if not rows:
+        console.print("No runs yet: `curator import FILE` adds one.")
+        return
+    cells = [
+        [
             str(r.run_id),
-            r.name,
-            r.model or "",
-            r.adapter or "",
+            one_line(r.name),
+            model_label(r.model, r.adapter),
             f"{r.item_count:,}",
             _percent(r.pass_rate),
-            r.parent_name or "",
+            one_line(r.parent_name),
             r.created_at.strftime("%Y-%m-%d %H:%M"),
-            r.source_format or "",
-        )
-    console.print(table if rows else "No runs yet: `curator import FILE` adds one.")
+            one_line(r.source_format),
+        ]
+        for r in rows
+    ]
+    console.print(fitted_table(RUN_COLUMNS, cells, console.width))
 
 
 def show(
     run: str = typer.Argument(..., help="Run name or id."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Show a run: its items per split and the pass rate of each check."""
+    """Show a run: its items per split, and the pass rate of each check and of every check, per split."""
     with open_workspace() as ws:
         summary = run_domain.summarise_run(ws, run)
     if as_json:
-        payload = _run_json(summary.run) | {
-            "splits": summary.splits,
-            "checks": [
-                {
-                    "name": c.name,
-                    "kind": c.kind,
-                    "passed": c.passed,
-                    "total": c.total,
-                    "pass_rate": c.pass_rate,
-                    "by_split": {s: {"passed": p, "total": t} for s, (p, t) in c.by_split.items()},
-                }
-                for c in summary.checks
-            ],
-        }
-        typer.echo(json.dumps(payload))
+        echo_json(_summary_json(summary))
         return
     r = summary.run
     console.print(
@@ -86,15 +85,65 @@ def show(
             literal(f"  model={r.model or '—'} adapter={r.adapter or '—'} format={r.source_format or '—'}"),
         ),
         highlight=False,
+        soft_wrap=True,
     )
     console.print(f"{r.item_count:,} items: " + ", ".join(f"{n:,} {s}" for s, n in summary.splits.items()))
     if not summary.checks:
         console.print("No checks yet: `curator check RUN --spec checks.toml`.")
         return
-    table = Table("check", "kind", "passed", "total", "pass rate")
-    for c in summary.checks:
-        table.add_row(c.name, c.kind, f"{c.passed:,}", f"{c.total:,}", _percent(c.pass_rate))
-    console.print(table)
+    console.print(_checks_table(summary))
+
+
+def _checks_table(summary: run_domain.RunSummary):
+    """One row per check, then "passes every check": passed/total and the rate overall and per split."""
+    splits = [s for s in SPLIT_ORDER if s in summary.splits] + [s for s in summary.splits if s not in SPLIT_ORDER]
+    cols = [Col("check", wrap=True), Col("kind", drop=2), Col("passed", justify="right")]
+    cols += [Col("pass rate", justify="right")]
+    cols += [Col(f"{SPLIT_NAMES.get(s, s)}", justify="right", drop=1) for s in splits]
+    rows = [(one_line(c.name), one_line(c.kind), c.passed, c.total, c.by_split) for c in summary.checks]
+    every = summary.every_check
+    rows.append((Text("passes every check", style="bold"), "", every.passed, every.total, every.by_split))
+    cells = [
+        [name, kind, f"{passed:,}/{total:,}", _percent(passed / total if total else None)]
+        + [_split_rate(by_split.get(s)) for s in splits]
+        for name, kind, passed, total, by_split in rows
+    ]
+    return fitted_table(cols, cells, console.width)
+
+
+SPLIT_ORDER = ("dev", "held_out")
+SPLIT_NAMES = {"dev": "dev", "held_out": "held-out"}
+
+
+def _split_rate(counts: tuple[int, int] | None) -> str:
+    """`62.5% (5/8)`; `—` when no item of the split was graded."""
+    if not counts or not counts[1]:
+        return "—"
+    passed, total = counts
+    return f"{passed / total:.1%} ({passed:,}/{total:,})"
+
+
+def _summary_json(summary: run_domain.RunSummary) -> dict:
+    every = summary.every_check
+    return _run_json(summary.run) | {
+        "splits": summary.splits,
+        "checks": [
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "passed": c.passed,
+                "total": c.total,
+                "pass_rate": c.pass_rate,
+                "by_split": {s: {"passed": p, "total": t} for s, (p, t) in c.by_split.items()},
+            }
+            for c in summary.checks
+        ],
+        "every_check": {
+            "passed": every.passed,
+            "total": every.total,
+            "by_split": {s: {"passed": p, "total": t} for s, (p, t) in every.by_split.items()},
+        },
+    }
 
 
 def delete(

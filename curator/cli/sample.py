@@ -8,7 +8,8 @@ import typer
 
 from curator.app.widgets.literal import one_line
 from curator.cli.context import console, echo_json, open_workspace, progress
-from curator.cli.tables import Col, fitted_table, path_end
+from curator.cli.tables import Col, fitted_table, model_label
+from curator.errors import CuratorError
 
 ROWS_SHOWN = 40
 
@@ -204,7 +205,7 @@ def list_sets(
     cols = [
         Col("set"),
         Col("run", wrap=True),
-        Col("model", wrap=True, drop=1),
+        Col("model + adapter", wrap=True, drop=1),
         Col("rollouts", justify="right"),
         Col("proposed", justify="right"),
         Col("pairs", justify="right"),
@@ -214,7 +215,7 @@ def list_sets(
         [
             str(row["sample_set_id"]),
             one_line(row["run"]),
-            path_end(s.model) + (f" + {path_end(s.adapter)}" if s.adapter else ""),
+            model_label(s.model, s.adapter),
             f"{row['rollouts']:,}",
             f"{row['proposed']:,}",
             f"{row['pairs']:,}",
@@ -240,7 +241,7 @@ def propose_set(
 
     wanted = FollowUp(propose=best, pairs=pairs, require=list(require or []) or None)
     if not wanted:
-        raise typer.BadParameter("nothing to do: keep --best or give --pairs N")
+        raise CuratorError("nothing to do: keep --best or give --pairs N")
     with open_workspace() as ws:
         made = rollout_domain.follow_up(ws, sample_set, wanted)
     if as_json:

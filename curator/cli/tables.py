@@ -5,7 +5,7 @@ priority (as the item browser does) and the table says which."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from rich import box
@@ -26,6 +26,11 @@ class Col:
     justify: str = "left"
     wrap: bool = False
     min_width: int = 16
+    short: str = ""
+    """A shorter header used when the table does not fit with the full ones (`regr.` for `regressed`)."""
+
+    def shortened(self) -> Col:
+        return replace(self, header=self.short) if self.short else self
 
 
 GAP = 3  # between two columns of the SIMPLE_HEAD box: a space of padding each side and the blank rule
@@ -35,52 +40,70 @@ def _plain(cell) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
 
 
-MAX_WORD = 40  # a longer word (a path, an id) may fold inside its column
+MAX_WORD = 24  # a longer word (a path, a long name) folds onto the next line inside its column
+
+
+def _widest(col: Col, cells: list) -> int:
+    return max(cell_len(line) for t in [col.header, *map(_plain, cells)] for line in t.splitlines() or [""])
 
 
 def _needed(col: Col, cells: list) -> int:
     """The narrowest this column may get: all of a number; for wrapping text its longest word (up to MAX_WORD),
     and at least `min_width` unless the whole text is shorter."""
-    texts = [_plain(c) for c in cells]
-    widest = max([cell_len(col.header), *(cell_len(line) for t in texts for line in t.splitlines() or [""])])
+    widest = _widest(col, cells)
     if not col.wrap:
         return widest
-    words = [cell_len(word) for t in [col.header, *texts] for word in t.split()] or [0]
+    words = [cell_len(word) for t in [col.header, *map(_plain, cells)] for word in t.split()] or [0]
     return max(min(max(words), MAX_WORD), min(col.min_width, widest))
 
 
-def kept_columns(cols: Sequence[Col], rows: Sequence[Sequence], width: int) -> list[int]:
-    """Indexes of the columns shown at `width`: the droppable ones go, highest `drop` (then rightmost) first,
-    until the rest fit; columns with `drop` 0 always stay."""
-    needs = [_needed(col, [row[i] for row in rows]) for i, col in enumerate(cols)]
+def fit_columns(cols: Sequence[Col], rows: Sequence[Sequence], width: int) -> tuple[list[Col], list[int]]:
+    """The columns as shown at `width` (short headers when the full ones do not fit) and the indexes kept: the
+    droppable ones go, highest `drop` (then rightmost) first, until the rest fit; `drop` 0 columns always stay."""
+
+    def total(shown: Sequence[Col], kept: list[int]) -> int:
+        return sum(_needed(shown[i], [row[i] for row in rows]) + GAP for i in kept) - GAP
+
     kept = list(range(len(cols)))
+    shown = list(cols)
+    if total(shown, kept) > width:
+        shown = [col.shortened() for col in cols]
     order = sorted((i for i, col in enumerate(cols) if col.drop), key=lambda i: (-cols[i].drop, -i))
     for index in order:
-        if sum(needs[i] + GAP for i in kept) <= width:
+        if total(shown, kept) <= width:
             break
         kept.remove(index)
-    return kept
+    return shown, kept
 
 
 def fitted_table(cols: Sequence[Col], rows: Sequence[Sequence], width: int, title: str | None = None) -> Table:
     """A table of `rows` (str or Text cells, one per column) that fits `width`; a caption names any column left
-    out. Text cells are shown as given (callers pass user text through `one_line`)."""
-    kept = kept_columns(cols, rows, width)
+    out. Cells are shown as given: callers pass user text through `one_line`."""
+    shown, kept = fit_columns(cols, rows, width)
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for i in kept:
-        col = cols[i]
-        if col.wrap:
-            needed = _needed(col, [row[i] for row in rows])
-            table.add_column(col.header, justify=col.justify, overflow="fold", min_width=needed)
-        else:
-            table.add_column(col.header, justify=col.justify, no_wrap=True, min_width=_needed(col, []))
+    for i, col_width in zip(kept, _widths(shown, kept, rows, width), strict=True):
+        col = shown[i]
+        table.add_column(col.header, justify=col.justify, overflow="fold", no_wrap=not col.wrap, width=col_width)
     for row in rows:
         table.add_row(*(row[i] for i in kept))
     left_out = [cols[i].header for i in range(len(cols)) if i not in kept]
     if left_out:
-        table.caption = f"left out at {width} columns: {', '.join(left_out)} (--json has every field)"
+        table.caption = f"left out at {width} columns: {', '.join(left_out)}"
         table.caption_justify = "left"
     return table
+
+
+def _widths(shown: Sequence[Col], kept: list[int], rows: Sequence[Sequence], width: int) -> list[int]:
+    """Each kept column's width: what it needs, then the room left given to the wrapping columns, left first,
+    up to their widest cell (so Rich never has to squeeze a number)."""
+    cells = {i: [row[i] for row in rows] for i in kept}
+    widths = [_needed(shown[i], cells[i]) for i in kept]
+    spare = width - sum(widths) - GAP * (len(kept) - 1)
+    for n, i in enumerate(kept):
+        if shown[i].wrap and spare > 0:
+            extra = min(spare, _widest(shown[i], cells[i]) - widths[n])
+            widths[n], spare = widths[n] + extra, spare - extra
+    return widths
 
 
 def path_end(path: str | None, parts: int = 2) -> str:
@@ -91,3 +114,9 @@ def path_end(path: str | None, parts: int = 2) -> str:
     pieces = [p for p in PurePath(path).parts if p not in ("/", "\\")]
     tail = "/".join(pieces[-parts:])
     return one_line(tail if len(pieces) <= parts else f"…/{tail}")
+
+
+def model_label(model: str | None, adapter: str | None) -> str:
+    """A model by its folder name and an adapter by its job (or last two folders): `…/smollm2 + …/job-3/adapter`."""
+    label = path_end(model, parts=1) or "—"
+    return label + (f" + {path_end(adapter)}" if adapter else "")

@@ -35,6 +35,23 @@ def default_name(label: str, shape: str, file_format: str) -> str:
     return f"{label}-{shape}{SUFFIXES[file_format]}"
 
 
+SPLITS = {"dev": "dev", "held_out": "held_out", "held-out": "held_out"}
+
+
+def chosen_split(split: str | None, shape: str) -> str | None:
+    """The stored split name of `--split` (dev, held_out or held-out); training shapes hold dev items only."""
+    if split is None:
+        return None
+    if split not in SPLITS:
+        raise CuratorError(f"unknown split '{split}' (one of dev, held-out)")
+    if SPLITS[split] == "held_out" and shape != "raw":
+        raise CuratorError(
+            f"'{shape}' rows are for training and hold dev items only (held-out items never leave for training); "
+            "export held-out items with --shape raw"
+        )
+    return SPLITS[split]
+
+
 def export_run(
     ws: Workspace,
     run_ref: str,
@@ -44,17 +61,20 @@ def export_run(
     name: str | None = None,
     force: bool = False,
     system_prompt: str | None = None,
+    split: str | None = None,
 ) -> ExportResult:
-    """A run's items: raw (every item, every column) or sft/chat/dpo/kto rows from its dev items."""
+    """A run's items: raw (every item, every column; or one split's) or sft/chat/dpo/kto rows from its dev items."""
     _check_choice(shape, RUN_SHAPES, "shape")
     _check_choice(file_format, FILE_FORMATS, "format")
+    split = chosen_split(split, shape)
     run = resolve_run(ws, run_ref)
-    path = safe_destination(folder or ws.exports_dir, name or default_name(run.name, shape, file_format), force)
+    label = run.name if split is None or shape != "raw" else f"{run.name}-{split.replace('_', '-')}"
+    path = safe_destination(folder or ws.exports_dir, name or default_name(label, shape, file_format), force)
     if shape == "raw":
         if file_format == "hf":
             raise CuratorError("raw items export as jsonl or parquet; use --shape sft/chat/dpo/kto for a HF folder")
         with atomic_file(path) as temporary:
-            count = export_queries.copy_run_items(ws.db, run.run_id, temporary, file_format)
+            count = export_queries.copy_run_items(ws.db, run.run_id, temporary, file_format, split)
             _standardise_json(temporary, file_format)
         return ExportResult(path, count, shape, file_format)
     items = export_queries.dev_items_with_verdict(ws.db, run.run_id)

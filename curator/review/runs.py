@@ -12,6 +12,8 @@ from curator.storage.runs import RunRow
 from curator.unique_names import first_free_name
 from curator.workspace import Workspace
 
+EVERY_CHECK = "passes every check"
+
 
 @dataclass(frozen=True)
 class CheckSummary:
@@ -30,9 +32,12 @@ class CheckSummary:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """A run with its items per split, each check's pass counts and "passes every check" (per split too)."""
+
     run: RunRow
     splits: dict[str, int]
     checks: list[CheckSummary]
+    every_check: CheckSummary | None = None
 
 
 def resolve_run(ws: Workspace, ref: str | int) -> RunRow:
@@ -54,7 +59,10 @@ def summarise_run(ws: Workspace, ref: str | int) -> RunSummary:
         CheckSummary(name=name, kind=kind, passed=passed, total=total, by_split=by_split)
         for name, kind, passed, total, by_split in summaries.check_pass_counts(ws.db, run.run_id)
     ]
-    return RunSummary(run=run, splits=summaries.split_counts(ws.db, run.run_id), checks=checks)
+    by_split = summaries.every_check_counts(ws.db, run.run_id)
+    passed, total = sum(p for p, _ in by_split.values()), sum(t for _, t in by_split.values())
+    every = CheckSummary(EVERY_CHECK, "", passed, total, by_split)
+    return RunSummary(run, summaries.split_counts(ws.db, run.run_id), checks, every)
 
 
 def delete_run(ws: Workspace, ref: str | int) -> RunRow:

@@ -13,18 +13,23 @@ from curator.storage.database import Database
 _FORMATS = {"jsonl": "FORMAT json, USE_TMP_FILE false", "parquet": "FORMAT parquet, USE_TMP_FILE false"}
 
 
-def copy_run_items(db: Database, run_id: int, path: Path, file_format: str) -> int:
-    """Write every item of a run (all columns, item_key order) to `path` as JSONL or Parquet; returns the count."""
+_SPLIT_SQL = {None: "", "dev": " AND split = 'dev'", "held_out": " AND split = 'held_out'"}
+
+
+def copy_run_items(db: Database, run_id: int, path: Path, file_format: str, split: str | None = None) -> int:
+    """Write every item of a run (or of one split; all columns, item_key order) to `path` as JSONL or Parquet;
+    returns the count."""
     literal = str(path).replace("'", "''")
+    where = f"run_id = {int(run_id)}{_SPLIT_SQL[split]}"
     try:
         db.execute(
             f"""COPY (SELECT item_key, item_id, split, input, input_messages, target, output, metadata, source_line
-                      FROM items WHERE run_id = {int(run_id)} ORDER BY item_key)
+                      FROM items WHERE {where} ORDER BY item_key)
                 TO '{literal}' ({_FORMATS[file_format]})"""
         )
     except duckdb.IOException as error:  # disk full, read-only: the caller reports an OSError as one line
         raise OSError(str(error).splitlines()[0] if str(error) else "write failed") from None
-    return db.fetchone("SELECT count(*) FROM items WHERE run_id = ?", [run_id])[0]
+    return db.fetchone(f"SELECT count(*) FROM items WHERE {where}")[0]
 
 
 def dev_items_with_verdict(db: Database, run_id: int) -> list[dict]:

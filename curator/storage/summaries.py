@@ -32,3 +32,18 @@ def check_pass_counts(db: Database, run_id: int) -> list[tuple[str, str, int, in
         entry[3] += total
         entry[4][split] = (passed, total)
     return [tuple(v) for v in out.values()]
+
+
+def every_check_counts(db: Database, run_id: int) -> dict[str, tuple[int, int]]:
+    """Per split: (items passing every check, items graded), counted as the run's pass rate is (an item with no
+    failing result passes)."""
+    rows = db.fetchall(
+        """
+        SELECT i.split, count(*) - count(*) FILTER (WHERE r.failed), count(*)
+        FROM (SELECT item_key, bool_or(NOT passed) AS failed FROM check_results WHERE run_id = ? GROUP BY item_key) r
+        JOIN items i ON i.run_id = ? AND i.item_key = r.item_key
+        GROUP BY i.split ORDER BY i.split
+        """,
+        [run_id, run_id],
+    )
+    return {split: (passed, total) for split, passed, total in rows}

@@ -122,7 +122,7 @@ def test_rollouts_propose_completes_any_stored_set(workspace, monkeypatch):
         "created_at": None,
     }
     shown = _cli(root, "rollouts", "list")
-    assert "…/models/base-model" in shown.output and "/data/models" not in shown.output
+    assert "…/base-model" in shown.output and "/data/models" not in shown.output  # the folder name, not a cut start
     done = _cli(root, "rollouts", "propose", str(set_id), "--pairs", "2", "--json")
     assert done.exit_code == 0, done.output
     payload = json.loads(done.output)
@@ -141,4 +141,4 @@ def test_rollouts_propose_refuses_what_it_cannot_do(workspace):
     missing = _cli(root, "rollouts", "propose", "99", "--pairs", "1")
     assert missing.exit_code != 0
     nothing = _cli(root, "rollouts", "propose", "1", "--no-best")
-    assert nothing.exit_code != 0 and "nothing to do" in nothing.output
+    assert isinstance(nothing.exception, CuratorError) and "nothing to do" in str(nothing.exception)
