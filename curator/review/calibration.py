@@ -110,7 +110,7 @@ class CalibrationReport:
 
 
 def calibrate(ws: Workspace, run_ref: str | int, check_name: str, record: bool = True) -> CalibrationReport:
-    """Score a check's current version on the run's locked test labels (and record that scoring)."""
+    """Score a check's current version on the run's locked test labels (and record that scoring, if there were any)."""
     run = resolve_run(ws, run_ref)
     known_check(ws, run.run_id, run.name, check_name)
     kind, spec_json = label_queries.check_spec(ws.db, run.run_id, check_name)
@@ -151,7 +151,7 @@ def calibrate(ws: Workspace, run_ref: str | int, check_name: str, record: bool =
         length_bias=_length_bias(ws, run.run_id, check_name, rows),
         scored_at=datetime.now().replace(microsecond=0),
     )
-    if record:
+    if record and report.test_labels:  # nothing of the test part was seen: it stays clean
         with ws.db.transaction() as cur:
             label_queries.record_scoring(
                 cur, run.run_id, check_name, version, report.clean_test, report.test_labels, report.to_json()

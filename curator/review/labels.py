@@ -59,7 +59,10 @@ def item_key_of(ws: Workspace, run_id: int, run_name: str, item_id: str) -> int:
 
 
 def _clean_note(note: str | None) -> str | None:
-    return note.strip() or None if note is not None else None
+    """The note without surrounding blanks; None for no note or a blank one."""
+    if note is None:
+        return None
+    return note.strip() or None
 
 
 def set_label(

@@ -89,6 +89,18 @@ def test_scoring_again_after_the_check_changed_is_no_longer_a_clean_test(workspa
     assert calibration.latest_calibration(workspace, run_id, "answer")["clean_test"] is False
 
 
+def test_a_scoring_without_test_labels_is_not_recorded(workspace):
+    records = [{"item_id": f"c{k}", "input": "q", "output": "x"} for k in range(30)]
+    run_id = create_run_from_records(workspace, "r", records).run_id
+    with workspace.db.transaction() as cur:
+        store_check_results(cur, run_id, "answer", "exact", {k: (True, "") for k in range(30)})
+    item_id = next(f"c{k}" for k in range(30) if labels.label_part(f"c{k}", "answer") == "calibration")
+    labels.set_label(workspace, "r", item_id, "answer", "pass")
+    report = calibrate(workspace, "r", "answer")
+    assert (report.test_labels, report.calibration_labels, report.tpr) == (0, 1, None)
+    assert workspace.db.fetchone("SELECT count(*) FROM calibration_scores")[0] == 0
+
+
 def bias_run(ws, check_prefers_long: bool) -> None:
     """60 items of 1..60 words, labels alternating pass/fail (no tie to length); the check either passes the
     long half or agrees with the labels on all but a few."""
