@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from curator.errors import CuratorError, NotFoundError
 from curator.storage import buckets as bucket_queries
 from curator.storage.browse import ItemFilter
-from curator.storage.buckets import BucketCount, BucketImpact, BucketItem, BucketRow, NoteRow, UndoneAction
+from curator.storage.bucket_rows import BucketCount, BucketImpact, BucketItem, BucketRow, NoteRow, UndoneAction
 from curator.workspace import Workspace
 
 __all__ = ["BucketCount", "BucketImpact", "BucketItem", "BucketRow", "NewBucket", "NoteRow", "UndoneAction"]
@@ -117,10 +117,6 @@ def add_note(ws: Workspace, run_id: int, item_key: int, text: str, bucket: Bucke
 def undo_last(ws: Workspace, run_id: int) -> UndoneAction | None:
     """Take back the newest label or note of the run; None when there is nothing to undo."""
     return bucket_queries.undo_last_action(ws.db, run_id)
-
-
-def bucket_item_keys(ws: Workspace, run_id: int, bucket: BucketRow) -> list[int]:
-    return bucket_queries.labelled_item_keys(ws.db, run_id, bucket.bucket_id)
 
 
 def item_buckets(ws: Workspace, run_id: int, item_key: int) -> list[BucketRow]:

@@ -2,72 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from curator.storage.browse import ItemFilter, filter_sql
+from curator.storage.bucket_rows import BucketCount, BucketImpact, BucketItem, BucketRow, NoteRow, UndoneAction
 from curator.storage.database import Database
 
 _BUCKET_COLUMNS = "bucket_id, name, description"
-
-
-@dataclass(frozen=True)
-class BucketRow:
-    bucket_id: int
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class BucketCount:
-    """A bucket with how many items (over all runs) and runs it labels."""
-
-    bucket: BucketRow
-    items: int
-    runs: int
-
-
-@dataclass(frozen=True)
-class BucketItem:
-    """One labelled item, for the list of a bucket's items."""
-
-    run_id: int
-    run_name: str
-    item_key: int
-    item_id: str
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    note_id: int
-    text: str
-    bucket_name: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class UndoneAction:
-    """What `undo_last_action` took back: a label action (with its bucket) or a note."""
-
-    kind: str
-    bucket_name: str | None
-    item_count: int
-
-
-@dataclass(frozen=True)
-class BucketImpact:
-    """One bucket's row in a run's bucket table."""
-
-    bucket: BucketRow
-    items: int
-    failing_items: int
-    all_failing_items: int
-    check_pass_rates: dict[str, float]
-    newest_note: str | None
-
-    @property
-    def failure_share(self) -> float:
-        return self.failing_items / self.all_failing_items if self.all_failing_items else 0.0
 
 
 def create_bucket(db: Database, name: str, description: str = "") -> BucketRow:
@@ -299,10 +238,3 @@ def bucket_impact(db: Database, run_id: int) -> list[BucketImpact]:
         BucketImpact(BucketRow(bid, name, desc), items, failing, all_failing, rates.get(bid, {}), notes.get(bid))
         for bid, name, desc, items, failing, all_failing in db.fetchall(_IMPACT, params)
     ]
-
-
-def labelled_item_keys(db: Database, run_id: int, bucket_id: int) -> list[int]:
-    rows = db.fetchall(
-        "SELECT item_key FROM labels WHERE run_id = ? AND bucket_id = ? ORDER BY item_key", [run_id, bucket_id]
-    )
-    return [r[0] for r in rows]
