@@ -4,6 +4,7 @@ c on a run with a parent opens the compare screen; the palette reaches both."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,26 @@ async def test_r_without_a_dataset_of_the_bucket_says_to_build_one(workspace):
         assert app.screen is overview
         assert app.notes[-1] == "no dataset holds accepted fixes of bucket 'weather' yet: build one in the mixer (M)"
     assert job_domain.list_jobs(workspace) == []
+
+
+async def test_r_reads_the_frozen_dataset_files_off_the_ui_thread(workspace, monkeypatch):
+    """Finding the bucket's dataset re-hashes frozen files: a worker does it, the screen keeps answering keys."""
+    fixed_run(workspace, model=None)
+    build_versions(workspace)
+    threads, find = [], recipes.newest_version_with_bucket
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return find(*args, **kwargs)
+
+    monkeypatch.setattr(recipes, "newest_version_with_bucket", recording)
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RetrainForm), 20)
+        assert app.screen.dataset == "mix@2"
+    assert threads == [False]
 
 
 async def test_r_on_the_buckets_screen_never_prefills_a_model_the_run_did_not_use(workspace):

@@ -3,8 +3,10 @@ screen; the compare screen for a run and its parent. Training jobs are followed 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
+from textual.message import Message
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
@@ -25,22 +27,46 @@ from curator.review import runs as run_domain
 from curator.storage.buckets import BucketRow
 
 
+@dataclass
+class BucketDatasetFound(Message):
+    """The newest dataset version (`name@version`) holding a bucket's accepted fixes was looked up: None if none."""
+
+    bucket_name: str
+    run_id: int | None
+    dataset: str | None
+
+
 class RetrainFlowsMixin:
     """Opens the loop screens for the app's current run, bucket or dataset version, and follows training jobs."""
 
     training_launcher = "python"
 
     def retrain_on_bucket(self, bucket: BucketRow, run_id: int | None) -> None:
-        """The retrain form on the newest dataset version holding the bucket's accepted fixes."""
-        version = recipe_domain.newest_version_with_bucket(self.workspace, bucket.name)
-        if version is None:
+        """The retrain form on the newest dataset version holding the bucket's accepted fixes; finding it reads and
+        hash-checks frozen dataset files, so it runs in a worker, never on the UI thread."""
+        self.run_worker(
+            partial(self._find_bucket_dataset, bucket.name, run_id),
+            name="find the bucket's dataset",
+            group="bucket-dataset",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _find_bucket_dataset(self, bucket_name: str, run_id: int | None) -> None:
+        version = recipe_domain.newest_version_with_bucket(self.workspace, bucket_name)
+        found = None if version is None else f"{version.recipe_name}@{version.version}"
+        self.post_message(BucketDatasetFound(bucket_name, run_id, found))
+
+    def on_bucket_dataset_found(self, message: BucketDatasetFound) -> None:
+        if message.dataset is None:
             self.notify(
-                f"no dataset holds accepted fixes of bucket '{bucket.name}' yet: build one in the mixer (M)",
+                f"no dataset holds accepted fixes of bucket '{message.bucket_name}' yet: build one in the mixer (M)",
                 severity="warning",
                 markup=False,
             )
             return
-        self.open_retrain(f"{version.recipe_name}@{version.version}", run_id)
+        self.open_retrain(message.dataset, message.run_id)
 
     def open_retrain(self, dataset: str, run_id: int | None) -> None:
         """The retrain form with the one set of defaults (by model and device), the run for early stopping."""

@@ -16,9 +16,12 @@ from curator.app import registry
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.widgets.paths import distinguishing_end
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
+
+MODEL_WIDTH, ADAPTER_WIDTH = 16, 14
 
 
 def _pass_rate(run: RunRow) -> str:
@@ -50,8 +53,8 @@ class RunsScreen(ReportsWorkerFailures, Screen):
         table = self.query_one(DataTable)
         for label, width in (
             ("run", 22),
-            ("model", 16),
-            ("adapter", 14),
+            ("model", MODEL_WIDTH),
+            ("adapter", ADAPTER_WIDTH),
             ("items", 8),
             ("pass rate", 9),
             ("parent run", 16),
@@ -76,8 +79,8 @@ class RunsScreen(ReportsWorkerFailures, Screen):
         for run in self.runs:
             table.add_row(
                 Text(one_line(run.name)),
-                Text(one_line(run.model or "–")),
-                Text(one_line(run.adapter or "–")),
+                Text(distinguishing_end(run.model, MODEL_WIDTH)),
+                Text(distinguishing_end(run.adapter, ADAPTER_WIDTH)),
                 Text(f"{run.item_count:,}", justify="right"),
                 Text(_pass_rate(run), justify="right"),
                 Text(one_line(run.parent_name or "–")),
