@@ -143,3 +143,20 @@ def test_bad_input_is_one_line_and_records_nothing(workspace):
         with pytest.raises(CuratorError, match=message):
             calibrate(workspace, run, check)
     assert table_counts(workspace.db) == before
+
+
+def test_editing_a_real_check_makes_a_new_version_and_keeps_the_labels(workspace):
+    from curator.checks import CheckSpec, run_checks
+
+    records = [{"item_id": f"w{k}", "input": "q", "output": "sunny ☀" if k % 2 else "cloudy"} for k in range(40)]
+    create_run_from_records(workspace, "w", records)
+    run_checks(workspace, "w", [CheckSpec("emoji", "regex", {"pattern": "☀"})])
+    for k in range(40):
+        labels.set_label(workspace, "w", f"w{k}", "emoji", k % 2 == 1)
+    first = calibrate(workspace, "w", "emoji")
+    run_checks(workspace, "w", [CheckSpec("emoji", "regex", {"pattern": "☀"})])  # the same spec again
+    assert calibrate(workspace, "w", "emoji").check_version == first.check_version
+    run_checks(workspace, "w", [CheckSpec("emoji", "regex", {"pattern": "[☀]"})])
+    edited = calibrate(workspace, "w", "emoji")
+    assert edited.check_version != first.check_version and not edited.clean_test
+    assert edited.test_labels == first.test_labels > 0 and edited.tpr == edited.tnr == 1.0
