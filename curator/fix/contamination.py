@@ -36,9 +36,6 @@ def shingles(normalised: str, n: int = NGRAM) -> frozenset[str]:
     return frozenset(normalised[i : i + n] for i in range(len(normalised) - n + 1))
 
 
-NEAREST_FLOOR = 0.01  # the loosest index threshold: below it two texts share almost no n-gram
-
-
 @dataclass(frozen=True)
 class Match:
     """The closest reference text found for one text: its position in the reference list and the similarity."""
@@ -253,13 +250,6 @@ class ContaminationGuard:
                 Refusal(self.held_out_texts[match.reference_index], match.similarity, "n-gram") if match else None
             )
         return self._cache[key]
-
-    def nearest(self, texts: Sequence[str]) -> list[Match | None]:
-        """Each text's nearest held-out text however far (None: no shared n-gram at all), to report how close a
-        dataset comes to the eval it will be judged on."""
-        if not hasattr(self, "_loose"):
-            self._loose = NgramIndex(self.held_out_texts, threshold=NEAREST_FLOOR)
-        return [self._loose.best_match(t) for t in texts]
 
     def check(self, texts: Sequence[str]) -> list[Refusal | None]:
         """One refusal (or None) per text, n-gram layer first, then the semantic layer on what is left."""
