@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from curator.cli.context import console, echo_json, open_workspace
+from curator.cli.context import console, echo_json, one_line, open_workspace
+from curator.cli.tables import Col, fitted_table
 from curator.errors import CuratorError
 from curator.review import label_queues
 from curator.review import labels as label_domain
@@ -16,6 +16,16 @@ from curator.storage.labels import VerdictLabel
 
 _VERDICT_WORDS = "pass, fail or clear"
 _QUEUES = ("disagreements", "false_pass", "false_fail", "next")
+_LABEL_COLUMNS = (
+    Col("item", wrap=True),
+    Col("check", wrap=True),
+    Col("label"),
+    Col("check said", short="said"),
+    Col("part", drop=2),
+    Col("note", wrap=True, drop=1),
+    Col("labelled", drop=3),
+)
+_REPORT_COLUMNS = (Col("figure", wrap=True), Col("value", wrap=True))
 
 
 def label(
@@ -80,11 +90,12 @@ def labels(
     if not rows:
         console.print(f"No verdict labels on run '{target.name}' yet: `curator label RUN ITEM_ID CHECK pass|fail`.")
         return
-    table = Table("item", "check", "label", "check said", "part", "note", "labelled", title=f"Labels: {target.name}")
-    for r in rows:
-        said, stamp = _verdict(r.check_passed), r.updated_at.strftime("%Y-%m-%d %H:%M")
-        table.add_row(r.item_id, r.check_name, _verdict(r.passed), said, r.part, r.note or "", stamp)
-    console.print(table)
+    cells = [
+        [one_line(r.item_id), one_line(r.check_name), _verdict(r.passed), _verdict(r.check_passed), r.part]
+        + [one_line(r.note or ""), r.updated_at.strftime("%Y-%m-%d %H:%M")]
+        for r in rows
+    ]
+    console.print(fitted_table(_LABEL_COLUMNS, cells, console.width, title=f"Labels: {one_line(target.name)}"))
 
 
 def _queue(run: str, check: str | None, queue: str, limit: int, as_json: bool) -> None:
@@ -109,16 +120,18 @@ def _queue(run: str, check: str | None, queue: str, limit: int, as_json: bool) -
     if as_json:
         echo_json(rows)
         return
-    table = Table(*(rows[0] if rows else ["item_id"]), title=f"{queue} of {check}: {target.name}")
-    for row in rows:
-        table.add_row(*(_cell(value) for value in row.values()))
-    console.print(table if rows else f"Nothing in the {queue} queue of '{check}' on run '{target.name}'.")
+    if not rows:
+        console.print(f"Nothing in the {queue} queue of '{check}' on run '{target.name}'.")
+        return
+    cols = [Col(name, wrap=name in ("item_id", "note", "why")) for name in rows[0]]
+    cells = [[_cell(value) for value in row.values()] for row in rows]
+    console.print(fitted_table(cols, cells, console.width, title=one_line(f"{queue} of {check}: {target.name}")))
 
 
 def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
-    return "" if value is None else str(value)
+    return "" if value is None else one_line(str(value))
 
 
 def calibrate_command(
@@ -132,7 +145,7 @@ def calibrate_command(
     if as_json:
         echo_json(report.to_json())
         return
-    console.print(_report_table(report))
+    console.print(_report_table(report, console.width))
     for line in report.problems:
         console.print(f"warning: {line}", highlight=False)
 
@@ -160,26 +173,26 @@ def _share(value: float | None, interval: Interval | None = None) -> str:
     return f"{value:.1%}" + (f" [{interval.low:.1%}, {interval.high:.1%}]" if interval else "")
 
 
-def _report_table(r: CalibrationReport) -> Table:
+def _report_table(r: CalibrationReport, width: int):
     status = "uncalibrated" if r.uncalibrated else "calibrated"
-    title = f"{r.check_name} ({r.check_kind}, version {r.check_version}, {status}) on run {r.run_name}"
-    table = Table("figure", "value", title=title)
-    cells = r.confusion
-    table.add_row("test labels", f"{r.test_labels} ({cells.label_passes} pass, {cells.label_fails} fail)")
-    table.add_row("  not graded by the check", str(r.test_not_graded))
-    table.add_row("calibration labels (not scored)", str(r.calibration_labels))
-    table.add_row("check pass / label pass", f"{cells.true_pass} true passes, {cells.false_fail} false fails")
-    table.add_row("check pass / label fail", f"{cells.false_pass} false passes, {cells.true_fail} true fails")
-    table.add_row("TPR (Wilson 95%)", _share(r.tpr, r.tpr_interval))
-    table.add_row("TNR (Wilson 95%)", _share(r.tnr, r.tnr_interval))
-    table.add_row("accuracy / majority baseline", f"{_share(r.accuracy)} / {_share(r.majority_baseline)}")
-    table.add_row("Cohen's kappa", "—" if r.kappa is None else f"{r.kappa:.3f}")
-    table.add_row("raw pass rate on the run", f"{_share(r.raw_pass_rate)} of {r.graded_items:,} graded")
-    table.add_row("corrected pass rate (bootstrap 95%)", _share(r.corrected_pass_rate, r.corrected_interval))
-    bias = r.length_bias
-    table.add_row("length rho: check / labels", f"{_rho(bias.check.rho)} / {_rho(bias.labels.rho)} (words)")
-    table.add_row("clean test", "yes" if r.clean_test else "no")
-    return table
+    title = one_line(f"{r.check_name} ({r.check_kind}, version {r.check_version}, {status}) on run {r.run_name}")
+    cells, bias = r.confusion, r.length_bias
+    rows = [
+        ("test labels", f"{r.test_labels} ({cells.label_passes} pass, {cells.label_fails} fail)"),
+        ("  not graded by the check", str(r.test_not_graded)),
+        ("calibration labels (not scored)", str(r.calibration_labels)),
+        ("check pass / label pass", f"{cells.true_pass} true passes, {cells.false_fail} false fails"),
+        ("check pass / label fail", f"{cells.false_pass} false passes, {cells.true_fail} true fails"),
+        ("TPR (Wilson 95%)", _share(r.tpr, r.tpr_interval)),
+        ("TNR (Wilson 95%)", _share(r.tnr, r.tnr_interval)),
+        ("accuracy / majority baseline", f"{_share(r.accuracy)} / {_share(r.majority_baseline)}"),
+        ("Cohen's kappa", "—" if r.kappa is None else f"{r.kappa:.3f}"),
+        ("raw pass rate on the run", f"{_share(r.raw_pass_rate)} of {r.graded_items:,} graded"),
+        ("corrected pass rate (bootstrap 95%)", _share(r.corrected_pass_rate, r.corrected_interval)),
+        ("length rho: check / labels", f"{_rho(bias.check.rho)} / {_rho(bias.labels.rho)} (words)"),
+        ("clean test", "yes" if r.clean_test else "no"),
+    ]
+    return fitted_table(_REPORT_COLUMNS, rows, width, title=title)
 
 
 def _rho(value: float | None) -> str:
