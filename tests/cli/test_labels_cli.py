@@ -115,3 +115,14 @@ def test_queues_list_disagreements_and_the_items_to_label_next(ws_path):
     assert "dev-act-0" in shown.output and "the check is wrong here" in shown.output
     bad = invoke(ws_path, "labels", "run[1]", "-q", "next")
     assert "--queue needs --check CHECK" in str(bad.exception)
+
+
+def test_notes_and_ids_print_literally(ws_path):
+    note = "\x1b[2Jwrong [bold]here[/bold]"
+    assert invoke(ws_path, "label", "run[1]", "dev-act-4", "answer", "fail", "--note", note).exit_code == 0
+    shown = (
+        invoke(ws_path, "labels", "run[1]").output
+        + invoke(ws_path, "labels", "run[1]", "-c", "answer", "-q", "disagreements").output
+    )
+    assert "\x1b" not in shown and "\\x1b[2Jwrong [bold]here[/bold]" in shown
+    assert json.loads(invoke(ws_path, "labels", "run[1]", "--json").output)[0]["note"] == note
