@@ -109,3 +109,29 @@ def test_absurd_weights_and_credits_are_refused(table, words):
     with pytest.raises(CheckSpecError) as caught:
         load_rewards_text(f'[[check]]\nname = "a"\nkind = "numeric"\n[rewards]\n{table}\n', "checks.toml", ["a"])
     assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ('```json\n{"n": 1}\n```', '{"n": 1}'),
+        ('  ```JSON \t\n{"n": 1}\n  ```\n\n', '{"n": 1}'),  # spaces and a newline before the fence go
+        ('```\n{"n": 1}```', '{"n": 1}'),
+        ("```\n```", ""),
+        ('```python\n{"n": 1}\n```', '```python\n{"n": 1}\n```'),  # another language: not a JSON fence
+        ('{"n": 1}', '{"n": 1}'),
+        ("```json```", "```json```"),
+        ("```\n````", "`"),
+    ],
+)
+def test_a_json_fence_is_unwrapped_as_before(text, body):
+    from curator.checks.graders import unfenced
+
+    assert unfenced(text) == body
+
+
+def test_a_long_run_of_spaces_after_a_fence_grades_at_once():
+    started = time.monotonic()
+    failed = _grade("json_schema", "```\n" + " " * 1_000_000 + "x", schema={"type": "object"})
+    assert failed.reason.startswith("not JSON: Expecting value")
+    assert time.monotonic() - started < 2
