@@ -105,12 +105,20 @@ def label_filter(
         )
 
 
-def labels_of(ws: Workspace, run_ref: str | int, check_name: str | None = None) -> list[VerdictLabel]:
-    """A run's verdict labels (of one check, or all), in item order."""
+def labels_of(
+    ws: Workspace, run_ref: str | int, check_name: str | None = None, part: str | None = None
+) -> list[VerdictLabel]:
+    """A run's verdict labels (of one check, or all; of one part, or both), in item order.
+
+    A grader fitted on labels takes `part="calibration"` only, so the test part stays a clean test.
+    """
+    if part not in (None, "test", "calibration"):
+        raise CuratorError(f"a label part is test or calibration, not {part!r}")
     run = resolve_run(ws, run_ref)
     if check_name is not None:
         known_check(ws, run.run_id, run.name, check_name)
-    return label_queries.list_labels(ws.db, run.run_id, check_name)
+    found = label_queries.list_labels(ws.db, run.run_id, check_name)
+    return [label for label in found if part is None or label.part == part]
 
 
 def parse_filter(ws: Workspace, run_id: int, text: str) -> ItemFilter:

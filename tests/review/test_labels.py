@@ -56,6 +56,11 @@ def test_the_locked_test_part_is_about_a_third_and_stable(workspace):
     after = {x.item_id: x.part for x in labels.labels_of(workspace, run_id)}
     assert all(after[item_id] == part for item_id, part in before.items())
     assert all(part == labels.label_part(item_id, "answer") for item_id, part in after.items())
+    test_part = labels.labels_of(workspace, run_id, "answer", part="test")
+    assert {x.item_id for x in test_part} == {i for i, part in after.items() if part == "test"}
+    assert len(labels.labels_of(workspace, run_id, part="calibration")) == 900 - len(test_part)
+    with pytest.raises(CuratorError, match="a label part is test or calibration, not 'train'"):
+        labels.labels_of(workspace, run_id, part="train")
     share = sum(part == "test" for part in after.values()) / len(after)
     assert 0.29 < share < 0.38
     # Another check splits the same items differently.
