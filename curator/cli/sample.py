@@ -123,7 +123,7 @@ def _print_summary(sample_set, summaries, skipped_held_out: int) -> None:
         Col("passed", justify="right"),
         Col("mean reward", justify="right", drop=2),
         Col("best", justify="right", drop=3),
-        Col("signal", wrap=True, min_width=6),
+        Col("signal", wrap=True, min_width=10),
         Col("input", wrap=True, drop=1, min_width=20),
     ]
     cells = [

@@ -34,7 +34,7 @@ def _render(table, width: int) -> str:
 
 def _reads_whole(name: str, output: str) -> bool:
     """Whether `name` is printed whole, maybe folded over several lines of its column: its pieces come in order."""
-    rest = name
+    rest = name.replace(" ", "")
     for line in output.splitlines():
         for token in line.split():
             if rest and rest.startswith(token):
@@ -139,3 +139,23 @@ def test_compare_at_80_columns_keeps_check_names_and_p_values_whole(runs_ws, mon
     assert "left out at 80 columns: Δ pts, still failing" in output
     wide = CliRunner().invoke(app, ["-w", str(runs_ws), "compare", "after"], env={"COLUMNS": "200"}).stdout
     assert "still failing" in wide and "verdict (McNemar)" in wide and "left out" not in wide.split("dev:")[0]
+
+
+def test_the_sample_summary_at_80_columns_keeps_ids_and_counts(monkeypatch, capsys):
+    from datetime import datetime
+
+    from curator.cli.sample import _print_summary
+    from curator.storage.rollouts import InputSummary, SampleSetRow
+
+    monkeypatch.setenv("COLUMNS", "80")
+    settings = {"backend": "transformers", "sample_s": 1.5}
+    sample_set = SampleSetRow(4, 1, LONG, MODEL, ADAPTER, settings, "{}", {}, datetime(2026, 1, 1), 16)
+    inputs = [
+        InputSummary(k, f"held_out-sunny_punctuation-{k:02d}", "x " * 80, None, 8, k, 0.5, 1.0, 0.0) for k in (3, 8)
+    ]
+    _print_summary(sample_set, inputs, 0)
+    printed = capsys.readouterr().out
+    table = printed[printed.index("item") :]
+    _fits(table)
+    assert _reads_whole("held_out-sunny_punctuation-03", table) and "3/8" in table and "8/8" in table
+    assert "mixed" in table and _reads_whole("all pass: no signal", table)
