@@ -86,13 +86,13 @@ def _word(word: str | None) -> str:
 # --- numeric -----------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])[-+]?\.\d+")
-_ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.S)
+_ANSWER_TAG = r"(?s)<answer>(.*?)</answer>"  # RE2: Python's re rescans to the end after every unclosed <answer>
 _GSM8K_ANSWER = re.compile(r"####\s*([-+]?[\d,]*\.?\d+)")
 
 
 def extract_number(text: str) -> str | None:
     """The answer number of `text`: from its last `<answer>…</answer>`, else `#### N`, else its last number."""
-    answers = _ANSWER_TAG.findall(text)
+    answers = regex_engine.findall(_ANSWER_TAG, text)
     if answers:
         return _last_number(answers[-1])
     marked = _GSM8K_ANSWER.search(text)

@@ -47,5 +47,13 @@ def search(pattern: str, text: str):
         return compiled(pattern).search(_without_surrogates(text))
 
 
+def findall(pattern: str, text: str) -> list:
+    """Every non-overlapping match of `pattern` in `text`, as Python's `re.findall` gives them."""
+    try:
+        return compiled(pattern).findall(text)
+    except UnicodeEncodeError:
+        return compiled(pattern).findall(_without_surrogates(text))
+
+
 def _without_surrogates(text: str) -> str:
     return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)

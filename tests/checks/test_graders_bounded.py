@@ -135,3 +135,10 @@ def test_a_long_run_of_spaces_after_a_fence_grades_at_once():
     failed = _grade("json_schema", "```\n" + " " * 1_000_000 + "x", schema={"type": "object"})
     assert failed.reason.startswith("not JSON: Expecting value")
     assert time.monotonic() - started < 2
+
+
+def test_many_unclosed_answer_tags_grade_at_once():
+    started = time.monotonic()
+    result = grade(CheckSpec("n", "numeric"), input="q", target="5", output="<answer>" * 50_000 + " 5")
+    assert (result.passed, result.reason) == (True, "5")
+    assert time.monotonic() - started < 2
