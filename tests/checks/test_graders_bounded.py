@@ -142,3 +142,34 @@ def test_many_unclosed_answer_tags_grade_at_once():
     result = grade(CheckSpec("n", "numeric"), input="q", target="5", output="<answer>" * 50_000 + " 5")
     assert (result.passed, result.reason) == (True, "5")
     assert time.monotonic() - started < 2
+
+
+def test_ctrl_c_stops_a_grading_loop_over_catastrophic_patterns_at_once():
+    """SIGINT during a long grading loop ends it with KeyboardInterrupt at once (nothing in grading swallows it)."""
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from curator.checks import CheckSpec, grade\n"
+        "spec = CheckSpec('c', 'regex', {'pattern': '(a+)+$'})\n"
+        "print('ready', flush=True)\n"
+        "try:\n"
+        "    while True:\n"
+        "        grade(spec, input='', target=None, output='a' * 40 + '!')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.5)  # inside the grading loop by now
+        child.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        assert child.stdout.readline().strip() == "interrupted"
+        assert time.monotonic() - started < 5
+        assert child.wait(timeout=10) == 0
+    finally:
+        child.kill()
+        child.wait()
