@@ -3,11 +3,17 @@ represented, and keeps the checkpoint with the most dev items passing every chec
 
 from __future__ import annotations
 
+import json
+
 from curator.checks import load_spec_text, run_checks, stored_checks
 from curator.checks.spec import CheckSpec
+from curator.child.progress import ProgressWriter
+from curator.inference.backends import GenerationSettings
 from curator.jobs.training_inputs import dev_sample, eval_generation
 from curator.review.runs import create_run_from_records, resolve_run
+from curator.training.callbacks import CallbackLogic, generation_of
 from curator.training.grading import tally
+from curator.training.job import JobSpec
 
 CHECKS = """
 [[check]]
@@ -63,3 +69,32 @@ def test_the_pass_rate_counts_items_passing_every_check_and_each_check_is_report
     result = tally(specs, items, ["xy", "x", "x", "xy"])
     assert result.pass_rate == 0.5  # 2 of 4 items pass both; 6 of 8 (item, check) pairs would read 75%
     assert result.as_dict()["per_check"] == {"a": 1.0, "b": 0.5}
+
+
+def _job(tmp_path, generation: dict) -> JobSpec:
+    checks = [json.loads(CheckSpec("a", "regex", {"pattern": "x"}).to_json())]
+    return JobSpec(
+        dataset_file="d.jsonl",
+        base_model="m",
+        output_dir=str(tmp_path / "adapter"),
+        progress_file=str(tmp_path / "progress.jsonl"),
+        dev_items=[{"item_key": 0, "input": "q"}],
+        checks=checks,
+        generation=generation,
+    )
+
+
+def test_the_child_generates_with_the_job_files_settings_and_dtype(tmp_path):
+    settings, dtype = generation_of(_job(tmp_path, {"max_new_tokens": 256, "temperature": 0.0, "dtype": "bfloat16"}))
+    assert settings.max_new_tokens == 256 and dtype == "bfloat16"
+    settings, dtype = generation_of(_job(tmp_path, {}))
+    assert settings == GenerationSettings() and dtype is None
+
+
+def test_only_rank_0_generates_and_grades_under_several_processes(tmp_path, monkeypatch):
+    monkeypatch.setenv("RANK", "1")
+    job = _job(tmp_path, {})
+    logic = CallbackLogic(job, ProgressWriter(job.progress_file), stop=None, trainer=None, tokenizer=None)
+    logic.evaluate(4)  # with no model to generate with, any attempt would raise
+    assert logic.last_eval_step == 4 and logic.early.best_step is None
+    assert not (tmp_path / "progress.jsonl").exists()
