@@ -3,7 +3,9 @@
 Oversubscribed torch threads cost ~3x on a 2-core CPU (two evals on 2 threads each ran at 0.26x of one alone;
 on 1 thread each at 0.84x). Each child registers in a machine-wide folder (one small file per process: its pid
 and the threads it asked for, 0 for "a fair share"); explicit requests are honoured, and the cores left over are
-split between the children that asked for a share, oldest first. A child re-reads the folder at its progress
+split between the children that asked for a share, oldest first. Work outside Curator counts too (the load
+average less Curator's own threads): on a busy machine two threads on two cores spin-wait for each other (an eval
+ran 5.9x slower on 2 threads than on 1 beside other work here). A child re-reads the folder at its progress
 events (on its main thread, where torch's thread count applies) and follows its share as others come and go.
 """
 
@@ -69,15 +71,26 @@ def live_claims(folder: Path) -> list[Claim]:
     return sorted(claims, key=lambda c: (c.started, c.pid))
 
 
-def share_of(pid: int, claims: list[Claim], cores: int) -> int:
-    """Threads for `pid`: its explicit request, or its part of the cores the explicit requests leave (at least 1)."""
+def outside_load(claims: list[Claim], cores: int) -> int:
+    """Cores kept busy by work other than Curator's children: the 1-minute load average less their threads."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 0
+    ours = sum(share_of(c.pid, claims, cores) for c in claims)
+    return max(0, round(load - ours))
+
+
+def share_of(pid: int, claims: list[Claim], cores: int, busy: int = 0) -> int:
+    """Threads for `pid`: its explicit request, or its part of the cores that the explicit requests and `busy`
+    cores (other work) leave; at least 1."""
     mine = next((c for c in claims if c.pid == pid), None)
     if mine is not None and mine.requested > 0:
         return mine.requested
     fair = [c.pid for c in claims if c.requested <= 0]
     if pid not in fair:
         fair.append(pid)
-    left = max(len(fair), cores - sum(c.requested for c in claims if c.requested > 0))
+    left = max(len(fair), cores - busy - sum(c.requested for c in claims if c.requested > 0))
     base, extra = divmod(left, len(fair))
     return max(1, base + (1 if fair.index(pid) < extra else 0))
 
@@ -103,7 +116,8 @@ class CoreShare:
         return self.folder / f"{self.pid}.json"
 
     def current(self) -> int:
-        return share_of(self.pid, live_claims(self.folder), self.cores)
+        claims = live_claims(self.folder)
+        return share_of(self.pid, claims, self.cores, outside_load(claims, self.cores))
 
     def apply(self, force: bool = False) -> int:
         """Set torch's threads to this process's share (at most every few seconds); returns the count in use."""

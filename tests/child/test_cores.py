@@ -30,6 +30,21 @@ def test_shares_split_the_cores(requested, count, expected):
     assert [share_of(c.pid, listed, count) for c in listed] == expected
 
 
+@pytest.fixture(autouse=True)
+def quiet_machine(monkeypatch):
+    """No work outside Curator, whatever else runs on the test machine."""
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
+def test_work_outside_curator_takes_its_cores(monkeypatch):
+    listed = claims(0)
+    assert share_of(100, listed, 2, busy=1) == 1 and share_of(100, listed, 8, busy=3) == 5
+    assert share_of(100, listed, 2, busy=5) == 1  # never zero
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (3.4, 0.0, 0.0))
+    assert cores.outside_load(claims(0, 0), 8) == 0  # the two children's 8 threads explain the load
+    assert cores.outside_load(claims(1), 8) == 2  # one thread of ours, 3.4 busy: 2 cores taken by others
+
+
 def test_a_new_child_counts_itself_before_its_file_is_read():
     assert share_of(999, claims(0), 2) == 1
 
