@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 
-from curator.cli.context import console, echo_json, err_console, open_workspace, progress
+from curator.cli.context import console, echo_json, err_console, one_line, open_workspace, progress
+from curator.cli.tables import Col, fitted_table
 from curator.fix import examples as example_domain
 from curator.fix.generation import DEFAULT_PER_FAILURE
 from curator.fix.generation import generate as generate_examples
@@ -50,17 +48,15 @@ def generate(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "batch": report.batch_id,
-                    "template": report.template,
-                    "seed": report.seed,
-                    "counts": report.counts,
-                    "stopped_early": report.stopped_early,
-                    "warnings": report.warnings,
-                }
-            )
+        echo_json(
+            {
+                "batch": report.batch_id,
+                "template": report.template,
+                "seed": report.seed,
+                "counts": report.counts,
+                "stopped_early": report.stopped_early,
+                "warnings": report.warnings,
+            }
         )
         return
     console.print(
@@ -106,10 +102,22 @@ def list_examples(
             ]
         )
         return
-    table = Table("id", "batch", "status", "input", "target", "reason")
-    for e in rows:
-        table.add_row(str(e.example_id), str(e.batch_id), e.status, e.input, e.target, e.reason or "")
-    console.print(table if rows else "No examples: `curator generate TEMPLATE`.")
+    if not rows:
+        console.print("No examples: `curator generate TEMPLATE`.")
+        return
+    cols = [
+        Col("id", justify="right"),
+        Col("batch", justify="right", drop=2),
+        Col("status"),
+        Col("input", wrap=True, min_width=20),
+        Col("target", wrap=True, min_width=20),
+        Col("reason", wrap=True, drop=1),
+    ]
+    cells = [
+        [str(e.example_id), str(e.batch_id), e.status, one_line(e.input), one_line(e.target), one_line(e.reason)]
+        for e in rows
+    ]
+    console.print(fitted_table(cols, cells, console.width))
 
 
 @examples_app.command("accept")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-from curator.cli.context import console, open_workspace, progress
+from curator.cli.context import console, echo_json, open_workspace, progress
 from curator.importers import FORMATS, FieldMapping, ImportResult, SplitOptions, import_file
 
 SKIPPED_SHOWN = 20
@@ -67,7 +66,7 @@ def import_command(
             splits=splits,
         )
     if as_json:
-        typer.echo(json.dumps(_result_json(result)))
+        echo_json(_result_json(result))
         return
     _print_result(result)
 

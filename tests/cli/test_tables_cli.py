@@ -20,6 +20,7 @@ from curator.cli.tables import Col, fitted_table, model_label, path_end
 from curator.demo.setup import demo_checks
 from curator.review.runs import create_run_from_records
 from curator.storage import items as item_queries
+from curator.workspace import Workspace
 
 LONG = "a-rather-long-run-name-that-would-be-cut-to-a-few-characters"
 MODEL = "/home/someone/work/.curator/models/smollm2-135m-instruct"
@@ -159,3 +160,26 @@ def test_the_sample_summary_at_80_columns_keeps_ids_and_counts(monkeypatch, caps
     _fits(table)
     assert _reads_whole("held_out-sunny_punctuation-03", table) and "3/8" in table and "8/8" in table
     assert "mixed" in table and _reads_whole("all pass: no signal", table)
+
+
+def test_examples_list_at_80_columns_keeps_each_text_whole(tmp_path, monkeypatch):
+    from fixwork import weather_run as fix_weather_run
+
+    monkeypatch.setenv("COLUMNS", "80")
+    root = tmp_path / "ws"
+    with Workspace.open(root) as ws:
+        fix_weather_run(ws)
+    _cli(root, "template", "from-item", "base", "0", "--name", "fix")
+    _cli(root, "template", "slot", "fix", "Paris", "city", "--values", "Oslo,Bern,Nice,Kyiv,Lima")
+    _cli(root, "generate", "fix", "-n", "3", "--seed", "3")
+    listed = _cli(root, "examples", "list")
+    _fits(listed)
+    texts = [(e.input, e.target) for e in _examples(root)]
+    assert texts and all(_reads_whole(i, listed) and _reads_whole(t, listed) for i, t in texts)
+
+
+def _examples(root):
+    from curator.fix import examples as example_domain
+
+    with Workspace.open(root) as ws:
+        return example_domain.list_examples(ws)
