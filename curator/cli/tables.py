@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePath
 
 from rich import box
 from rich.cells import cell_len
@@ -14,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curator.app.widgets.literal import one_line
+from curator.review import runs as run_domain
 
 
 @dataclass(frozen=True)
@@ -106,17 +106,6 @@ def _widths(shown: Sequence[Col], kept: list[int], rows: Sequence[Sequence], wid
     return widths
 
 
-def path_end(path: str | None, parts: int = 2) -> str:
-    """The distinguishing end of a model or adapter path, never a cut start: the last `parts` folders
-    (`…/jobs/job-3/adapter` → `job-3/adapter`, `…/models/smollm2-135m` → `models/smollm2-135m`), shown literally."""
-    if not path:
-        return ""
-    pieces = [p for p in PurePath(path).parts if p not in ("/", "\\")]
-    tail = "/".join(pieces[-parts:])
-    return one_line(tail if len(pieces) <= parts else f"…/{tail}")
-
-
 def model_label(model: str | None, adapter: str | None) -> str:
-    """A model by its folder name and an adapter by its job (or last two folders): `…/smollm2 + …/job-3/adapter`."""
-    label = path_end(model, parts=1) or "—"
-    return label + (f" + {path_end(adapter)}" if adapter else "")
+    """`…/smollm2-135m-instruct + …/job-3/adapter` (review.runs.model_label), control characters shown as escapes."""
+    return one_line(run_domain.model_label(model, adapter))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from curator.errors import NotFoundError
 from curator.storage import items as item_queries
@@ -102,3 +103,20 @@ def create_run_from_records(
         )
         item_queries.insert_records(cur, run_id, records)
     return resolve_run(ws, run_id)
+
+
+def path_end(path: str | None, parts: int = 2) -> str:
+    """The distinguishing end of a model or adapter path, never a cut start: its last `parts` folders
+    (`…/jobs/job-3/adapter` → `…/job-3/adapter`), the whole path when it is no longer."""
+    if not path:
+        return ""
+    pieces = [p for p in PurePath(path).parts if p not in ("/", "\\")]
+    tail = "/".join(pieces[-parts:])
+    return tail if len(pieces) <= parts else f"…/{tail}"
+
+
+def model_label(model: str | None, adapter: str | None) -> str:
+    """A run's model by its folder name and its adapter by its job (the last two folders), as lists show them:
+    `…/smollm2-135m-instruct + …/job-3/adapter`; `—` without a model."""
+    label = path_end(model, parts=1) or "—"
+    return label + (f" + {path_end(adapter)}" if adapter else "")

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from curator.checks import run_checks
 from curator.cli.main import app
-from curator.cli.tables import Col, fitted_table, model_label, path_end
+from curator.cli.tables import Col, fitted_table, model_label
 from curator.demo.setup import demo_checks
-from curator.review.runs import create_run_from_records
+from curator.review.runs import create_run_from_records, path_end
 from curator.storage import items as item_queries
 from curator.workspace import Workspace
 
@@ -65,7 +65,7 @@ def test_a_fitted_table_wraps_names_keeps_numbers_and_drops_by_priority():
 def test_paths_show_their_distinguishing_end():
     assert path_end(ADAPTER) == "…/job-12/adapter" and path_end("models/m") == "models/m"
     assert model_label(MODEL, ADAPTER) == "…/smollm2-135m-instruct + …/job-12/adapter"
-    assert model_label(None, None) == "—" and path_end("/r/x/a\x1b[2Jb") == "…/x/a\\x1b[2Jb"
+    assert model_label(None, None) == "—" and model_label("/r/x/a\x1b[2Jb", None) == "…/a\\x1b[2Jb"
 
 
 @pytest.fixture
