@@ -12,8 +12,6 @@ from functools import lru_cache
 
 import re2
 
-MAX_PATTERN_LENGTH = 4_000  # characters; RE2's own memory cap (8 MiB per pattern) refuses the rest
-
 
 def _options() -> re2.Options:
     options = re2.Options()
@@ -28,15 +26,19 @@ def compiled(pattern: str):
 
 
 def rejection(pattern: str) -> str | None:
-    """RE2's complaint about `pattern` in words, or None when it compiles."""
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        return f"longer than {MAX_PATTERN_LENGTH:,} characters"
+    """RE2's complaint about `pattern` in words, or None when it compiles (RE2 caps each at 8 MiB of memory)."""
     try:
         compiled(pattern)
     except re2.error as error:
         reason = error.args[0] if error.args else "rejected"
-        return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        return text if len(text) <= 100 else text[:99] + "…"  # RE2 quotes the pattern: keep the line short
     return None
+
+
+def shown(pattern: str, limit: int = 80) -> str:
+    """A pattern quoted for a one-line message: repr, cut to about `limit` characters."""
+    return repr(pattern) if len(pattern) <= limit else repr(pattern[: limit - 1]) + "…"
 
 
 def search(pattern: str, text: str):

@@ -51,14 +51,15 @@ def regex_problem(pattern: str, ignore_case: bool = False) -> str | None:
     full = search_pattern(pattern, ignore_case)
     problem = regex_engine.rejection(full)
     if problem:
-        return f"not a valid RE2 regular expression ({problem}): {pattern!r}"
+        return f"not a valid RE2 regular expression ({problem}): {regex_engine.shown(pattern)}"
     # DuckDB is imported here, not at module level: graders run in the training child, which has no database.
     from curator.storage import checks as check_sql
 
     for candidate in (full, locate_pattern(full)):
         problem = check_sql.regex_error(candidate)
         if problem:
-            return f"DuckDB cannot run this regular expression ({problem}): {pattern!r}"
+            problem = problem if len(problem) <= 100 else problem[:99] + "…"
+            return f"DuckDB cannot run this regular expression ({problem}): {regex_engine.shown(pattern)}"
     return None
 
 

@@ -69,7 +69,7 @@ def _pattern_problem(schema: dict) -> str | None:
         for pattern in patterns:
             problem = regex_engine.rejection(pattern)
             if problem:
-                return f"schema pattern {pattern!r} is not a valid RE2 regular expression ({problem})"
+                return f"schema pattern {regex_engine.shown(pattern)} is not a valid RE2 regular expression ({problem})"
     if unevaluated and patterned:
         return "unevaluatedProperties with patternProperties cannot be graded with RE2; drop one of them"
     return None

@@ -111,3 +111,11 @@ def test_specs_built_in_python_are_validated_too():
         validate_specs([CheckSpec("a", "numeric"), CheckSpec("a", "numeric")])
     with pytest.raises(CheckSpecError, match="field 'pattern'"):
         validate_specs([CheckSpec("r", "regex", {"pattern": "("})])
+
+
+def test_a_long_bad_pattern_is_quoted_short_and_a_long_good_one_loads():
+    message = _error('[[check]]\nname = "a"\nkind = "regex"\npattern = "' + "x" * 5000 + '("')
+    assert "not a valid RE2 regular expression" in message and len(message) < 300
+    words = "|".join(f"word{i}" for i in range(2000))  # a long alternation of banned words is fine
+    [spec] = load_spec_text(f'[[check]]\nname = "a"\nkind = "regex_absent"\npattern = "{words}"\n', "checks.toml")
+    assert spec.options["pattern"] == words
