@@ -333,7 +333,9 @@ async def test_s_makes_a_slot_from_the_target_box_and_the_hint_is_in_the_footer(
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         shown = screen_text(app)
-        assert "^l Slot (or select, s)" in shown and "select text in input or target, press s: slot" in shown
+        assert (
+            "^l Slot (or select, s)" in shown and "select text in input or target: s makes a slot, z pairs it" in shown
+        )
         target = screen.query_one("#template-target", TextArea)
         target.focus()
         await pilot.press("end", "s")  # no selection: s is typed

@@ -18,13 +18,25 @@ register_actions(
         in_palette=False,
     ),
     ActionSpec(
+        "fix.template.pair",
+        "fix.template",
+        "z",
+        "pair_span",
+        "Pair",
+        "Select a span and press z, then another: they become paired slots whose values go together row by row "
+        "(a phrase and its emoji); ctrl+l makes them, rows typed in more values as a, b; c, d",
+        show=False,
+        in_palette=False,
+    ),
+    ActionSpec(
         "fix.template.slot_from_fields",
         "fix.template",
         "ctrl+l",
         "make_slot",
         "Slot (or select, s)",
-        "From any box or field: the selection (kept when the focus moves) becomes a slot; with nothing selected, "
-        "the slot named in the fields gets their values and perturbations",
+        "From any box or field: the selection (kept when the focus moves) becomes a slot, or the spans held with z "
+        "paired slots; with nothing selected, the slot (or paired slots) named in the fields gets their values, "
+        "added to its own unless replace is ticked",
     ),
     ActionSpec(
         "fix.template.no_tag",

@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
-from curator.app.screens.fix.slot_editing import SlotEditing
+from curator.app.screens.fix.slot_editing import SlotEditing, hint_text
 from curator.app.screens.fix.template_storing import StoringKeys
 from curator.app.screens.fix.template_text import (
     DEFAULT_GENERATE,
@@ -86,6 +86,8 @@ class TemplateEditorScreen(SlotEditing, StoringKeys, ReportsWorkerFailures, Scre
         self._last_text_area = "template-input"
         self._selection: tuple[str, str] = ("template-input", "")
         """The last non-empty selection (box id, text): moving to the other box or a field keeps it."""
+        self.pairing: dict[str, str] = {}
+        """Spans waiting to become paired slots (name -> span), in the order z added them."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"template {one_line(self.spec.name)}"), id="editor-title", classes="fix-title")
@@ -100,13 +102,12 @@ class TemplateEditorScreen(SlotEditing, StoringKeys, ReportsWorkerFailures, Scre
                 with Horizontal(id="slot-form"):
                     yield Input(placeholder="slot name", id="slot-name")
                     yield Input(placeholder="more values, a, b", id="slot-values")
-                yield Input(placeholder="perturb: punctuation, case, whitespace, markup", id="slot-perturb")
+                with Horizontal(id="slot-options"):
+                    yield Input(placeholder="perturb: punctuation, case, whitespace, markup", id="slot-perturb")
+                    yield Checkbox("replace", id="slot-replace", tooltip="replace the slot's values instead of adding")
                 yield Static("", id="template-error", classes="inline-error")
                 yield Static("", id="template-preview")
-        yield Static(
-            Text("select text in input or target, press s: slot", style="dim"),
-            id="editor-hint",
-        )
+        yield Static(hint_text({}), id="editor-hint")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -119,6 +120,7 @@ class TemplateEditorScreen(SlotEditing, StoringKeys, ReportsWorkerFailures, Scre
         self.query_one("#slot-table", DataTable).add_columns("slot", "values", "perturb")
         self._fill_slot_table()
         self.refresh_preview()
+        self.query_one("#template-input", SlotTextArea).focus()  # where the hint says to select
         if self.controls_written_out:
             self.notify("control characters in the template are shown written out (\\x1b…); saving keeps them so")
 
@@ -146,7 +148,10 @@ class TemplateEditorScreen(SlotEditing, StoringKeys, ReportsWorkerFailures, Scre
     @on(SlotTextArea.SlotRequested)
     def _slot_requested(self, message: SlotTextArea.SlotRequested) -> None:
         self._selection = (message.text_area.id or self._last_text_area, message.span)
-        self.action_make_slot()
+        if message.paired:
+            self.action_pair_span()
+        else:
+            self.action_make_slot()
 
     def refresh_preview(self) -> None:
         """Render a few examples in a worker; a newer keystroke abandons an older render."""

@@ -63,7 +63,9 @@ class StoringKeys:
         return self.current_spec() != self.saved_spec
 
     def action_back(self) -> None:
-        """Leave; with unsaved edits, only after asking."""
+        """Drop spans waiting to be paired; else leave, with unsaved edits only after asking."""
+        if self.drop_pairing():
+            return
         if not self.unsaved:
             self.dismiss(self.spec.name if self.stored else None)
             return

@@ -67,17 +67,19 @@ def generate_count(answer: str) -> int:
 
 
 class SlotTextArea(TextArea):
-    """A text box where `s` over a selection makes a slot of it instead of typing over it."""
+    """A text box where `s` over a selection makes a slot of it (`z` pairs it with other spans) instead of typing
+    over it."""
 
     @dataclass
     class SlotRequested(Message):
         text_area: SlotTextArea
         span: str
+        paired: bool = False
 
     async def _on_key(self, event) -> None:
-        if event.character == "s" and self.selected_text:
+        if event.character in ("s", "z") and self.selected_text:
             event.stop()
             event.prevent_default()
-            self.post_message(self.SlotRequested(self, self.selected_text))
+            self.post_message(self.SlotRequested(self, self.selected_text, paired=event.character == "z"))
             return
         await super()._on_key(event)
