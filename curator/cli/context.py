@@ -15,7 +15,7 @@ from rich.progress import ProgressColumn
 from rich.text import Text
 
 from curator.app.widgets.literal import literal, one_line
-from curator.storage.database import Database
+from curator.storage.connect import set_wait_notice
 from curator.workspace import Workspace
 
 __all__ = ["console", "err_console", "literal", "one_line", "echo_json", "shown", "fail", "open_workspace"]
@@ -90,7 +90,7 @@ def announce_waits() -> None:
             literal(f"waiting for {path}: another Curator process is using it…"), highlight=False, soft_wrap=True
         )
 
-    Database.wait_notice = notice
+    set_wait_notice(notice)
 
 
 def reconcile_orphaned_jobs(ws: Workspace) -> None:

@@ -1,77 +1,36 @@
-"""The DuckDB connection of a workspace: opened on demand, let go when idle, transactions, thread cursors.
+"""The DuckDB connection of a workspace: opened on demand, let go when idle or asked, transactions, thread cursors.
 
 DuckDB lets one process at a time hold a database file for writing. A user keeps the app open all day and runs
 CLI commands beside it, so a Database holds the file only while it is used: the connection opens on the first
-use, and a second after the last use (no transaction open, no cursor call running, no child cursor alive) it is
-closed and the file is free. The next use opens it again; a process that finds the file held by another waits
-and retries up to a bound, and the CLI says in one line that it waits. Opening again costs tens of milliseconds
-(docs/own-task.md), paid only after an idle second.
+use and is closed (the file freed) once nothing uses it (no transaction open, no cursor call running, no child
+cursor alive) and either another Curator process asks for the file or it stayed unused for `idle_release_s`.
+A process that finds the file held asks for it (a `curator.duckdb.wanted-by-PID` file beside it, which the
+holder looks for ten times a second), waits and retries up to a bound; the CLI says in one line that it waits.
+Opening again costs tens of milliseconds and a cold cache (docs/own-task.md), so the file is kept while nobody
+asks for it: paging a big run does not reopen it between pages.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
 
 import duckdb
 
-from curator.errors import CuratorError, WorkspaceLockedError
+from curator.storage.connect import connect, is_asked_for
 from curator.storage.migrations import migrate
 
-IDLE_RELEASE_S = 1.0  # the file is let go this long after the last use
-LOCK_WAIT_S = 30.0  # how long an open waits for another process to let go of the file ($CURATOR_LOCK_WAIT_S)
-NOTE_AFTER_S = 0.5  # a wait longer than this is announced (once) through Database.wait_notice
-_RETRY_S = 0.05
-
-
-def lock_wait_s() -> float:
-    """How long to wait for another process: $CURATOR_LOCK_WAIT_S when it is a number >= 0, else LOCK_WAIT_S."""
-    try:
-        return max(0.0, float(os.environ.get("CURATOR_LOCK_WAIT_S", LOCK_WAIT_S)))
-    except ValueError:
-        return LOCK_WAIT_S
-
-
-def connect(path: Path | None, read_only: bool = False, wait_s: float | None = None) -> duckdb.DuckDBPyConnection:
-    """A new connection to `path` (None: in memory), waiting up to `wait_s` while another process holds the file."""
-    wait_s = lock_wait_s() if wait_s is None else wait_s
-    target = ":memory:" if path is None else str(path)
-    started = time.monotonic()
-    noted = False
-    while True:
-        try:
-            conn = duckdb.connect(target, read_only=read_only)
-            break
-        except duckdb.IOException as error:
-            if "lock" not in str(error).lower():
-                raise CuratorError(f"cannot open {path}: {error}") from None
-            waited = time.monotonic() - started
-            if waited >= wait_s:
-                raise WorkspaceLockedError(
-                    f"{path} is open for writing in another Curator process (waited {waited:.0f} s); "
-                    "try again when it is done"
-                ) from None
-            if not noted and waited >= NOTE_AFTER_S and Database.wait_notice is not None:
-                Database.wait_notice(path)
-                noted = True
-            time.sleep(_RETRY_S)
-    # DuckDB would otherwise draw its own progress bar over ours on long queries.
-    conn.execute("SET enable_progress_bar = false")
-    return conn
+IDLE_RELEASE_S = 10.0  # unused this long, the file is let go even if nobody asked for it
+ASKED_RELEASE_S = 0.2  # asked for by another process, it is let go once unused this long (a burst of queries ends)
+_POLL_S = 0.1  # how often a holder looks for another process's request
 
 
 class Database:
     """The connection to `curator.duckdb`, held while used; threads get their own cursors (see the module doc)."""
-
-    # Called once per wait with the file's path when an open must wait for another process (the CLI prints a line;
-    # the app, whose screen must not be written over, leaves it None).
-    wait_notice: ClassVar[Callable[[Path | None], None] | None] = None
 
     def __init__(
         self,
@@ -89,7 +48,6 @@ class Database:
         self._generation = 0  # counts the opens: a thread's cursor belongs to one
         self._holds = 0
         self._last_used = time.monotonic()
-        self._timer: threading.Timer | None = None
         self._closed = False
         self._state = threading.Lock()  # guards the fields above
         self._local = threading.local()
@@ -102,8 +60,7 @@ class Database:
         if not read_only:
             migrate(conn)
         db = cls(conn, path, read_only=read_only, idle_release_s=idle_release_s)
-        db._acquire()
-        db._let_go()  # starts the idle clock
+        db._watch()
         return db
 
     @property
@@ -121,35 +78,34 @@ class Database:
             if self._conn is None:
                 self._conn = connect(self.path, self.read_only)
                 self._generation += 1
+                self._watch()
             self._holds += 1
 
     def _let_go(self) -> None:
         with self._state:
             self._holds -= 1
             self._last_used = time.monotonic()
-            if self._holds == 0:
-                self._schedule(self.idle_release_s)
 
-    def _schedule(self, delay: float | None) -> None:
-        """Arm the idle timer (caller holds `_state`); one at a time."""
-        if delay is None or self._timer is not None or self._conn is None or self._closed:
-            return
-        self._timer = threading.Timer(delay, self._on_idle)
-        self._timer.daemon = True
-        self._timer.start()
+    def _watch(self) -> None:
+        """Start the thread that lets the file go for this open (not for in-memory or lifelong connections)."""
+        if self.idle_release_s is not None:
+            generation = self._generation
+            threading.Thread(target=self._let_go_when_idle, args=(generation,), daemon=True).start()
 
-    def _on_idle(self) -> None:
-        """Close the connection when nothing used it for `idle_release_s`; otherwise look again later."""
-        with self._state:
-            self._timer = None
-            if self._holds or self._conn is None or self._closed:
-                return  # in use: the last `_let_go` arms the timer again
-            remaining = self.idle_release_s - (time.monotonic() - self._last_used)
-            if remaining > 0:
-                self._schedule(remaining)
+    def _let_go_when_idle(self, generation: int) -> None:
+        """Close the connection once unused and asked for by another process, or unused for `idle_release_s`."""
+        while True:
+            time.sleep(_POLL_S)
+            asked = is_asked_for(self.path)  # a directory scan, outside the lock
+            with self._state:
+                if self._closed or self._conn is None or self._generation != generation:
+                    return
+                idle = time.monotonic() - self._last_used
+                if self._holds or idle < (ASKED_RELEASE_S if asked else self.idle_release_s):
+                    continue
+                conn, self._conn = self._conn, None
+                conn.close()  # closes the threads' cursors with it and frees the file
                 return
-            conn, self._conn = self._conn, None
-            conn.close()  # closes the threads' cursors with it and frees the file
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -229,9 +185,6 @@ class Database:
     def close(self) -> None:
         with self._state:
             self._closed = True
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()

@@ -96,8 +96,27 @@ def test_nothing_is_released_inside_a_transaction_or_while_a_child_cursor_stream
         db.close()
 
 
+def test_a_holder_lets_go_at_once_when_another_process_asks_even_long_before_its_idle_time(tmp_path):
+    db = Database.open(tmp_path / "c.duckdb", idle_release_s=600)
+    try:
+        db.execute("CREATE TABLE t AS SELECT 41 AS x")
+        code = (
+            "import time; from curator.storage.connect import connect; started = time.monotonic(); "
+            f"c = connect(__import__('pathlib').Path({str(tmp_path / 'c.duckdb')!r}), wait_s=20); "
+            "c.execute('UPDATE t SET x = x + 1'); c.close(); print(round(time.monotonic() - started, 2))"
+        )
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert other.returncode == 0, other.stderr
+        assert float(other.stdout) < 5
+        assert db.fetchone("SELECT x FROM t") == (42,)  # opened again, seeing the other process's write
+        assert not list(tmp_path.glob("*.wanted-by-*"))  # the request is gone with the wait
+    finally:
+        db.close()
+
+
 def test_a_slow_reader_of_a_runs_items_gets_them_all(tmp_path):
     with Workspace.open(tmp_path / "ws") as ws:
+        ws.db.idle_release_s = IDLE
         records = [{"item_id": f"i{k}", "input": f"q{k}"} for k in range(30)]
         run = create_run_from_records(ws, "r", records)
         seen = []
