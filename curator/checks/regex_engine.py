@@ -31,9 +31,15 @@ def rejection(pattern: str) -> str | None:
         compiled(pattern)
     except re2.error as error:
         reason = error.args[0] if error.args else "rejected"
-        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-        return text if len(text) <= 100 else text[:99] + "…"  # RE2 quotes the pattern: keep the line short
+        return printable(reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason))
     return None
+
+
+def printable(message: str, limit: int = 100) -> str:
+    """An engine's complaint for a one-line message: control characters escaped, cut to `limit` characters (RE2
+    and DuckDB quote the pattern back, newlines and all)."""
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def shown(pattern: str, limit: int = 80) -> str:

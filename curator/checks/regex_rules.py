@@ -58,7 +58,7 @@ def regex_problem(pattern: str, ignore_case: bool = False) -> str | None:
     for candidate in (full, locate_pattern(full)):
         problem = check_sql.regex_error(candidate)
         if problem:
-            problem = problem if len(problem) <= 100 else problem[:99] + "…"
+            problem = regex_engine.printable(problem)
             return f"DuckDB cannot run this regular expression ({problem}): {regex_engine.shown(pattern)}"
     return None
 

@@ -29,7 +29,9 @@ class CheckSpecError(BadInputError):
             f"field '{field}'" if field else None,
         ]
         where = ", ".join(p for p in parts if p)
-        self.args = (f"{self.path}: {where + ': ' if where else ''}{problem}",)
+        message = f"{self.path}: {where + ': ' if where else ''}{problem}"
+        # names and values come from the user's file: control characters and bidi overrides shown escaped
+        self.args = ("".join(char if char.isprintable() else repr(char)[1:-1] for char in message),)
 
 
 def read_spec_file(path: Path | str) -> str:

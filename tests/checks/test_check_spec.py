@@ -119,3 +119,14 @@ def test_a_long_bad_pattern_is_quoted_short_and_a_long_good_one_loads():
     words = "|".join(f"word{i}" for i in range(2000))  # a long alternation of banned words is fine
     [spec] = load_spec_text(f'[[check]]\nname = "a"\nkind = "regex_absent"\npattern = "{words}"\n', "checks.toml")
     assert spec.options["pattern"] == words
+
+
+def test_a_bad_pattern_with_a_newline_is_still_one_line():
+    message = _error('[[check]]\nname = "a"\nkind = "regex"\npattern = "a\\n\\u001b("')
+    assert "\n" not in message and "\x1b" not in message
+    assert "missing ): a\\n\\x1b(" in message
+
+
+def test_a_name_with_control_characters_is_shown_escaped():
+    message = _error('[[check]]\nname = "a\\nb\\u202e"\nkind = "regex"\npattern = "("')
+    assert "record 1 ('a\\nb\\u202e')" in message and "\n" not in message and "\u202e" not in message
