@@ -94,7 +94,7 @@ def _reference_problem(schema: dict) -> str | None:
 
 def _with_base(node: dict, resolver, specification):
     """The resolver for references written inside `node` (its own `$id`, when it has one, is their base)."""
-    if not isinstance(node.get("$id"), str):
+    if not isinstance(specification.id_of(node), str):  # "$id", or "id" in drafts 3 and 4
         return resolver
     return resolver.in_subresource(specification.create_resource(node))
 

@@ -173,3 +173,19 @@ def test_ctrl_c_stops_a_grading_loop_over_catastrophic_patterns_at_once():
     finally:
         child.kill()
         child.wait()
+
+
+def test_references_relative_to_an_inner_id_resolve_in_old_and_new_drafts():
+    from curator.checks.schema_rules import schema_problem
+
+    draft4 = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "id": "http://x.test/root.json",
+        "definitions": {"a": {"id": "http://x.test/sub/a.json", "type": "integer"}},
+        "properties": {"q": {"$ref": "sub/a.json"}},
+    }
+    latest = {"$id": "https://x.test/root.json", "$defs": {"a": {"$id": "a.json", "type": "string"}}}
+    latest["properties"] = {"p": {"$ref": "a.json"}}
+    assert schema_problem(draft4) is None and schema_problem(latest) is None
+    assert _grade("json_schema", '{"q": "x"}', schema=draft4).reason == "$.q: 'x' is not of type 'integer'"
+    assert _grade("json_schema", '{"p": 3}', schema=latest).reason == "$.p: 3 is not of type 'string'"
