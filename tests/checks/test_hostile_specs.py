@@ -165,3 +165,26 @@ def test_a_schema_file_inside_the_folder_still_loads_and_grades(root, tmp_path):
     result = CliRunner().invoke(app, ["--workspace", str(root), "check", "weather", "--spec", str(spec), "--json"])
     assert result.exit_code == 0, result.output
     assert '"passed": 1' in result.output
+
+
+def test_a_remote_ref_stored_by_an_older_curator_is_never_fetched(root, listener):
+    """A workspace made before references were checked may hold one: re-running it is refused, grading with it
+    (sample, generate, rewards) fails the item, and neither touches the network."""
+    import json
+
+    from curator.checks import grade, stored_checks
+    from curator.storage import checks as check_sql
+
+    schema = {"$ref": f"http://127.0.0.1:{listener.port}/evil.json"}
+    spec_json = json.dumps({"name": "reply", "kind": "json_schema", "options": {"schema": schema}})
+    with Workspace.open(root) as ws, ws.db.transaction() as cur:
+        check_sql.insert_check_spec(cur, 1, "reply", "json_schema", spec_json, 5)
+    before = _state(root)
+    result = CliRunner().invoke(app, ["--workspace", str(root), "check", "weather"])
+    assert isinstance(result.exception, BadInputError) and "does not resolve inside the schema" in str(result.exception)
+    assert _state(root) == before
+    with Workspace.open(root) as ws:
+        stored = next(s for s in stored_checks(ws, 1) if s.name == "reply")
+    graded = grade(stored, input="q", target=None, output="{}")
+    assert not graded.passed and "does not resolve inside it" in graded.reason
+    assert listener.connections == 0
