@@ -182,3 +182,33 @@ def test_compare_screen_snapshot(snap_compare, workspace, size):
         await settle(pilot)
 
     assert snap_compare(noting_app(workspace), terminal_size=size, run_before=ready)
+
+
+async def test_the_regressed_list_mounts_a_page_at_a_time_and_enter_opens_an_item_of_any_page(workspace, monkeypatch):
+    from curator.app.screens.retrain import change_list
+
+    monkeypatch.setattr(change_list, "PAGE_ROWS", 4)  # the pair regresses 9 items: pages of 4, 4 and 1
+    _before, after = make_pair(workspace)
+    app = noting_app(workspace)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await _open(app, pilot, after.name)
+        regressed = screen.query_one("#compare-regressed", DataTable)
+        assert len(screen.comparison.regressed) == 9 and regressed.row_count == 4
+        heading = screen.query_one("#regressed-heading", Static)
+        assert str(heading.render()) == "regressed: 9 items (a check that passed now fails) (1–4 shown, ] and [ page)"
+        regressed.focus()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert [str(regressed.coordinate_to_cell_key((r, 0)).row_key.value) for r in range(4)] == ["4", "5", "6", "7"]
+        assert "(5–8 shown" in str(heading.render())
+        regressed.move_cursor(row=3)
+        await pilot.press("down")  # past the end of a page: the next one
+        await pilot.pause()
+        assert regressed.row_count == 1 and "(9–9 shown" in str(heading.render())
+        await pilot.press("up")  # before its start: the previous one, cursor on its last row
+        await pilot.pause()
+        assert regressed.row_count == 4 and regressed.cursor_row == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SideBySideScreen)
+        assert app.screen.change == screen.comparison.regressed[7]

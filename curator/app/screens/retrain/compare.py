@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
 from curator.app import registry
 from curator.app.screens.retrain import actions as _actions  # noqa: F401  (declares the bindings read below)
-from curator.app.screens.retrain.compare_tables import FLIP_COLUMNS, bucket_table, items_table, split_table
+from curator.app.screens.retrain.change_list import ChangeList, heading_text
+from curator.app.screens.retrain.compare_tables import FLIP_COLUMNS, bucket_table, compare_title, split_table
 from curator.app.screens.retrain.side_by_side import SideBySideScreen
 from curator.app.widgets.literal import literal_text, one_line
 from curator.app.worker_errors import ReportsWorkerFailures
@@ -118,7 +119,7 @@ class CompareScreen(ReportsWorkerFailures, Screen):
     async def _render_body(self) -> None:
         c = self.comparison
         self.narrow = self._is_narrow()
-        self.query_one("#compare-title", Static).update(self._title(c))
+        self.query_one("#compare-title", Static).update(compare_title(c))
         body = self.query_one("#compare-body", Vertical)
         await body.remove_children()
         widgets: list = []
@@ -138,31 +139,25 @@ class CompareScreen(ReportsWorkerFailures, Screen):
         await lists.mount_all(
             [
                 Vertical(
-                    Static(f"fixed: {len(c.fixed)} items", classes="compare-heading", id="fixed-heading"),
-                    items_table("compare-fixed", c.fixed, "fixed"),
+                    Static(heading_text("fixed", 1, 0, len(c.fixed)), classes="compare-heading", id="fixed-heading"),
+                    ChangeList(c.fixed, "fixed", id="compare-fixed"),
                 ),
                 Vertical(
                     Static(
-                        f"regressed: {len(c.regressed)} items (a check that passed now fails)",
+                        heading_text("regressed", 1, 0, len(c.regressed)),
                         classes="compare-heading",
                         id="regressed-heading",
                     ),
-                    items_table("compare-regressed", c.regressed, "regressed"),
+                    ChangeList(c.regressed, "regressed", id="compare-regressed"),
                 ),
             ]
         )
 
-    def _title(self, c: Comparison) -> Text:
-        against = {"base": "the base run", "parent": "its parent"}.get(c.against, "the named run")
-        other = {"base": "parent", "parent": "base"}.get(c.against)
-        offer = f"  (b: against the {other})" if other and c.base_run_id != c.parent_run_id else ""
-        return Text.assemble(
-            ("after ", "dim"),
-            (one_line(c.after_run.name), "bold"),
-            ("  vs  before ", "dim"),
-            (one_line(c.before_run.name), "bold"),
-            (f" ({against}){offer}", "dim"),
-        )
+    @on(ChangeList.PageShown)
+    def _page_shown(self, message: ChangeList.PageShown) -> None:
+        kind = message.change_list.kind
+        heading = heading_text(kind, message.first, message.last, message.total)
+        self.query_one(f"#{kind}-heading", Static).update(heading)
 
     def cell_items(self, table: DataTable) -> tuple[str, tuple[int, ...]] | None:
         """(label, later-run item keys) of the flip count under the table's cursor; None on another cell."""

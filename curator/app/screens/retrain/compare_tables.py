@@ -6,12 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from curator.app.widgets.literal import literal_text
+from curator.app.widgets.literal import literal_text, one_line
 from curator.compare.comparison import (
     VERDICT_SPLIT,
     CheckComparison,
     Comparison,
-    ItemChange,
     RowComparison,
     format_delta,
     format_rate,
@@ -108,17 +107,15 @@ def bucket_table(rows: list[RowComparison], narrow: bool) -> DataTable:
     return table
 
 
-def items_table(table_id: str, changes: list[ItemChange], kind: str) -> DataTable:
-    """Items fixed or regressed: which checks moved, and the buckets of the item in the earlier run."""
-    table = DataTable(id=table_id, cursor_type="row")
-    table.add_columns("item", "split", f"checks {kind}", "buckets")
-    for index, change in enumerate(changes):
-        checks = change.regressed_checks if kind == "regressed" else change.fixed_checks
-        table.add_row(
-            literal_text(change.item_id),
-            Text(change.split),
-            literal_text(", ".join(checks)),
-            literal_text(", ".join(change.buckets)),
-            key=str(index),
-        )
-    return table
+def compare_title(c: Comparison) -> Text:
+    """After vs before, which run the before is, and the other run b switches to."""
+    against = {"base": "the base run", "parent": "its parent"}.get(c.against, "the named run")
+    other = {"base": "parent", "parent": "base"}.get(c.against)
+    offer = f"  (b: against the {other})" if other and c.base_run_id != c.parent_run_id else ""
+    return Text.assemble(
+        ("after ", "dim"),
+        (one_line(c.after_run.name), "bold"),
+        ("  vs  before ", "dim"),
+        (one_line(c.before_run.name), "bold"),
+        (f" ({against}){offer}", "dim"),
+    )
