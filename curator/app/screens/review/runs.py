@@ -16,12 +16,12 @@ from curator.app import registry
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
-from curator.app.widgets.paths import distinguishing_end
+from curator.app.widgets.paths import fitted_end
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
 
-MODEL_WIDTH, ADAPTER_WIDTH = 16, 14
+MODEL_WIDTH, ADAPTER_WIDTH = 16, 18
 
 
 def _pass_rate(run: RunRow) -> str:
@@ -79,8 +79,8 @@ class RunsScreen(ReportsWorkerFailures, Screen):
         for run in self.runs:
             table.add_row(
                 Text(one_line(run.name)),
-                Text(distinguishing_end(run.model, MODEL_WIDTH)),
-                Text(distinguishing_end(run.adapter, ADAPTER_WIDTH)),
+                Text(fitted_end(run.model, MODEL_WIDTH, parts=1)),
+                Text(fitted_end(run.adapter, ADAPTER_WIDTH)),
                 Text(f"{run.item_count:,}", justify="right"),
                 Text(_pass_rate(run), justify="right"),
                 Text(one_line(run.parent_name or "–")),
