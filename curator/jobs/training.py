@@ -17,6 +17,7 @@ from curator.jobs.process import ChildProcess
 from curator.jobs.training_inputs import (
     DatasetRef,
     TrainingRequest,
+    check_dataset_unchanged,
     check_launcher,
     dev_sample,
     eval_generation,
@@ -145,6 +146,7 @@ def start_job(ws: Workspace, job_id: int, launcher: str = "python") -> TrainingH
         raise CuratorError(f"job {job_id} is {job.status}; only a queued job can start")
     try:
         check_launcher(launcher)
+        check_dataset_unchanged(ws, job.dataset_recipe_id, job.dataset_version)  # edited while queued: one line
         job_dir = Path(job.job_dir)
         spec = JobSpec.load(job_dir / "job.json")
         Path(spec.progress_file).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from curator.checks import grade, stored_checks
 from curator.errors import CuratorError
+from curator.storage import datasets as dataset_queries
 from curator.storage import items as item_queries
 from curator.storage.runs import RunRow
 from curator.training.job import LoraSettings, TrainerSettings
@@ -56,6 +57,15 @@ def resolve_dataset(ws: Workspace, ref: str) -> DatasetRef:
     version = get_version(ws, name, number)
     read_version_rows(version)  # an edited file: one line, before anything is recorded
     return DatasetRef(version.path, version.recipe_id, version.version, f"{version.recipe_name}@{version.version}")
+
+
+def check_dataset_unchanged(ws: Workspace, recipe_id: int | None, version: int | None) -> None:
+    """A job's frozen dataset still has the hash it was built with (one line if not); a plain file is not checked."""
+    from curator.recipes.freezing import check_hash
+
+    found = dataset_queries.version_hash(ws.db, recipe_id, version) if recipe_id is not None else None
+    if found is not None:
+        check_hash(ws.resolve_path(found[0]), found[1])
 
 
 def _applicable_checks(specs: list, item) -> set[str]:

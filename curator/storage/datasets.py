@@ -99,6 +99,13 @@ def get_version(db: Database, recipe_name: str, version: int | None = None) -> V
     return _version(row) if row else None
 
 
+def version_hash(db: Database, recipe_id: int, version: int) -> tuple[str, str] | None:
+    """(path, content hash) of one frozen version, by recipe id and number."""
+    return db.fetchone(
+        "SELECT path, content_hash FROM dataset_versions WHERE recipe_id = ? AND version = ?", [recipe_id, version]
+    )
+
+
 def list_versions(db: Database, recipe_name: str | None = None) -> list[VersionRow]:
     if recipe_name is None:
         return [_version(r) for r in db.fetchall(_VERSIONS + " ORDER BY r.name, v.version")]

@@ -89,3 +89,16 @@ def test_rows_longer_than_max_length_fail_before_training_saying_how_many_and_wh
     error = events[-1]["error"]
     assert "4 of 4 rows are longer than --max-length 64 tokens" in error and "raise --max-length to at least" in error
     assert "\n" not in error and not (tmp_path / "adapter").exists()
+
+
+def test_a_dataset_file_edited_while_its_job_is_queued_fails_the_job_before_its_child_starts(workspace, tmp_path):
+    version = _version(workspace)
+    model = tmp_path / "model"
+    model.mkdir()
+    job = job_domain.create_job(workspace, _request("mix", model))
+    os.chmod(version.path, 0o644)
+    Path(version.path).write_text(json.dumps({"prompt": "swapped", "completion": "after the job was queued"}) + "\n")
+    with pytest.raises(CuratorError, match="no longer matches its content hash"):
+        job_domain.start_job(workspace, job.job_id)
+    stored = job_domain.get_job(workspace, job.job_id)
+    assert stored.status == "failed" and "content hash" in stored.error and stored.pid is None
