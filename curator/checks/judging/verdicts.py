@@ -13,7 +13,7 @@ _LABELLED_VERDICT = re.compile(r"\b(?:verdict|answer|decision|grade|result)\s*[:
 _VERDICT_WORD = re.compile(r"\b(pass|fail)(?:ed|es|ing)?\b", re.I)
 _NUMBER = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)"
 _LABELLED_SCORE = re.compile(rf"\b(?:score|rating|grade)\s*(?:is|of)?\s*[:=]?\s*\**\s*({_NUMBER})", re.I)
-_ANY_NUMBER = re.compile(rf"(?<![\w.]){_NUMBER}(?![\w.])")
+_BARE_SCORE = re.compile(rf"\s*\**({_NUMBER})\**\s*\.?\s*\Z")  # an answer that is only a number
 _OUT_OF = re.compile(rf"({_NUMBER})\s*(?:/|out of)\s*{_NUMBER}")
 CLIP = 60
 
@@ -50,8 +50,9 @@ def clip(text: str, limit: int = CLIP) -> str:
 
 
 def read_answer(answer: str, scale: str, score_range: list | None = None, threshold: float | None = None) -> Reading:
-    """The verdict in one answer: `Verdict: PASS`/`FAIL` (or one lone PASS or FAIL word), or `Score: N` (or one
-    lone number, `N/5` too) within the score range; anything else is a problem, never a pass."""
+    """The verdict in one answer: `Verdict: PASS`/`FAIL` (or PASS or FAIL words that agree), or `Score: N` (or one
+    `N/5`, or an answer that is only a number) within the score range; anything else is a problem, never a pass.
+    A number inside a sentence is not a score: "the answer tag is 4" must not read as 4 out of 5."""
     if scale == "pass_fail":
         return _read_pass_fail(answer)
     return _read_score(answer, score_range, threshold)
@@ -73,15 +74,16 @@ def _read_pass_fail(answer: str) -> Reading:
 def _read_score(answer: str, score_range: list | None, threshold: float | None) -> Reading:
     low, high = score_range or (1, 5)
     labelled = _LABELLED_SCORE.findall(answer)
+    out_of = _OUT_OF.findall(answer)
+    bare = _BARE_SCORE.match(answer)
     if labelled:
         text = labelled[-1]
+    elif len(out_of) == 1:
+        text = out_of[0]
+    elif bare:
+        text = bare.group(1)
     else:
-        out_of = _OUT_OF.findall(answer)
-        numbers = out_of or _ANY_NUMBER.findall(answer)
-        if len(numbers) != 1:
-            what = "no score" if not numbers else f"{len(numbers)} numbers and no 'Score:'"
-            return Reading(None, problem=f"{what} in the answer '{clip(answer)}'")
-        text = numbers[0]
+        return Reading(None, problem=f"no 'Score: N' in the answer '{clip(answer)}'")
     score = float(text)
     if not low <= score <= high:
         return Reading(None, problem=f"score {score:g} outside {low:g}..{high:g} in the answer '{clip(answer)}'")

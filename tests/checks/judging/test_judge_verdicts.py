@@ -44,6 +44,7 @@ def test_junk_is_a_problem_never_a_pass(answer, problem):
         ("Score: 4", 4.0, True),
         ("The reply is polite. score = 2", 2.0, False),
         ("3", 3.0, True),
+        (" **2**.\n", 2.0, False),
         ("I give it 5/5.", 5.0, True),
         ("Rating: **1**", 1.0, False),
         ("Reasons 1 and 2 apply. Score: 3", 3.0, True),
@@ -62,11 +63,9 @@ def test_fractional_scores_on_a_zero_to_one_range():
     ("answer", "problem"),
     [
         ("Score: 7", "score 7 outside 1..5 in the answer 'Score: 7'"),
-        ("good", "no score in the answer 'good'"),
-        (
-            "Mia has 3 apples and gets 4 more",
-            "2 numbers and no 'Score:' in the answer 'Mia has 3 apples and gets 4 more'",
-        ),
+        ("good", "no 'Score: N' in the answer 'good'"),
+        ("The <answer> tag is 4.", "no 'Score: N' in the answer 'The <answer> tag is 4.'"),
+        ("Mia has 3 apples and gets 4 more", "no 'Score: N' in the answer 'Mia has 3 apples and gets 4 more'"),
     ],
 )
 def test_unreadable_scores_are_problems(answer, problem):
