@@ -26,13 +26,7 @@ def targets(report: dict) -> dict:
     if not report["loops"]:
         return {}
     last = report["loops"][-1]["checks"]
-    worse = [
-        name
-        for name, row in last.items()
-        if row["p_value"]["held_out"] is not None
-        and row["p_value"]["held_out"] < 0.05
-        and row["regressed"]["held_out"] > row["fixed"]["held_out"]
-    ]
+    worse = [name for name, row in last.items() if row["verdict"]["held_out"] == "regressed"]  # on Holm-adjusted p
     answer = last.get("answer", {})
     return {
         "held_out_format_ge_90": all((last[c]["after"]["held_out"] or 0) >= 0.9 for c in TARGET_CHECKS if c in last),

@@ -38,7 +38,8 @@ def test_the_loop_links_runs_compares_stored_results_and_keeps_held_out_items_ou
     # The re-eval run is linked to its parent and made with the job's adapter.
     job = job_domain.get_job(workspace, result.job.job_id)
     assert job.status == "succeeded" and job.produced_run_id == result.run.run_id
-    assert result.run.parent_run_id == base.run_id and result.run.adapter == job.adapter_path
+    assert result.run.parent_run_id == base.run_id
+    assert workspace.resolve_path(result.run.adapter) == workspace.resolve_path(job.adapter_path)
     assert job.metrics["steps"] == SHORT_TRAINER.max_steps
 
     # Every figure of the comparison equals the check results stored for both runs.
@@ -68,8 +69,9 @@ def test_the_loop_links_runs_compares_stored_results_and_keeps_held_out_items_ou
     report = summary(state, [first, second], total_s=1.0)
     assert [loop["loop"] for loop in report["loops"]] == [1, 2]
     emoji = report["loops"][1]["checks"]["emoji"]
-    assert set(emoji) == {"before", "after", "fixed", "regressed", "p_value"}
-    assert all(set(emoji[key]) == {"dev", "held_out"} for key in emoji)
+    assert set(emoji) == {"before", "after", "fixed", "regressed", "p_value", "p_adjusted", "verdict"}
+    assert all(set(emoji[key]) == {"dev", "held_out"} for key in ("before", "after", "fixed", "regressed"))
+    assert all(set(emoji[key]) == {"held_out"} for key in ("p_value", "p_adjusted", "verdict"))
     assert report["generated_examples"] == first.generated_examples + second.generated_examples <= 50
     assert report["dtype"] == base.settings["dtype"] and report["model"] == demo_model_dir.name
     assert {"train_s", "eval_s", "total_s"} <= set(report)
