@@ -19,10 +19,12 @@ from curator.app.widgets.literal import literal_text, one_line
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import browse
 from curator.review.browse import ItemFilter, RunOverview
+from curator.review.runs import RunSummary, summarise_run
 
 BAR_WIDTH = 30
 NARROW_BAR_WIDTH = 12
 NARROW = 100
+SPLIT_ORDER = {"dev": 0, "held_out": 1}
 NO_BUCKETS_HINT = (
     "No buckets yet: press i to browse the items, then b on an item to put it in a bucket "
     "(type a new name to create one), or S for suggested buckets."
@@ -42,6 +44,27 @@ def bar(rate: float, width: int = BAR_WIDTH) -> Text:
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "red"), f" {rate:6.1%}")
 
 
+def ordered_splits(splits: set[str]) -> list[str]:
+    """dev, then held-out, then any other split by name."""
+    return sorted(splits, key=lambda split: (SPLIT_ORDER.get(split, len(SPLIT_ORDER)), split))
+
+
+def split_label(split: str) -> str:
+    return "held-out" if split == "held_out" else one_line(split)
+
+
+def split_rate(counts: tuple[int, int] | None) -> str:
+    """`62.5%` of a split's (passed, graded) counts; `–` when none of its items was graded."""
+    return f"{counts[0] / counts[1]:.1%}" if counts and counts[1] else "–"
+
+
+def split_rates(by_split: dict[str, tuple[int, int]]) -> str:
+    """`dev 62.5% of 16 · held-out 50.0% of 8`."""
+    return " · ".join(
+        f"{split_label(s)} {split_rate(by_split[s])} of {by_split[s][1]:,}" for s in ordered_splits(set(by_split))
+    )
+
+
 class OverviewScreen(ReportsWorkerFailures, Screen):
     """Where a run stands: each check's pass rate, and which buckets hold the most failures."""
 
@@ -55,11 +78,14 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
     @dataclass
     class OverviewLoaded(Message):
         overview: RunOverview
+        summary: RunSummary
+        """Pass counts per split (dev, held-out) of each check and of "passes every check"."""
 
     def __init__(self, run_id: int) -> None:
         super().__init__()
         self.run_id = run_id
         self.overview: RunOverview | None = None
+        self.summary: RunSummary | None = None
         self._placed_cursor = False
         self._narrow: bool | None = None
 
@@ -89,14 +115,18 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
     def load_overview(self) -> None:
-        self.post_message(self.OverviewLoaded(browse.run_overview(self.app.workspace, self.run_id)))
+        workspace = self.app.workspace
+        overview = browse.run_overview(workspace, self.run_id)
+        self.post_message(self.OverviewLoaded(overview, summarise_run(workspace, self.run_id)))
 
     @on(OverviewLoaded)
     def _show(self, message: OverviewLoaded) -> None:
-        self.overview = overview = message.overview
+        self.overview, self.summary = overview, summary = message.overview, message.summary
         run = overview.run
         rate = "no checks yet" if run.pass_rate is None else f"{run.pass_rate:.1%} of items pass every check"
         title = Text.assemble((one_line(run.name), "bold"), f"  ·  {run.item_count:,} items  ·  {rate}")
+        if summary.every_check is not None and summary.every_check.by_split:
+            title.append(f" ({split_rates(summary.every_check.by_split)})")
         self.query_one("#overview-title", Static).update(title)
         self._fill_checks(overview)
         self._fill_buckets(overview)
@@ -111,15 +141,19 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
         row = table.cursor_row
         table.clear(columns=True)
         narrow = self.size.width < NARROW
+        by_check = {c.name: c.by_split for c in self.summary.checks} if self.summary else {}
+        splits = [] if narrow else ordered_splits({split for counts in by_check.values() for split in counts})
         if narrow:
             table.add_columns("check", "pass rate", "failing", "graded")
         else:
-            table.add_columns("check", "kind", "pass rate", "failing", "graded")
+            table.add_columns("check", "kind", "pass rate", *(split_label(s) for s in splits), "failing", "graded")
         for check in overview.checks:
+            counts = by_check.get(check.name, {})
             cells = [
                 literal_text(one_line(check.name)),
                 *([] if narrow else [literal_text(check.kind)]),
                 bar(check.pass_rate, NARROW_BAR_WIDTH if narrow else BAR_WIDTH),
+                *(Text(split_rate(counts.get(split)), justify="right") for split in splits),
                 Text(f"{check.total - check.passed:,}", justify="right"),
                 Text(f"{check.total:,}", justify="right"),
             ]
