@@ -144,3 +144,14 @@ def test_a_model_the_server_does_not_serve_is_its_http_error_in_one_line(workspa
     assert outcome.error.startswith(f"the endpoint {served_model} answered HTTP 400: ")
     assert "no-such-model" in outcome.error and "\n" not in outcome.error
     assert judge_cache.verdict_rows(workspace.db, run.run_id, "wrong") == []
+
+
+def test_cancelling_a_local_judge_stops_its_child_and_stores_nothing(workspace, run, demo_model_dir):
+    [outcome] = judging.run_judges(
+        workspace, run.run_id, [_judge("stopped", str(demo_model_dir))], should_cancel=lambda: True
+    )
+    assert outcome.error == "cancelled"
+    assert judge_cache.cache_size(workspace.db) == 0
+    assert judge_cache.verdict_rows(workspace.db, run.run_id, "stopped") == []
+    [job_dir] = _job_dirs(workspace)
+    assert (job_dir / "cancel").exists() and not (job_dir / "answers.jsonl").exists()
