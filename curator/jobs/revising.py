@@ -1,0 +1,199 @@
+"""Critique and revise: a reviser model (a local folder) writes a critique of each failing dev output, then a
+revision, in child processes (the judge child, once per step: the revision prompt holds the critique, rendered
+in the sandbox here between the two). The workspace may stay closed while the children run; what they wrote is
+then graded by the run's checks and stored (`fix/revision_runs.py`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curator.errors import CuratorError
+from curator.fix.revision_prompts import RevisionPrompts
+from curator.fix.revision_runs import (
+    DEFAULT_MAX_CHANGE,
+    ReviseReport,
+    RevisionPlan,
+    check_max_change,
+    plan_revisions,
+    store_model_revisions,
+)
+from curator.fix.templates.spec import TemplateError
+from curator.inference.dtypes import DTYPES
+from curator.inference.judge_child import JudgeJob
+from curator.jobs.process import ChildProcess
+from curator.workspace import Workspace
+
+EventCallback = Callable[[dict], None]
+STEPS = ("critique", "revision")
+
+
+@dataclass
+class ReviseRequest:
+    """Which run's failing outputs to revise (optionally one bucket's or one check's), with which reviser."""
+
+    run: str | int
+    model: str
+    bucket: str | None = None
+    failing: str | None = None
+    principles: str | None = None
+    critique_template: str | None = None  # template text; None: the default
+    revision_template: str | None = None
+    max_change: float = DEFAULT_MAX_CHANGE
+    max_new_tokens: int = 256
+    temperature: float = 0.0  # 0: greedy
+    batch_size: int = 16
+    seed: int = 0
+    backend: str = "auto"
+    dtype: str = "auto"
+    cpu_threads: int = 0
+    trust_remote_code: bool = False
+
+    def generation(self) -> dict:
+        return {
+            "max_new_tokens": self.max_new_tokens,
+            "temperature": self.temperature,
+            "batch_size": self.batch_size,
+            "seed": self.seed,
+        }
+
+
+@dataclass
+class ReviseHandle:
+    """A revise call under way: its plan, prompts, folder, the critique prompts, and what the children wrote."""
+
+    request: ReviseRequest
+    plan: RevisionPlan
+    prompts: RevisionPrompts
+    job_dir: Path
+    critique_prompts: dict[int, str]
+    critiques: dict[int, str] = field(default_factory=dict)
+    revisions: dict[int, str] = field(default_factory=dict)
+    failures: dict[int, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def check_request(request: ReviseRequest) -> RevisionPrompts:
+    """Settings and templates that cannot revise are refused before anything starts; returns the prompts."""
+    check_max_change(request.max_change)
+    if request.temperature < 0:
+        raise CuratorError(f"temperature must be 0 (greedy) or more, not {request.temperature}")
+    if request.max_new_tokens < 1 or request.batch_size < 1:
+        raise CuratorError("max new tokens and batch size must be at least 1")
+    if request.dtype not in DTYPES:
+        raise CuratorError(f"unknown dtype '{request.dtype}' (one of {', '.join(DTYPES)})")
+    if not Path(request.model).is_dir():
+        raise CuratorError(f"model path '{request.model}' is not a local folder (Curator loads models from disk only)")
+    return RevisionPrompts.build(request.critique_template, request.revision_template, request.principles)
+
+
+def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
+    """Pick the failing outputs and render every critique prompt (a template that fails on an item refuses the
+    whole call, naming the item); nothing starts and nothing is stored."""
+    prompts = check_request(request)
+    plan = plan_revisions(ws, request.run, request.bucket, request.failing)
+    rendered = {}
+    for item in plan.items:
+        try:
+            rendered[item["item_key"]] = prompts.critique_prompt(item)
+        except TemplateError as error:
+            raise CuratorError(f"item '{item['item_id']}': {error}") from None
+    job_dir = ws.root / "jobs" / f"revise-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
+    job_dir.mkdir(parents=True)
+    return ReviseHandle(request, plan, prompts, job_dir, rendered)
+
+
+def generate(
+    handle: ReviseHandle,
+    on_event: EventCallback = lambda e: None,
+    should_cancel: Callable[[], bool] = lambda: False,
+) -> None:
+    """Run both steps (no workspace needed): critiques, then revisions of the items whose prompt rendered."""
+    on_event({"event": "step", "step": "critique", "total": len(handle.critique_prompts)})
+    handle.critiques = _ask(handle, "critique", handle.critique_prompts, on_event, should_cancel)
+    items = {item["item_key"]: item for item in handle.plan.items}
+    revision_prompts = {}
+    for key, critique in handle.critiques.items():
+        try:
+            revision_prompts[key] = handle.prompts.revision_prompt(items[key], critique)
+        except TemplateError as error:
+            handle.failures[key] = f"the revision prompt could not be rendered: {error}"
+    on_event({"event": "step", "step": "revision", "total": len(revision_prompts)})
+    handle.revisions = _ask(handle, "revision", revision_prompts, on_event, should_cancel) if revision_prompts else {}
+
+
+def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, should_cancel) -> dict[int, str]:
+    """One judge child answering `prompts` ({item_key: prompt}); raises with its error when it does not succeed."""
+    request, folder = handle.request, handle.job_dir
+    with (folder / f"{step}-requests.jsonl").open("w", encoding="utf-8") as out:
+        for key, prompt in prompts.items():
+            out.write(json.dumps({"key": str(key), "prompt": prompt, "sample_index": 0}, ensure_ascii=False) + "\n")
+    job = JudgeJob(
+        model=str(Path(request.model).resolve()),
+        requests_file=str(folder / f"{step}-requests.jsonl"),
+        answers_file=str(folder / f"{step}-answers.jsonl"),
+        progress_file=str(folder / f"{step}-progress.jsonl"),
+        cancel_file=str(folder / "cancel"),
+        backend=request.backend,
+        dtype=request.dtype,
+        trust_remote_code=request.trust_remote_code,
+        cpu_threads=request.cpu_threads,
+        generation=request.generation(),
+    )
+    job_file = job.save(folder / f"{step}-job.json")
+    child = ChildProcess.module(
+        "curator.inference.judge_child",
+        [job_file],
+        Path(job.progress_file),
+        folder / f"{step}.log",
+        cancel_file=Path(job.cancel_file),
+        tied_to_parent=True,
+    ).start()
+    final = child.wait(lambda event: on_event(event | {"step": step}), should_cancel=should_cancel)
+    if final.get("event") == "cancelled" or child.cancel_requested:
+        raise CuratorError("revising cancelled: nothing was stored")
+    if final.get("event") != "succeeded":
+        raise CuratorError(f"the {step} step failed: {final.get('error', final.get('event'))} (see {folder})")
+    handle.seconds[step] = final.get("generate_s", 0.0)
+    answers = {}
+    with open(job.answers_file, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                record = json.loads(line)
+                answers[int(record["key"])] = record["answer"]
+    if set(answers) != set(prompts):
+        raise CuratorError(f"the {step} step answered {len(answers)} of {len(prompts)} prompts; see {folder}")
+    return answers
+
+
+def finish_revising(ws: Workspace, handle: ReviseHandle) -> ReviseReport:
+    """Grade and store what the reviser wrote (the revise set, every revision, the kept ones' examples)."""
+    request = handle.request
+    written = {
+        key: (handle.critiques.get(key, ""), handle.revisions.get(key))
+        for key in (item["item_key"] for item in handle.plan.items)
+    }
+    settings = {
+        **handle.prompts.settings(),
+        **request.generation(),
+        "backend": request.backend,
+        "dtype": request.dtype,
+        "seconds": handle.seconds,
+        "job": str(handle.job_dir),
+    }
+    return store_model_revisions(ws, handle.plan, request.model, settings, written, request.max_change, handle.failures)
+
+
+def run_revising(
+    ws: Workspace,
+    request: ReviseRequest,
+    on_event: EventCallback = lambda e: None,
+    should_cancel: Callable[[], bool] = lambda: False,
+) -> ReviseReport:
+    """Plan, critique, revise, grade and store (the CLI does the same with the workspace closed meanwhile)."""
+    handle = plan_revising(ws, request)
+    generate(handle, on_event, should_cancel)
+    return finish_revising(ws, handle)
