@@ -107,7 +107,10 @@ def _run_one(ws, run_id, spec, reasons, outcome, progress, should_cancel, local)
     if not options.get("endpoint") and not Path(options["model"]).is_dir():
         raise CuratorError(f"model folder '{options['model']}' is not a local folder (Curator never downloads weights)")
     rubric = compile_text(f"judge {spec.name}", "rubric", options["rubric"], list(RUBRIC_NAMES))
-    plan = judge_plan.JudgePlan(model_identity(options), generation_params(options))
+    params = generation_params(options)
+    if not options.get("endpoint"):  # the requested backend and dtype change a local model's answers too
+        params |= {"backend": local.backend, "dtype": local.dtype}
+    plan = judge_plan.JudgePlan(model_identity(options), params)
     columns = ("input", "target", "output")
     for batch in check_sql.iter_check_inputs(ws.db, run_id, columns, spec.when_input, spec.unless_input):
         rows = batch.to_pydict()

@@ -8,7 +8,6 @@ import pyarrow as pa
 
 from curator.storage.database import Database
 
-_LOOKUP_CHUNK = 10_000
 VERDICT_SCHEMA = pa.schema(
     [
         ("item_key", pa.int64()),
@@ -33,16 +32,18 @@ CACHE_SCHEMA = pa.schema(
 
 
 def cached_answers(db: Database, keys: list[str]) -> dict[str, str]:
-    """cache key -> raw answer, for the keys already in the cache."""
-    found: dict[str, str] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), _LOOKUP_CHUNK):
-        rows = db.fetchall(
-            "SELECT cache_key, answer FROM judge_cache WHERE list_contains(?, cache_key)",
-            [unique[start : start + _LOOKUP_CHUNK]],
-        )
-        found.update(rows)
-    return found
+    """cache key -> raw answer, for the keys already in the cache (one join, however many keys)."""
+    if not keys:
+        return {}
+    cur = db.cursor().cursor()  # its own cursor: the registered table stays private to this lookup
+    try:
+        cur.register("_curator_judge_keys", pa.table({"cache_key": pa.array(list(dict.fromkeys(keys)), pa.string())}))
+        rows = cur.execute(
+            "SELECT c.cache_key, c.answer FROM judge_cache c JOIN _curator_judge_keys k USING (cache_key)"
+        ).fetchall()
+    finally:
+        cur.close()
+    return dict(rows)
 
 
 def insert_answers(cur, rows: list[dict]) -> None:
