@@ -117,3 +117,14 @@ async def test_enter_on_paired_slots_loads_their_rows_and_a_row_of_the_wrong_siz
         await settle(pilot)
     [group] = get_template(workspace, "weather").spec.zipped
     assert group.rows == [["sunny", "☀"], ["cloudy", "☁"], ["bright", "☀"], ["rainy", "🌧"]]
+
+
+async def test_without_a_selection_s_and_z_are_typed_as_usual(workspace):
+    run = weather_run(workspace)
+    app = FixApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=0, bucket="weather"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        area = app.screen.query_one("#template-input", TextArea)
+        await pilot.pause()
+        await pilot.press("end", "z", "s")
+        assert area.text.endswith("sunny.zs")
+        assert not app.screen.pairing and app.screen.spec.slots == []

@@ -7,6 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -76,10 +77,9 @@ class SlotTextArea(TextArea):
         span: str
         paired: bool = False
 
-    async def _on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Runs before the text box's own key handling; `prevent_default` keeps the key from being typed."""
         if event.character in ("s", "z") and self.selected_text:
             event.stop()
             event.prevent_default()
             self.post_message(self.SlotRequested(self, self.selected_text, paired=event.character == "z"))
-            return
-        await super()._on_key(event)
