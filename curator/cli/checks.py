@@ -50,7 +50,8 @@ def check(
             }
         )
     else:
-        console.print(_summary_table(target.name, summaries, not_graded))
+        failed_names = {o.name for o in outcomes if o.error}
+        console.print(_summary_table(target.name, summaries, not_graded, failed_names))
         for outcome in outcomes:
             if not outcome.error:
                 console.print(_judge_line(outcome))
@@ -97,14 +98,18 @@ def _cell(passed: int, total: int) -> str:
     return "—" if not total else f"{passed / total:.1%} ({passed:,}/{total:,})"
 
 
-def _summary_table(run_name: str, summaries: list[CheckSummary], not_graded: dict[str, tuple[int, int]]) -> Table:
+def _summary_table(
+    run_name: str, summaries: list[CheckSummary], not_graded: dict[str, tuple[int, int]], failed: set[str]
+) -> Table:
+    """Pass rates per check and split; a judge that failed this time is marked (its cells: an earlier run's)."""
     splits = sorted({split for s in summaries for split in s.by_split})
     extra = ["not graded"] if not_graded else []
     table = Table("check", "kind", *splits, "all", *extra, title=f"Pass rate per check and split: {run_name}")
     for s in summaries:
         per_split = [_cell(*s.by_split.get(split, (0, 0))) for split in splits]
         judged = [_cell(*not_graded[s.name]) if s.name in not_graded else ""] if extra else []
-        table.add_row(s.name, s.kind, *per_split, _cell(s.passed, s.total), *judged)
+        kind = f"{s.kind} (failed)" if s.name in failed else s.kind
+        table.add_row(s.name, kind, *per_split, _cell(s.passed, s.total), *judged)
     return table
 
 

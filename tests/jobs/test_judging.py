@@ -189,5 +189,6 @@ def test_the_cli_grades_judges_after_the_other_checks_and_prints_the_not_graded_
     polite_row = next(line for line in result.output.splitlines() if "polite" in line and "judge" in line)
     assert "50.0% (1/2)" in polite_row and "33.3% (1/3)" in polite_row
     assert "judge 'polite': 3 items, 1 not graded; 0 model calls, 3 answers from the cache" in result.output
+    assert result.output.count("(failed)") == 1  # the "down" judge's row
     as_json = CliRunner().invoke(app, ["--workspace", str(root), "check", "replies", "--json"])
     assert '"parse_failure_rate": 0.3333333333333333' in as_json.output
