@@ -117,7 +117,7 @@ def train(**options) -> None:
     with reopen_workspace() as ws:
         record_event(ws, handle.job_id, final)
         done = get_job(ws, handle.job_id)
-        adapter = str(ws.resolve_path(done.adapter_path)) if done.adapter_path else ""
+        adapter = done.adapter_path or ""
     if done.status != "succeeded":
         raise CuratorError(f"training job {done.job_id} {done.status}: {done.error or 'stopped'}")
     console.print(f"job {done.job_id} succeeded: adapter {literal(adapter)}", highlight=False)

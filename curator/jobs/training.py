@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from curator.checks import stored_checks
@@ -115,11 +115,21 @@ def _write_job_file(
     return get_job(ws, job_id)
 
 
+def located(ws: Workspace, job: JobRow) -> JobRow:
+    """The job with its dataset and adapter paths absolute (stored relative to the workspace when inside it)."""
+    absolute = {
+        name: str(ws.resolve_path(getattr(job, name)))
+        for name in ("dataset_path", "adapter_path", "parent_adapter")
+        if getattr(job, name)
+    }
+    return replace(job, **absolute)
+
+
 def get_job(ws: Workspace, job_id: int) -> JobRow:
     job = job_queries.get_job(ws.db, int(job_id))
     if job is None:
         raise NotFoundError(f"no training job {job_id} (see `curator jobs`)")
-    return job
+    return located(ws, job)
 
 
 def default_base_model(ws: Workspace, run_ref: str | int | None = None) -> str:
@@ -136,7 +146,7 @@ def default_settings(ws: Workspace, base_model: str, method: str = "sft") -> tup
 
 
 def list_jobs(ws: Workspace) -> list[JobRow]:
-    return job_queries.list_jobs(ws.db)
+    return [located(ws, job) for job in job_queries.list_jobs(ws.db)]
 
 
 def start_job(ws: Workspace, job_id: int, launcher: str = "python") -> TrainingHandle:
@@ -211,7 +221,7 @@ def usable_adapter(ws: Workspace, job_id: int) -> str:
     job = get_job(ws, job_id)
     if job.status != "succeeded" or not job.adapter_path:
         raise CuratorError(f"job {job_id} is {job.status}: it has no usable adapter")
-    return str(ws.resolve_path(job.adapter_path))
+    return job.adapter_path
 
 
 def reeval_run_name(ws: Workspace, run: RunRow, job_id: int) -> str:

@@ -18,6 +18,7 @@ from curator.errors import CuratorError
 from curator.jobs import training as job_domain
 from curator.recipes import library as recipes
 from curator.recipes.spec import spec_from_dict
+from curator.storage import jobs as job_queries
 from curator.training.dataset_file import read_rows
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad" / "training"
@@ -50,12 +51,14 @@ def test_dataset_and_adapter_paths_are_stored_relative_to_the_workspace(workspac
     model = workspace.root / "models" / "base"
     model.mkdir(parents=True)
     job = job_domain.create_job(workspace, _request("mix", model))
-    assert job.dataset_path == "datasets/mix/v1/v1.jsonl" and job.base_model == "models/base"
     adapter = Path(job.job_dir) / "adapter"
     job_domain.record_event(workspace, job.job_id, {"event": "succeeded", "adapter_path": str(adapter)})
-    stored = job_domain.get_job(workspace, job.job_id)
+    stored = job_queries.get_job(workspace.db, job.job_id)  # as the database holds it
+    assert (stored.dataset_path, stored.base_model) == ("datasets/mix/v1/v1.jsonl", "models/base")
     assert stored.adapter_path == str(adapter.relative_to(workspace.root))
-    assert job_domain.usable_adapter(workspace, job.job_id) == str(adapter)  # resolved inside this workspace
+    shown = job_domain.get_job(workspace, job.job_id)  # as every reader gets it: inside this workspace
+    assert shown.adapter_path == job_domain.usable_adapter(workspace, job.job_id) == str(adapter)
+    assert shown.dataset_path == str(workspace.root / "datasets/mix/v1/v1.jsonl")
 
 
 def test_empty_completions_are_refused_at_build_time_naming_the_rows(workspace, tmp_path):
