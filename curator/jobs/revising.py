@@ -99,6 +99,7 @@ def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
     for item in plan.items:
         try:
             rendered[item["item_key"]] = prompts.critique_prompt(item)
+            prompts.revision_prompt(item, "")  # the revision template's sandbox refusals, before any model runs
         except TemplateError as error:
             raise CuratorError(f"item '{item['item_id']}': {error}") from None
     job_dir = ws.root / "jobs" / f"revise-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
