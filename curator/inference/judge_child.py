@@ -1,9 +1,10 @@
 """`python -m curator.inference.judge_child JOBFILE`: a judge model's answers to rendered prompts, in a child process.
 
 The job file names the model folder, backend, dtype and generation settings, and a JSON-lines file of requests
-(`key`, `prompt`, `sample_index`). Answers go to `answers_file` as JSON lines (`key`, `answer`); progress events
-(the eval child's protocol) to `progress_file`; a `cancel_file` that appears stops it between batches. Sample i
-of every prompt is generated with seed `seed + i`. Exit status: 0 succeeded, 1 failed or cancelled.
+(`key`, `prompt`, `sample_index`, and `generation`: GenerationSettings fields over the job's, so judges with
+different settings share one model load). Answers go to `answers_file` as JSON lines (`key`, `answer`); progress
+events (the eval child's protocol) to `progress_file`; a `cancel_file` that appears stops it. Sample i of every
+prompt is generated with seed `seed + i`. Exit status: 0 succeeded, 1 failed or cancelled.
 """
 
 from __future__ import annotations
@@ -63,12 +64,14 @@ def run(job: JudgeJob, writer: ProgressWriter) -> dict:
     total = len(requests)
     writer.emit("loaded", backend=backend.name, dtype=backend.dtype, total=total)
     started = time.monotonic()
-    by_sample: dict[int, list[dict]] = {}
+    groups: dict[tuple[int, str], list[dict]] = {}
     for request in requests:
-        by_sample.setdefault(int(request.get("sample_index", 0)), []).append(request)
+        generation = json.dumps(request.get("generation") or {}, sort_keys=True)
+        groups.setdefault((int(request.get("sample_index", 0)), generation), []).append(request)
     answers: dict[str, str] = {}
-    for sample_index, group in sorted(by_sample.items()):
-        _reseed(backend, replace(settings, seed=settings.seed + sample_index))
+    for (sample_index, generation), group in sorted(groups.items()):
+        chosen = replace(settings, **json.loads(generation))
+        _reseed(backend, replace(chosen, seed=chosen.seed + sample_index))
         before = len(answers)
 
         def progressed(done: int, before: int = before) -> None:

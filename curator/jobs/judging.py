@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pyarrow as pa
 
 from curator.checks.judging import plan as judge_plan
 from curator.checks.judging.cache_keys import generation_params, model_identity
 from curator.checks.judging.rubric import RUBRIC_NAMES, judge_prompt, rubric_values
 from curator.checks.spec import CheckSpec, validate_specs
+from curator.child.failures import JobCancelled
 from curator.errors import CuratorError
 from curator.fix.templates.engine import compile_text
 from curator.fix.templates.spec import TemplateError
@@ -25,12 +24,10 @@ from curator.jobs.process import ChildProcess
 from curator.review.runs import resolve_run
 from curator.storage import checks as check_sql
 from curator.storage import judge_cache
-from curator.storage.judge_cache import VERDICT_SCHEMA
 from curator.workspace import Workspace
 
 JUDGE_KIND = "judge"
 ProgressCallback = Callable[[str, int, int], None]
-_RESULT_SCHEMA = pa.schema([("item_key", pa.int64()), ("passed", pa.bool_()), ("reason", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,23 @@ def split_specs(specs: list[CheckSpec]) -> tuple[list[CheckSpec], list[CheckSpec
     return [s for s in specs if s.kind != JUDGE_KIND], [s for s in specs if s.kind == JUDGE_KIND]
 
 
+@dataclass
+class _Judge:
+    """One judge on its way through: its plan, the answers the cache had, those it still needs, and the new ones."""
+
+    spec: CheckSpec
+    outcome: JudgeOutcome
+    plan: judge_plan.JudgePlan | None = None
+    cached: dict[str, str] = field(default_factory=dict)
+    missing: list[judge_plan.JudgeRequest] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def local_model(self) -> str | None:
+        options = self.spec.options
+        return None if options.get("endpoint") else str(Path(options["model"]).resolve())
+
+
 def run_judges(
     ws: Workspace,
     run_ref: str | int,
@@ -80,19 +94,42 @@ def run_judges(
     should_cancel: Callable[[], bool] = lambda: False,
     local: LocalSettings = LocalSettings(),
 ) -> list[JudgeOutcome]:
-    """Grade every applicable item of a run by each judge spec; a judge's failure is recorded in its outcome."""
+    """Grade every applicable item of a run by each judge spec; a judge's failure is recorded in its outcome.
+
+    Local judges on the same model folder share one child (one model load); each judge is stored on its own."""
     run = resolve_run(ws, run_ref)
     specs = validate_specs(specs)
     reasons = judge_cache.other_reasons(ws.db, run.run_id, [s.name for s in specs])
-    outcomes = []
-    for spec in specs:
-        outcome = JudgeOutcome(spec.name)
-        try:
-            _run_one(ws, run.run_id, spec, reasons, outcome, progress or (lambda *a: None), should_cancel, local)
-        except (CuratorError, EndpointError) as error:
-            outcome.error = str(error).splitlines()[0] if str(error) else type(error).__name__
-        outcomes.append(outcome)
-    return outcomes
+    report = progress or (lambda *a: None)
+    judges = [_Judge(spec, JudgeOutcome(spec.name)) for spec in specs]
+    for judge in judges:
+        _attempt([judge], lambda j=judge: _prepare(ws, run.run_id, j, reasons, local))
+    for judge in _live(judges):
+        if judge.missing and judge.local_model is None:
+            _attempt([judge], lambda j=judge: j.answers.update(_ask_endpoint(j, report, should_cancel)))
+    groups: dict[str, list[_Judge]] = {}
+    for judge in _live(judges):
+        if judge.missing and judge.local_model is not None:
+            groups.setdefault(judge.local_model, []).append(judge)
+    for model, group in groups.items():
+        _attempt(group, lambda m=model, g=group: _ask_child(ws, m, g, report, should_cancel, local))
+    for judge in _live(judges):
+        _attempt([judge], lambda j=judge: _finish(ws, run.run_id, j))
+    return [judge.outcome for judge in judges]
+
+
+def _live(judges: list[_Judge]) -> list[_Judge]:
+    return [judge for judge in judges if judge.outcome.error is None]
+
+
+def _attempt(judges: list[_Judge], step: Callable[[], object]) -> None:
+    """Run one step; a failure becomes the one-line error of every judge it concerns."""
+    try:
+        step()
+    except (CuratorError, EndpointError, JobCancelled) as error:
+        line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        for judge in judges:
+            judge.outcome.error = line
 
 
 def raise_failures(outcomes: list[JudgeOutcome]) -> list[JudgeOutcome]:
@@ -102,15 +139,16 @@ def raise_failures(outcomes: list[JudgeOutcome]) -> list[JudgeOutcome]:
     return outcomes
 
 
-def _run_one(ws, run_id, spec, reasons, outcome, progress, should_cancel, local) -> None:
-    options = spec.options
-    if not options.get("endpoint") and not Path(options["model"]).is_dir():
+def _prepare(ws: Workspace, run_id: int, judge: _Judge, reasons: dict, local: LocalSettings) -> None:
+    """Render the rubric over every applicable item and look the prompts up in the cache."""
+    spec, options = judge.spec, judge.spec.options
+    if judge.local_model is not None and not Path(options["model"]).is_dir():
         raise CuratorError(f"model folder '{options['model']}' is not a local folder (Curator never downloads weights)")
     rubric = compile_text(f"judge {spec.name}", "rubric", options["rubric"], list(RUBRIC_NAMES))
     params = generation_params(options)
-    if not options.get("endpoint"):  # the requested backend and dtype change a local model's answers too
+    if judge.local_model is not None:  # the requested backend and dtype change a local model's answers too
         params |= {"backend": local.backend, "dtype": local.dtype}
-    plan = judge_plan.JudgePlan(model_identity(options), params)
+    plan = judge.plan = judge_plan.JudgePlan(model_identity(options), params)
     columns = ("input", "target", "output")
     for batch in check_sql.iter_check_inputs(ws.db, run_id, columns, spec.when_input, spec.unless_input):
         rows = batch.to_pydict()
@@ -121,46 +159,52 @@ def _run_one(ws, run_id, spec, reasons, outcome, progress, should_cancel, local)
             except TemplateError as error:
                 raise CuratorError(f"item {key}: {error}") from None
             plan.add(key, judge_prompt(rendered, options["scale"], options.get("score_range")), options["samples"])
-    cached = judge_cache.cached_answers(ws.db, list(plan.requests))
-    missing = plan.missing(cached)
+    judge.cached = judge_cache.cached_answers(ws.db, list(plan.requests))
+    judge.missing = plan.missing(judge.cached)
+    outcome = judge.outcome
     outcome.items, outcome.requests = len(plan.items), len(plan.requests)
-    outcome.cache_hits, outcome.model_calls = len(plan.requests) - len(missing), len(missing)
-    progress(spec.name, 0, len(missing))
-    new = _ask(ws, spec, missing, progress, should_cancel, local) if missing else {}
-    graded = judge_plan.verdicts(plan, cached | new, options)
-    outcome.graded = sum(v.graded for _, v in graded)
-    outcome.passed = sum(v.graded and v.passed for _, v in graded)
-    _store(ws, run_id, spec, plan.cache_rows(new), graded)
+    outcome.cache_hits, outcome.model_calls = len(plan.requests) - len(judge.missing), len(judge.missing)
 
 
-def _ask(ws, spec, missing, progress, should_cancel, local: LocalSettings) -> dict[str, str]:
-    options = spec.options
-    if options.get("endpoint"):
-        judge = EndpointJudge(
-            options["endpoint"],
-            options["model"],
-            temperature=options["temperature"],
-            seed=options["seed"],
-            max_new_tokens=options["max_new_tokens"],
-            timeout_s=options["timeout_s"],
-        )
-        on_answer = lambda done, total: progress(spec.name, done, total)  # noqa: E731
-        try:
-            return ask_endpoint(judge, [r.as_json() for r in missing], on_answer, should_cancel)
-        except Exception as error:  # JobCancelled, EndpointError: one line for the outcome
-            raise CuratorError(str(error) or type(error).__name__) from None
-    return _ask_child(ws, spec, missing, progress, should_cancel, local)
+def _finish(ws: Workspace, run_id: int, judge: _Judge) -> None:
+    graded = judge_plan.verdicts(judge.plan, judge.cached | judge.answers, judge.spec.options)
+    judge.outcome.graded = sum(v.graded for _, v in graded)
+    judge.outcome.passed = sum(v.graded and v.passed for _, v in graded)
+    _store(ws, run_id, judge.spec, judge.plan.cache_rows(judge.answers), graded)
 
 
-def _ask_child(ws, spec, missing, progress, should_cancel, local: LocalSettings) -> dict[str, str]:
-    options = spec.options
+def _ask_endpoint(judge: _Judge, progress: ProgressCallback, should_cancel) -> dict[str, str]:
+    options, name = judge.spec.options, judge.spec.name
+    client = EndpointJudge(
+        options["endpoint"],
+        options["model"],
+        temperature=options["temperature"],
+        seed=options["seed"],
+        max_new_tokens=options["max_new_tokens"],
+        timeout_s=options["timeout_s"],
+    )
+    progress(name, 0, len(judge.missing))
+    return ask_endpoint(client, [r.as_json() for r in judge.missing], lambda d, t: progress(name, d, t), should_cancel)
+
+
+def _generation(options: dict) -> dict:
+    return {key: options[key] for key in ("temperature", "seed", "max_new_tokens", "batch_size")}
+
+
+def _ask_child(ws: Workspace, model: str, group: list[_Judge], progress, should_cancel, local: LocalSettings) -> None:
+    """The new answers of every judge on one local model folder, from one child (one model load)."""
+    label = ", ".join(judge.spec.name for judge in group)
     job_dir = ws.root / "jobs" / f"judge-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
     job_dir.mkdir(parents=True)
+    wanted: dict[str, dict] = {}
+    for judge in group:
+        for request in judge.missing:
+            wanted.setdefault(request.key, request.as_json() | {"generation": _generation(judge.spec.options)})
     with (job_dir / "requests.jsonl").open("w", encoding="utf-8") as out:
-        for request in missing:
-            out.write(json.dumps(request.as_json(), ensure_ascii=False) + "\n")
+        for request in wanted.values():
+            out.write(json.dumps(request, ensure_ascii=False) + "\n")
     job = JudgeJob(
-        model=str(Path(options["model"]).resolve()),
+        model=model,
         requests_file=str(job_dir / "requests.jsonl"),
         answers_file=str(job_dir / "answers.jsonl"),
         progress_file=str(job_dir / "progress.jsonl"),
@@ -168,12 +212,6 @@ def _ask_child(ws, spec, missing, progress, should_cancel, local: LocalSettings)
         backend=local.backend,
         dtype=local.dtype,
         cpu_threads=local.cpu_threads,
-        generation={
-            "temperature": options["temperature"],
-            "seed": options["seed"],
-            "max_new_tokens": options["max_new_tokens"],
-            "batch_size": options["batch_size"],
-        },
     )
     job_file = job.save(job_dir / "judge-job.json")
     child = ChildProcess.module(
@@ -181,12 +219,13 @@ def _ask_child(ws, spec, missing, progress, should_cancel, local: LocalSettings)
         [job_file],
         Path(job.progress_file),
         job_dir / "child.log",
-        cancel_file=Path(job.cancel_file),
+        Path(job.cancel_file),
     ).start()
+    progress(label, 0, len(wanted))
 
     def on_event(event: dict) -> None:
         if event.get("event") == "generated":
-            progress(spec.name, event.get("done", 0), event.get("total", len(missing)))
+            progress(label, event.get("done", 0), event.get("total", len(wanted)))
 
     final = child.wait(on_event, should_cancel=should_cancel)
     if final.get("event") != "succeeded":
@@ -196,44 +235,26 @@ def _ask_child(ws, spec, missing, progress, should_cancel, local: LocalSettings)
         for line in lines:
             record = json.loads(line)
             answers[record["key"]] = record["answer"]
-    if set(answers) != {r.key for r in missing}:
-        raise CuratorError(f"the judge child answered {len(answers)} of {len(missing)} prompts; see {job_dir}")
-    return answers
+    if set(answers) != set(wanted):
+        raise CuratorError(f"the judge child answered {len(answers)} of {len(wanted)} prompts; see {job_dir}")
+    for judge in group:
+        judge.answers = {request.key: answers[request.key] for request in judge.missing}
 
 
 def _store(ws: Workspace, run_id: int, spec: CheckSpec, cache_rows: list[dict], graded: list) -> None:
-    results = pa.table(
-        [
-            [k for k, v in graded if v.graded],
-            [v.passed for _, v in graded if v.graded],
-            [v.reason for _, v in graded if v.graded],
-        ],
-        schema=_RESULT_SCHEMA,
-    )
-    samples = spec.options["samples"]
-    verdict_table = pa.Table.from_pylist(
-        [
-            {
-                "item_key": key,
-                "graded": v.graded,
-                "passed": v.passed if v.graded else None,
-                "score": v.score,
-                "agreement": v.agreement,
-                "samples": samples,
-                "reason": v.reason,
-            }
-            for key, v in graded
-        ],
-        schema=VERDICT_SCHEMA,
-    )
-    with ws.db.transaction() as cur:
-        judge_cache.insert_answers(cur, cache_rows)
-        positions = check_sql.check_positions(cur, run_id)
-        position = positions.get(spec.name, max(positions.values(), default=-1) + 1)
-        check_sql.clear_checks(cur, run_id, [spec.name])
-        check_sql.insert_check_spec(cur, run_id, spec.name, spec.kind, spec.to_json(), position)
-        check_sql.insert_result_table(cur, run_id, spec.name, results)
-        judge_cache.replace_verdicts(cur, run_id, spec.name, verdict_table)
+    verdict_rows = [
+        {
+            "item_key": key,
+            "graded": v.graded,
+            "passed": v.passed if v.graded else None,
+            "score": v.score,
+            "agreement": v.agreement,
+            "samples": spec.options["samples"],
+            "reason": v.reason,
+        }
+        for key, v in graded
+    ]
+    judge_cache.store_judge(ws.db, run_id, spec.name, spec.kind, spec.to_json(), cache_rows, verdict_rows)
 
 
 def run_all_checks(

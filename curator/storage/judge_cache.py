@@ -6,6 +6,7 @@ import json
 
 import pyarrow as pa
 
+from curator.storage import checks as check_sql
 from curator.storage.database import Database
 
 VERDICT_SCHEMA = pa.schema(
@@ -19,6 +20,7 @@ VERDICT_SCHEMA = pa.schema(
         ("reason", pa.string()),
     ]
 )
+RESULT_SCHEMA = pa.schema([("item_key", pa.int64()), ("passed", pa.bool_()), ("reason", pa.string())])
 CACHE_SCHEMA = pa.schema(
     [
         ("cache_key", pa.string()),
@@ -120,3 +122,24 @@ def verdict_rows(db: Database, run_id: int, check_name: str) -> list[tuple]:
 
 def cache_size(db: Database) -> int:
     return db.fetchone("SELECT count(*) FROM judge_cache")[0]
+
+
+def store_judge(
+    db: Database, run_id: int, name: str, kind: str, spec_json: str, cache_rows: list[dict], verdict_rows: list[dict]
+) -> None:
+    """In one transaction: a judge's new answers into the cache, its spec (keeping its place among the run's
+    checks), its check results (the graded items) and its verdicts (every item it looked at)."""
+    graded = [row for row in verdict_rows if row["graded"]]
+    results = pa.Table.from_pylist(
+        [{"item_key": r["item_key"], "passed": r["passed"], "reason": r["reason"]} for r in graded],
+        schema=RESULT_SCHEMA,
+    )
+    verdicts = pa.Table.from_pylist(verdict_rows, schema=VERDICT_SCHEMA)
+    with db.transaction() as cur:
+        insert_answers(cur, cache_rows)
+        positions = check_sql.check_positions(cur, run_id)
+        position = positions.get(name, max(positions.values(), default=-1) + 1)
+        check_sql.clear_checks(cur, run_id, [name])
+        check_sql.insert_check_spec(cur, run_id, name, kind, spec_json, position)
+        check_sql.insert_result_table(cur, run_id, name, results)
+        replace_verdicts(cur, run_id, name, verdicts)

@@ -62,9 +62,7 @@ def _assert_not_graded(ws, run_id: int, name: str, items: int) -> None:
     assert ws.db.fetchone("SELECT count(*) FROM check_results WHERE check_name = ?", [name]) == (0,)
 
 
-def test_a_local_judge_runs_in_a_child_leaves_nonsense_not_graded_and_caches_its_answers(
-    workspace, run, demo_model_dir
-):
+def test_local_judges_share_a_child_leave_nonsense_not_graded_and_cache_their_answers(workspace, run, demo_model_dir):
     specs = [
         _judge("greedy", str(demo_model_dir)),
         _judge("voted", str(demo_model_dir), samples=3, temperature=0.8, seed=5),
@@ -74,7 +72,8 @@ def test_a_local_judge_runs_in_a_child_leaves_nonsense_not_graded_and_caches_its
     outcomes = judging.run_judges(workspace, run.run_id, specs, progress=lambda *e: seen.append(e), local=local)
     assert [o.error for o in outcomes] == [None, None]
     assert [(o.items, o.graded, o.model_calls, o.cache_hits) for o in outcomes] == [(3, 0, 3, 0), (3, 0, 9, 0)]
-    assert ("voted", 9, 9) in seen
+    assert ("greedy, voted", 12, 12) in seen  # one child for both judges: one model load
+    assert len(_job_dirs(workspace)) == 1
     _assert_not_graded(workspace, run.run_id, "greedy", 3)
     _assert_not_graded(workspace, run.run_id, "voted", 3)
     assert judge_cache.cache_size(workspace.db) == 12
