@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "curator.cli.demo",
     "curator.cli.models",
     "curator.cli.labels",
+    "curator.cli.sweeps",
     "curator.cli.revise",
 )
 
