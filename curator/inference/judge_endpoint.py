@@ -111,6 +111,6 @@ def ask_endpoint(
             if done:
                 on_answer(len(answers), len(requests))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)  # after a failure or Ctrl-C, in-flight requests are dropped
         client.close()
     return answers

@@ -13,6 +13,7 @@ from pathlib import Path
 from curator.checks.judging import plan as judge_plan
 from curator.checks.judging.cache_keys import generation_params, model_identity
 from curator.checks.judging.rubric import RUBRIC_NAMES, judge_prompt, rubric_values
+from curator.checks.runner import run_checks
 from curator.checks.spec import CheckSpec, validate_specs
 from curator.child.failures import JobCancelled
 from curator.errors import CuratorError
@@ -266,8 +267,6 @@ def run_all_checks(
     local: LocalSettings = LocalSettings(),
 ) -> list[JudgeOutcome]:
     """The runner's checks first (judges see their reasons), then the judges; returns the judges' outcomes."""
-    from curator.checks import run_checks
-
     others, judges = split_specs(specs)
     run = resolve_run(ws, run_ref)
     if others:
