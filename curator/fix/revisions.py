@@ -173,6 +173,13 @@ def list_revisions(
     return [r for r in rows if statuses is None or r.status in statuses]
 
 
+def revision_of_example(ws: Workspace, example_id: int) -> RevisionRow | None:
+    """The revision an example was proposed from (None for a template's or a sampled example): its critique,
+    original and diff, for the example review list."""
+    found = revision_queries.list_revisions(ws.db, example_id=example_id)
+    return found[0] if found else None
+
+
 def draft_for(ws: Workspace, run_id: int, item_key: int) -> RevisionRow | None:
     """The analyst's draft of one item, to reopen in the editor (None when there is none)."""
     drafts = [

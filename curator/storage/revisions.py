@@ -136,10 +136,17 @@ def list_revisions(
     revise_set_id: int | None = None,
     revision_ids: list[int] | None = None,
     item_key: int | None = None,
+    example_id: int | None = None,
 ) -> list[RevisionRow]:
     """Revisions matching every filter given, oldest first."""
     where, params = ["TRUE"], []
-    for column, value in (("r.run_id", run_id), ("r.revise_set_id", revise_set_id), ("r.item_key", item_key)):
+    filters = (
+        ("r.run_id", run_id),
+        ("r.revise_set_id", revise_set_id),
+        ("r.item_key", item_key),
+        ("r.example_id", example_id),
+    )
+    for column, value in filters:
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)

@@ -32,6 +32,7 @@ def test_a_passing_edit_becomes_an_sft_example_and_a_pair_with_lineage(workspace
     assert (example.input, example.target, example.status) == (row.input, FIXED, "proposed")
     assert (example.source_run_id, example.source_item_key, example.bucket_name) == (run.run_id, 0, "weather")
     assert example.variant == "edit" and example.template_id is None and example.rollout_id is None
+    assert revisions.revision_of_example(workspace, row.example_id) == row
     # proposed is not yet training data; accepted, it is a DPO pair with the edit chosen and the original rejected
     assert revisions.revision_pairs(workspace, run.name) == []
     assert revisions.set_review_status(workspace, [row.revision_id], "accepted") == 1
