@@ -99,11 +99,12 @@ def test_killing_the_cli_stops_its_child(closed_workspace, demo_model_dir, tmp_p
         assert "started it ended" in process_queries.get_child_job(ws.db, job.job_id).error
 
 
-def test_closing_the_terminal_cancels_the_eval_and_records_it(closed_workspace, demo_model_dir, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGINT], ids=["terminal-closed", "ctrl-c"])
+def test_an_interrupted_eval_cancels_its_child_and_records_it(closed_workspace, demo_model_dir, tmp_path, sig):
     cli = start_cli(closed_workspace, demo_model_dir, EVAL, tmp_path)
     try:
         job = generating_child(closed_workspace)
-        os.kill(cli.pid, signal.SIGHUP)
+        os.kill(cli.pid, sig)
         output = cli.communicate(timeout=90)[0]
     finally:
         cli.kill()
