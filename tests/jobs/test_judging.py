@@ -192,3 +192,21 @@ def test_the_cli_grades_judges_after_the_other_checks_and_prints_the_not_graded_
     assert result.output.count("(failed)") == 1  # the "down" judge's row
     as_json = CliRunner().invoke(app, ["--workspace", str(root), "check", "replies", "--json"])
     assert '"parse_failure_rate": 0.3333333333333333' in as_json.output
+
+
+def test_a_rubric_sees_the_other_checks_reasons_but_never_a_judges(workspace, run):
+    first = judge_spec("first")
+    prefill(workspace, first, {"a": "PASS", "b": "PASS", "c": "PASS"})
+    judging.run_judges(workspace, run.run_id, [first])
+    reasons = judge_cache.other_reasons(workspace.db, run.run_id, [])
+    assert set(reasons[0]) == {"exact"}  # the stored judge 'first' is left out
+    assert reasons[1]["exact"] == (False, "differs at word 1: found 'hello', expected 'bye'")
+
+
+def test_a_judge_replaced_by_another_kind_keeps_no_verdicts(workspace, run):
+    judge = judge_spec()
+    prefill(workspace, judge, {"a": "PASS", "b": "FAIL", "c": "??"})
+    assert judging.run_all_checks(workspace, run.run_id, [judge])[0].graded == 2
+    assert judging.run_all_checks(workspace, run.run_id, [CheckSpec("polite", "regex", {"pattern": "h"})]) == []
+    assert judging.not_graded_counts(workspace, run.run_id) == {}
+    assert workspace.db.fetchall("SELECT kind FROM checks WHERE name = 'polite'") == [("regex",)]
