@@ -148,6 +148,8 @@ def reconcile_child_job(ws: Workspace, job: ChildJobRow) -> Reconciled | None:
     elif kind == "succeeded":
         status = "failed"
         error = f"the {job.kind} finished but the Curator process waiting for it ended before storing its outputs"
+    elif job.status == "queued":
+        status, error = "failed", f"the {job.kind} never started (the Curator process that recorded it ended first)"
     else:
         status, error = "failed", f"the {job.kind} process ended without a result{_log_hint(job)}"
     done = process_queries.finish_child_job(ws.db, job.job_id, status, error=error)

@@ -148,3 +148,11 @@ def test_curator_jobs_lists_every_kind_and_cancels_by_id(workspace, tmp_path):
     assert result.exit_code == 0 and f"job {evaluation} cancelled" in result.output, result.output
     table = CliRunner().invoke(app, ["-w", str(root), "jobs"]).output
     assert "weather@model" in table and "cancelled" in table
+
+
+def test_an_eval_recorded_but_never_started_fails_after_the_grace(workspace, tmp_path, monkeypatch):
+    job_id = child_job(workspace, tmp_path, "eval", [], None)
+    assert reconcile_jobs(workspace) == []  # its creator may be starting it right now
+    monkeypatch.setattr(reconcile, "QUEUED_GRACE_S", 0)
+    assert [(d.job_id, d.status) for d in reconcile_jobs(workspace)] == [(job_id, "failed")]
+    assert "the eval never started" in process_queries.get_child_job(workspace.db, job_id).error
