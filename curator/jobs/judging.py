@@ -221,6 +221,7 @@ def _ask_child(ws: Workspace, model: str, group: list[_Judge], progress, should_
         Path(job.progress_file),
         job_dir / "child.log",
         Path(job.cancel_file),
+        tied_to_parent=True,  # nobody else would collect its answers: it stops when this process ends
     ).start()
     progress(label, 0, len(wanted))
 
