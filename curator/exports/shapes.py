@@ -13,10 +13,10 @@ def _lineage(row: dict) -> dict:
 
 
 def _messages(prompt: str, system_prompt: str | None, prompt_messages: list | None = None) -> list[dict]:
-    head = [{"role": "system", "content": system_prompt}] if system_prompt else []
-    if prompt_messages:
-        return head + [{"role": m["role"], "content": m["content"]} for m in prompt_messages]
-    return head + [{"role": "user", "content": prompt}]
+    turns = [{"role": m["role"], "content": m["content"]} for m in prompt_messages or []]
+    turns = turns or [{"role": "user", "content": prompt}]
+    has_system = turns[0]["role"] == "system"
+    return ([] if has_system or not system_prompt else [{"role": "system", "content": system_prompt}]) + turns
 
 
 def sft_rows(rows: list[dict]) -> list[dict]:

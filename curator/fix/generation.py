@@ -157,9 +157,6 @@ def vetter_for(
     return ExampleVetter(checks, guard, example_queries.kept_pairs(ws.db), dedupe_threshold)
 
 
-screen_for = vetter_for  # the old name, until fix/rollouts.py calls vetter_for
-
-
 def generate(
     ws: Workspace,
     template_ref: str | int,

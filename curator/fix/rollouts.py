@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from curator.checks import RewardSpec, stored_checks
 from curator.checks.rewards import MEAN_OF_CHECKS, all_passed, grade_output, load_rewards
 from curator.errors import CuratorError, NotFoundError
-from curator.fix.generation import screen_for
+from curator.fix.generation import vetter_for
 from curator.fix.rollout_choice import (
     DEFAULT_MAX_PAIRS,
     FollowUp,
@@ -185,7 +185,7 @@ def propose_best(
     check_required(ws, sample_set.run_id, require)
     grouped = by_input(rollouts(ws, sample_set_id))
     items = {i["item_key"]: i for i in _set_items(ws, sample_set)}
-    screen = screen_for(ws, sample_set.run_id)
+    vetter = vetter_for(ws, sample_set.run_id)
     kept = set(example_queries.kept_pairs(ws.db))
     rows, without_pass = [], 0
     for key, samples in grouped.items():
@@ -195,7 +195,7 @@ def propose_best(
         if best is None:
             without_pass += 1
             continue
-        rows.append(proposal_row(items[key]["input"], best, screen.guard, kept))
+        rows.append(proposal_row(items[key]["input"], best, vetter.guard, kept))
     if not rows:
         return ProposalReport(None, {}, without_pass)
     lineage = {
