@@ -31,7 +31,7 @@ def hostile_workspace(ws) -> int:
         {"item_id": f"id{k}{INST}", "input": f"ask {k} {HOSTILE}", "target": "fine", "output": f"{HOSTILE} {k}"}
         for k in range(8)
     ]
-    run_id = create_run_from_records(ws, f"run{INST}{ANSI}", records, model=f"m{BOLD}").run_id
+    run_id = create_run_from_records(ws, f"run{INST}{ANSI}", records, model="models/m[bold]x[red]").run_id
     with ws.db.transaction() as cur:
         store_check_results(cur, run_id, f"chk{INST}", "regex", {k: (k % 2 == 1, HOSTILE) for k in range(8)})
     bucket = create_bucket(ws, f"bk{BOLD}{OSC52}", f"about {INST}")
@@ -53,7 +53,7 @@ async def test_hostile_text_is_literal_on_every_review_and_patterns_screen(works
     app = CuratorApp(workspace, embedder=WordHashEmbedder())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert_literal(app, "run[/INST]\\x1b[31m", "m[b]x[/b]")  # the runs screen
+        assert_literal(app, "run[/INST]\\x1b[31m", "…/m[bold]x[red]")  # the runs screen: the model folder
 
         app.open_run(run_id)
         await settle(pilot)
