@@ -37,7 +37,8 @@ revise_app = typer.Typer(
 @revise_app.command(DEFAULT_COMMAND)
 def revise_run(
     run: str = typer.Argument(..., help="Run (name or id) whose failing dev outputs to revise."),
-    model: str = typer.Option(..., "--model", "-m", help="Local folder of the reviser model (nothing is downloaded)."),
+    model: str = typer.Option(..., "--model", "-m", help="Reviser: a local model folder, or the endpoint's model."),
+    endpoint: str = typer.Option(None, "--endpoint", help="An OpenAI-compatible base URL to ask instead."),
     bucket: str = typer.Option(None, "--bucket", "-b", help="Revise only the failing items of this bucket."),
     failing: str = typer.Option(None, "--failing", "-f", help="Revise only the items failing this check."),
     principles: str = typer.Option(None, "--principles", help="What a good answer does (the reviser reads it)."),
@@ -67,6 +68,7 @@ def revise_run(
     request = ReviseRequest(
         run=run,
         model=model,
+        endpoint=endpoint,
         bucket=bucket,
         failing=failing,
         principles=read_text_file(principles_file, "principles") if principles_file else principles,

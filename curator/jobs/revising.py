@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curator.child.failures import JobCancelled
 from curator.errors import CuratorError
 from curator.fix.revision_prompts import RevisionPrompts
 from curator.fix.revision_runs import (
@@ -24,6 +25,7 @@ from curator.fix.revision_runs import (
 from curator.fix.templates.spec import TemplateError
 from curator.inference.dtypes import DTYPES
 from curator.inference.judge_child import JudgeJob
+from curator.inference.judge_endpoint import EndpointError, EndpointJudge, ask_endpoint
 from curator.jobs.process import ChildProcess
 from curator.workspace import Workspace
 
@@ -36,7 +38,9 @@ class ReviseRequest:
     """Which run's failing outputs to revise (optionally one bucket's or one check's), with which reviser."""
 
     run: str | int
-    model: str
+    model: str  # a local folder, or with `endpoint` the name the server knows the model by
+    endpoint: str | None = None  # an OpenAI-compatible base URL (vllm serve, transformers serve, llama.cpp...)
+    timeout_s: float = 120.0  # per endpoint request
     bucket: str | None = None
     failing: str | None = None
     principles: str | None = None
@@ -85,7 +89,7 @@ def check_request(request: ReviseRequest) -> RevisionPrompts:
         raise CuratorError("max new tokens and batch size must be at least 1")
     if request.dtype not in DTYPES:
         raise CuratorError(f"unknown dtype '{request.dtype}' (one of {', '.join(DTYPES)})")
-    if not Path(request.model).is_dir():
+    if request.endpoint is None and not Path(request.model).is_dir():
         raise CuratorError(f"model path '{request.model}' is not a local folder (Curator loads models from disk only)")
     return RevisionPrompts.build(request.critique_template, request.revision_template, request.principles)
 
@@ -127,8 +131,12 @@ def generate(
 
 
 def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, should_cancel) -> dict[int, str]:
-    """One judge child answering `prompts` ({item_key: prompt}); raises with its error when it does not succeed."""
+    """One judge child (or the endpoint) answering `prompts` ({item_key: prompt}); raises with its error when it
+    does not succeed."""
     request, folder = handle.request, handle.job_dir
+    if request.endpoint is not None:
+        answers, handle.seconds[step] = _ask_endpoint(request, step, prompts, on_event, should_cancel)
+        return answers
     with (folder / f"{step}-requests.jsonl").open("w", encoding="utf-8") as out:
         for key, prompt in prompts.items():
             out.write(json.dumps({"key": str(key), "prompt": prompt, "sample_index": 0}, ensure_ascii=False) + "\n")
@@ -170,6 +178,33 @@ def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, sho
     return answers
 
 
+def _ask_endpoint(request: ReviseRequest, step: str, prompts: dict[int, str], on_event, should_cancel) -> tuple:
+    """The endpoint's answers ({item_key: answer}) and the seconds they took."""
+    judge = EndpointJudge(
+        request.endpoint,
+        request.model,
+        temperature=request.temperature,
+        seed=request.seed,
+        max_new_tokens=request.max_new_tokens,
+        timeout_s=request.timeout_s,
+    )
+    on_event({"event": "loaded", "backend": "endpoint", "total": len(prompts), "step": step})
+    wanted = [{"key": str(key), "prompt": prompt, "sample_index": 0} for key, prompt in prompts.items()]
+    started = time.monotonic()
+    try:
+        answers = ask_endpoint(
+            judge,
+            wanted,
+            lambda done, total: on_event({"event": "generated", "done": done, "total": total, "step": step}),
+            should_cancel,
+        )
+    except JobCancelled:
+        raise CuratorError("revising cancelled: nothing was stored") from None
+    except EndpointError as error:
+        raise CuratorError(f"the {step} step failed: {error}") from None
+    return {int(key): answer for key, answer in answers.items()}, round(time.monotonic() - started, 3)
+
+
 def finish_revising(ws: Workspace, handle: ReviseHandle) -> ReviseReport:
     """Grade and store what the reviser wrote (the revise set, every revision, the kept ones' examples)."""
     request = handle.request
@@ -180,7 +215,8 @@ def finish_revising(ws: Workspace, handle: ReviseHandle) -> ReviseReport:
     settings = {
         **handle.prompts.settings(),
         **request.generation(),
-        "backend": request.backend,
+        "backend": "endpoint" if request.endpoint else request.backend,
+        "endpoint": request.endpoint,
         "dtype": request.dtype,
         "seconds": handle.seconds,
         "job": str(handle.job_dir),
