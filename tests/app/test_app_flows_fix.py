@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from fixwork import weather_run
 from review_support import noting_app, screen_text, settle
@@ -126,10 +125,11 @@ async def test_failing_item_to_template_to_examples_to_a_built_dataset(workspace
     assert version[:2] == (1, 4)
     manifest = json.loads(version[3])
     assert manifest["sources"][0]["rows"] == 4 and manifest["total"] == 4
-    rows = [json.loads(line) for line in Path(version[2]).read_text().splitlines()]
+    stored = workspace.root / version[2]  # stored relative to the workspace (an absolute path stays as it is)
+    rows = [json.loads(line) for line in stored.read_text().splitlines()]
     assert len(rows) == 4
     assert {(r["source_run_id"], r["source_item_key"], r["bucket"]) for r in rows} == {(run.run_id, 0, "weather")}
-    assert json.loads(Path(version[2]).with_suffix(".manifest.json").read_text()) == manifest
+    assert json.loads(stored.with_suffix(".manifest.json").read_text()) == manifest
 
 
 async def test_t_on_an_item_without_a_target_says_why_and_stays(workspace):
