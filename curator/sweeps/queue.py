@@ -120,8 +120,8 @@ def _pid_alive(pid: int | None) -> bool:
 
 
 def runner_alive(sweep: SweepRow) -> bool:
-    """Whether another process is running this sweep's queue now."""
-    return sweep.status == "running" and sweep.runner_pid != os.getpid() and _pid_alive(sweep.runner_pid)
+    """Whether a process (this one included) is running this sweep's queue now."""
+    return sweep.status == "running" and _pid_alive(sweep.runner_pid)
 
 
 def run_sweep(
@@ -133,7 +133,7 @@ def run_sweep(
     """Run (or resume) the sweep's queue: each trial in order, one at a time; a failed trial is recorded and the
     queue goes on; a cancel keeps every finished trial. Returns the sweep as it ended."""
     sweep = get_sweep(ws, name)
-    if runner_alive(sweep):
+    if runner_alive(sweep) and sweep.runner_pid != os.getpid():
         raise CuratorError(f"sweep '{name}' is running in process {sweep.runner_pid} (`curator sweep cancel {name}`)")
     if sweep.status == "finished":
         return sweep
