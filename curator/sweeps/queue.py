@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from curator.errors import BadInputError, CuratorError, NotFoundError
@@ -23,7 +23,7 @@ from curator.storage import sweeps as sweep_queries
 from curator.storage.sweeps import SweepRow
 from curator.sweeps.plan import SweepPlan, variants
 from curator.sweeps.trial import EventCallback, TrialCancelled, run_trial
-from curator.training.job import settings_problem
+from curator.training.job import LoraSettings, TrainerSettings, settings_problem
 from curator.unique_names import first_free_name
 from curator.workspace import Workspace
 
@@ -39,6 +39,8 @@ class SweepRequest:
     plan: SweepPlan
     name: str | None = None  # default: RECIPE-sweep, -sweep-2, ...
     base_model: str | None = None  # default: the base run's model folder
+    lora: LoraSettings | None = None  # default: `curator train`'s for the model and device (the plan's on top)
+    trainer: TrainerSettings | None = None
 
 
 def sweep_folder(ws: Workspace, name: str) -> Path:
@@ -80,7 +82,12 @@ def create_sweep(ws: Workspace, request: SweepRequest) -> SweepRow:
         raise CuratorError(f"base model '{model or base.model}' is not a local folder: name one with --model")
     name = _sweep_name(ws, request)
     plan = request.plan
-    defaults = lambda method: job_domain.default_settings(ws, model, method=method)  # noqa: E731
+
+    def defaults(method: str) -> tuple[LoraSettings, TrainerSettings]:
+        lora, trainer = job_domain.default_settings(ws, model, method=method)
+        given = replace(request.trainer, method=method) if request.trainer else trainer
+        return request.lora or lora, given
+
     planned = variants(spec, plan, defaults(plan.methods[0] if plan.methods else "sft"), defaults)
     guard = library.held_out_guard(ws)
     recipes = []
@@ -142,15 +149,16 @@ def run_sweep(
     stop = lambda: flag.exists() or should_cancel()  # noqa: E731
     sweep_queries.set_status(ws.db, sweep.sweep_id, "running", runner_pid=os.getpid())
     variants_at = {v.position: v for v in sweep_queries.variants(ws.db, sweep.sweep_id)}
-    failures = []
+    failures, cancelled = [], False
     for trial in sweep_queries.trials(ws.db, sweep.sweep_id):
         if stop():
             break
         variant = variants_at[trial.position]
         try:
             run_trial(ws, sweep, variant, trial, on_event, stop)
-        except TrialCancelled as stopped:
+        except TrialCancelled as stopped:  # `sweep cancel`, or Ctrl-C while a child ran
             sweep_queries.set_trial(ws.db, sweep.sweep_id, trial.position, trial.seed, "cancelled", error=str(stopped))
+            cancelled = True
             break
         except CuratorError as error:
             sweep_queries.set_trial(ws.db, sweep.sweep_id, trial.position, trial.seed, "failed", error=str(error))
@@ -160,15 +168,22 @@ def run_sweep(
             sweep_queries.set_trial(ws.db, sweep.sweep_id, trial.position, trial.seed, "cancelled", error=repr(error))
             sweep_queries.set_status(ws.db, sweep.sweep_id, "cancelled", error="interrupted")
             raise
-    if stop():
+    _settle(ws, sweep, cancelled or stop(), failures)
+    flag.unlink(missing_ok=True)
+    return get_sweep(ws, name)
+
+
+def _settle(ws: Workspace, sweep: SweepRow, cancelled: bool, failures: list[str]) -> None:
+    """The sweep's status once its queue stopped: cancelled, finished (every trial done) or failed."""
+    if cancelled:
         sweep_queries.set_status(ws.db, sweep.sweep_id, "cancelled", error="cancelled; finished trials are kept")
     elif failures:
         error = f"{len(failures)} trial(s) failed; first: {failures[0]}"
         sweep_queries.set_status(ws.db, sweep.sweep_id, "failed", error=error)
-    else:
+    elif all(t.status == "done" for t in sweep_queries.trials(ws.db, sweep.sweep_id)):
         sweep_queries.set_status(ws.db, sweep.sweep_id, "finished")
-    flag.unlink(missing_ok=True)
-    return get_sweep(ws, name)
+    else:
+        sweep_queries.set_status(ws.db, sweep.sweep_id, "failed", error="some trials did not run; resume the sweep")
 
 
 def cancel_sweep(ws: Workspace, name: str) -> SweepRow:

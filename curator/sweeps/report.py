@@ -22,7 +22,8 @@ from curator.sweeps.figures import (
     recommend,
     wilson,
 )
-from curator.sweeps.queue import get_sweep
+from curator.sweeps.queue import SweepRequest, create_sweep, get_sweep, run_sweep
+from curator.sweeps.trial import EventCallback
 from curator.workspace import Workspace
 
 
@@ -196,3 +197,13 @@ def sweep_report(ws: Workspace, name: str) -> SweepReport:
     mark_front(report.variants)
     report.recommended, report.recommendation = recommend(report.variants)
     return report
+
+
+def run_and_report(
+    ws: Workspace, request: SweepRequest, on_event: EventCallback = lambda stage, e: None
+) -> SweepReport:
+    """One call for a script (the demo): create the sweep (or resume the one of that name), run it, report it."""
+    if request.name is None or sweep_queries.find_sweep(ws.db, request.name) is None:
+        request.name = create_sweep(ws, request).name
+    run_sweep(ws, request.name, on_event)
+    return sweep_report(ws, request.name)

@@ -126,3 +126,29 @@ def test_bad_command_lines_are_one_line(workspace):
     ):
         done = CliRunner().invoke(app, ["-w", str(root), *args])
         assert done.exit_code != 0 and message in str(done.exception) + done.output, (args, done.output)
+
+
+def test_a_script_runs_and_reports_in_one_call_resuming_a_sweep_of_that_name(swept, tmp_path):
+    from curator.sweeps.report import run_and_report
+
+    again = SweepRequest("fix", "base", SweepPlan(rows={"fixes": [2, 6]}), name="s", base_model=str(tmp_path))
+    report = run_and_report(swept, again)
+    assert report.sweep.status == "finished" and report.recommended.label == "fixes=6"
+    assert job_queries.list_jobs(swept.db) == [] and len(list_sweeps(swept)) == 1
+
+
+def test_given_settings_are_the_base_of_every_variant_and_the_plan_goes_on_top(workspace, tmp_path):
+    from curator.training.job import LoraSettings, TrainerSettings
+
+    make_run(workspace, "base", {})
+    _recipe(workspace)
+    plan = SweepPlan(setting=("lora_r", [4, 8]), training={"epochs": 2})
+    given = SweepRequest("fix", "base", plan, name="t", base_model=str(tmp_path), lora=LoraSettings(alpha=4),
+                         trainer=TrainerSettings(max_steps=3, learning_rate=5e-3))  # fmt: skip
+    sweep = create_sweep(workspace, given)
+    settings = [v.settings for v in sweep_queries.variants(workspace.db, sweep.sweep_id)]
+    assert [(s["lora"]["r"], s["lora"]["alpha"]) for s in settings] == [(4, 4), (8, 4)]
+    assert {(s["trainer"]["max_steps"], s["trainer"]["learning_rate"], s["trainer"]["epochs"]) for s in settings} == {
+        (3, 5e-3, 2.0)
+    }
+    assert [v.label for v in sweep_queries.variants(workspace.db, sweep.sweep_id)] == ["lora_r=4", "lora_r=8"]
