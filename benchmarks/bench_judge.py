@@ -42,16 +42,6 @@ def records(count: int) -> list[dict]:
     ]
 
 
-def ensure_judge_kind() -> None:
-    """Register kind = "judge" where curator/checks/spec.py does not yet (as the tests do)."""
-    from curator.checks import options, spec
-    from curator.checks.judging.options import JUDGE_OPTIONS, check_judge_options
-
-    if "judge" not in spec.KINDS:
-        options.KIND_OPTIONS["judge"], options.OPTION_CHECKS["judge"] = JUDGE_OPTIONS, check_judge_options
-        spec.KINDS = (*spec.KINDS, "judge")
-
-
 def bare_generate(requests: Path, model: str, args) -> tuple[float, float]:
     code = BARE.format(
         threads=args.threads,
@@ -83,7 +73,6 @@ def main() -> None:
     from curator.review.runs import create_run_from_records
     from curator.workspace import Workspace
 
-    ensure_judge_kind()
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model
         if model is None:

@@ -1,7 +1,8 @@
 """Checks (graders): specs from TOML, evaluation over a run, results per item and check.
 
-Names load on first use (PEP 562): `grade` and `CheckSpec` work in the training child process, which must
-not import DuckDB; only `run_checks`, `stored_checks` and spec validation reach the database layer.
+Names load on first use (PEP 562): `grade_outputs` (the one grading path), `grade` and `CheckSpec` work in the
+training child process, which must not import DuckDB; only `run_checks`, `stored_checks` and spec validation reach
+the database layer.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import importlib
 
 _HOMES = {
+    "Case": "graders",
     "Grade": "graders",
     "grade": "graders",
-    "grade_applicable": "graders",
+    "grade_outputs": "graders",
+    "stored_results": "graders",
+    "grade_rule": "rules",
     "ProgressCallback": "runner",
     "check_summaries": "runner",
     "run_checks": "runner",
@@ -20,6 +24,7 @@ _HOMES = {
     "grade_output": "rewards",
     "load_rewards": "rewards",
     "KINDS": "spec",
+    "MODEL_GRADED_KINDS": "spec",
     "CheckSpec": "spec",
     "CheckSpecError": "spec",
     "load_spec": "spec",

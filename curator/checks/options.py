@@ -10,9 +10,10 @@ from pathlib import Path
 
 from curator.checks import regex_rules, schema_rules
 
-# Options each kind accepts, with their defaults (None: optional; REQUIRED: must be given).
+# Options each rule kind (graded by a rule, no model) accepts, with their defaults (None: optional; REQUIRED: must
+# be given). checks/spec.py adds the model-graded kinds (judge, learned) to these in its KIND_OPTIONS.
 REQUIRED = object()
-KIND_OPTIONS: dict[str, dict[str, object]] = {
+RULE_OPTIONS: dict[str, dict[str, object]] = {
     "regex": {"pattern": REQUIRED, "ignore_case": False},
     "regex_absent": {"pattern": REQUIRED, "ignore_case": False},
     "tag_present": {"tag": REQUIRED},
@@ -149,7 +150,7 @@ def _read_schema_file(base: Path, name: str) -> dict:
         raise OptionProblem("schema_file", f"{name!r} nests too deeply to read") from None
 
 
-OPTION_CHECKS = {
+RULE_OPTION_CHECKS = {
     "regex": _check_regex,
     "regex_absent": _check_regex,
     "tag_present": _check_tag,
@@ -159,8 +160,3 @@ OPTION_CHECKS = {
     "semantic_map": _check_semantic_map,
     "json_schema": _check_json_schema,
 }
-
-
-def check_options(kind: str, options: dict, base: Path, resolve_files: bool) -> dict:
-    """The options of a `kind` check, checked (and `schema_file` read from `base` when resolving)."""
-    return OPTION_CHECKS[kind](options, base, resolve_files)

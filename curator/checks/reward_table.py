@@ -20,7 +20,8 @@ from pathlib import Path
 from curator.checks.options import finite_number
 from curator.checks.toml_input import CheckSpecError
 
-# A check result as stored with a rollout or example: {name: [passed, reason]}, or a bare bool per name.
+# A check result as stored with a rollout or example: {name: [passed, reason]} (passed None: applied, not graded),
+# or a bare bool per name.
 CheckResults = Mapping[str, object]
 MIN_WEIGHT = 1e-6
 MAX_WEIGHT = 1e6
@@ -41,9 +42,11 @@ class RewardSpec:
         return 1.0 if passed else self.partial.get(name, 0.0)
 
     def reward(self, results: CheckResults) -> float:
-        """The weighted mean credit over the checks that applied (0.0 when none applied or none carries weight)."""
+        """The weighted mean credit over the checks that graded (0.0 when none graded or none carries weight)."""
         total_weight = earned = 0.0
         for name, result in results.items():
+            if not result_graded(result):
+                continue
             weight = self.weight(name)
             total_weight += weight
             earned += weight * self.credit(name, result_passed(result))
@@ -59,6 +62,15 @@ class RewardSpec:
 
 
 MEAN_OF_CHECKS = RewardSpec()
+
+
+def result_graded(result) -> bool:
+    """Whether a stored check result holds a verdict ([None, reason]: the check applied but did not grade)."""
+    if isinstance(result, bool):
+        return True
+    if isinstance(result, Mapping):
+        return result.get("passed") is not None
+    return result[0] is not None
 
 
 def result_passed(result) -> bool:

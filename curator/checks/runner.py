@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pyarrow as pa
 
 from curator.checks import regex_rules
-from curator.checks.graders import grade_applicable
-from curator.checks.spec import CheckSpec, validate_specs
+from curator.checks.rules import grade_rule
+from curator.checks.spec import MODEL_GRADED_KINDS, CheckSpec, validate_specs
+from curator.errors import CuratorError
 from curator.review.runs import CheckSummary, resolve_run
 from curator.storage import checks as check_sql
 from curator.workspace import Workspace
@@ -28,6 +29,7 @@ def run_checks(
     """Grade every item of a run by `specs`, replacing earlier results and specs of the same names, in one write."""
     run = resolve_run(ws, run_ref)
     specs = validate_specs(specs)
+    refuse_model_graded(specs)
     items = check_sql.count_items(ws.db, run.run_id)
     report = _Reporter(progress, items * len(specs))
     graded_in_python = {
@@ -45,6 +47,16 @@ def run_checks(
             else:
                 check_sql.insert_result_table(cur, run.run_id, spec.name, graded_in_python[spec.name])
     return check_summaries(ws, run.run_id, specs)
+
+
+def refuse_model_graded(specs: list[CheckSpec]) -> None:
+    """One line when a judge or learned check is handed to the rule runner: those need their model and labels."""
+    for spec in specs:
+        if spec.kind in MODEL_GRADED_KINDS:
+            raise CuratorError(
+                f"check '{spec.name}' is a {spec.kind} check: run_checks grades rule checks only; grade every kind "
+                "with curator.jobs.judging.run_all_checks (what `curator check` does)"
+            )
 
 
 def _positions(stored: dict[str, int], names: list[str]) -> dict[str, int]:
@@ -150,7 +162,7 @@ def _grade_in_python(ws: Workspace, run_id: int, spec: CheckSpec, report: _Repor
         outputs = values.get("output") or [None] * batch.num_rows
         columns = (values["item_key"], values["input"], values["target"], outputs)
         for key, input_text, target, output in zip(*columns, strict=True):
-            result = grade_applicable(spec, input=input_text, target=target, output=output)
+            result = grade_rule(spec, input=input_text, target=target, output=output)
             if result.applicable:
                 keys.append(key)
                 passed.append(result.passed)

@@ -9,7 +9,9 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from curator.checks import regex_rules
-from curator.checks.options import KIND_OPTIONS, REQUIRED, OptionProblem, check_options, string_problem
+from curator.checks.judging.options import JUDGE_OPTIONS, check_judge_options
+from curator.checks.learned.options import LEARNED_OPTIONS, check_learned_options
+from curator.checks.options import REQUIRED, RULE_OPTION_CHECKS, RULE_OPTIONS, OptionProblem, string_problem
 from curator.checks.reward_table import rewards_from_document
 from curator.checks.toml_input import CheckSpecError, parse_toml, read_spec_file
 
@@ -17,6 +19,7 @@ __all__ = [
     "COMMON_KEYS",
     "FIELDS",
     "KINDS",
+    "MODEL_GRADED_KINDS",
     "CheckSpec",
     "CheckSpecError",
     "load_spec",
@@ -24,6 +27,11 @@ __all__ = [
     "validate_specs",
 ]
 
+MODEL_GRADED_KINDS = ("judge", "learned")
+"""Kinds a model grades: a judge (a generative model and a rubric) and a grader learned from the analyst's labels."""
+KIND_OPTIONS: dict[str, dict[str, object]] = {**RULE_OPTIONS, "judge": JUDGE_OPTIONS, "learned": LEARNED_OPTIONS}
+"""Options each kind accepts, with their defaults (None: optional; REQUIRED: must be given)."""
+OPTION_CHECKS = {**RULE_OPTION_CHECKS, "judge": check_judge_options, "learned": check_learned_options}
 KINDS = tuple(KIND_OPTIONS)
 FIELDS = ("output", "target", "input")
 COMMON_KEYS = ("name", "kind", "field", "when_input", "unless_input")
@@ -176,7 +184,7 @@ def _parse_record(record: dict, index: int, origin, locator: _Locator | None, re
         elif default is not None:
             options[key] = default
     try:
-        options = check_options(kind, options, Path(str(origin)).parent, resolve_files)
+        options = OPTION_CHECKS[kind](options, Path(str(origin)).parent, resolve_files)
     except OptionProblem as problem:
         fail(problem.key, problem.text)
     return CheckSpec(name=name, kind=kind, options=options, field=field_name, **conditions)

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from curator.checks import grade, stored_checks
+from curator.checks import Case, grade_outputs, stored_checks
 from curator.errors import CuratorError
 from curator.fix.contamination import DEFAULT_THRESHOLD, ContaminationGuard, NgramIndex
 from curator.fix.templates.library import TemplateRecord, get_template, source_item
@@ -62,24 +62,38 @@ class ExampleVetter:
         """Check results as {name: [passed, reason]} for the checks that apply (passed None: not checked), and the
         first failure's reason. The example's target is graded as the output; reference checks compare it with
         `reference`, and are not checked without one."""
-        results, failure = {}, None
-        for spec in self.checks:
-            is_reference = spec.kind in REFERENCE_KINDS and spec.field == "output"
-            verdict = grade(spec, input=input_text, target=target, output=target)
-            if verdict.applicable and is_reference:
-                if reference is None:
-                    results[spec.name] = [None, NOT_CHECKED]
-                    continue
-                verdict = grade(spec, input=input_text, target=reference, output=target)
-            if not verdict.applicable:
-                continue
-            results[spec.name] = [verdict.passed, verdict.reason]
-            if not verdict.passed and failure is None:
-                failure = f"check '{spec.name}': {verdict.reason}"
-        return results, failure
+        return self.grade_examples([(input_text, target, reference)])[0]
 
-    def judge(self, rendered: Rendered) -> Candidate:
-        results, failure = self.grade(rendered.input, rendered.target)
+    def grade_examples(self, examples: Sequence[tuple[str, str, str | None]]) -> list[tuple[dict, str | None]]:
+        """`grade` for many (input, target, reference) examples, through one `grade_outputs` call per side."""
+        as_output = grade_outputs(self.checks, [Case(i, t, t) for i, t, _ in examples])
+        reference_specs = [s for s in self.checks if s.kind in REFERENCE_KINDS and s.field == "output"]
+        with_reference = [n for n, (_, _, r) in enumerate(examples) if r is not None]
+        against = grade_outputs(
+            reference_specs, [Case(examples[n][0], examples[n][2], examples[n][1]) for n in with_reference]
+        )
+        against_of = dict(zip(with_reference, against, strict=True))
+        graded = []
+        for number, grades in enumerate(as_output):
+            results, failure = {}, None
+            for spec in self.checks:
+                verdict = grades.get(spec.name)
+                if verdict is not None and spec in reference_specs:
+                    if number not in against_of:
+                        results[spec.name] = [None, NOT_CHECKED]
+                        continue
+                    verdict = against_of[number].get(spec.name)
+                if verdict is None:
+                    continue
+                results[spec.name] = [verdict.passed if verdict.graded else None, verdict.reason]
+                if verdict.graded and not verdict.passed and failure is None:
+                    failure = f"check '{spec.name}': {verdict.reason}"
+            graded.append((results, failure))
+        return graded
+
+    def judge(self, rendered: Rendered, graded: tuple[dict, str | None] | None = None) -> Candidate:
+        """The example's verdict; `graded` is its `grade` when the caller graded a batch at once."""
+        results, failure = graded if graded is not None else self.grade(rendered.input, rendered.target)
         if failure:
             return Candidate(rendered, "failed_checks", failure, results)
         refusal = self.guard.check_one(rendered.input) if self.guard else None
@@ -113,9 +127,10 @@ def generate_candidates(
 ) -> tuple[list[Candidate], bool]:
     """Render `n` examples from the template and judge each; second value: whether the time limit cut it short."""
     rendered, stopped_early = renderer.sample(n, seed)
+    grades = vetter.grade_examples([(example.input, example.target, None) for example in rendered])
     judged = []
-    for done, example in enumerate(rendered, start=1):
-        judged.append(vetter.judge(example))
+    for done, (example, graded) in enumerate(zip(rendered, grades, strict=True), start=1):
+        judged.append(vetter.judge(example, graded))
         if progress is not None and (done % 1024 == 0 or done == len(rendered)):
             progress(done, len(rendered))
     return judged, stopped_early

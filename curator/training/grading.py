@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from curator.checks.graders import grade
+from curator.checks.graders import Case, grade_outputs
 from curator.checks.spec import CheckSpec
 
 
@@ -19,9 +19,9 @@ class GradeTally:
     """Dev-eval results: how many items pass every check that applies to them (the rate early stopping keeps the
     best checkpoint by), and pass counts per check (shown beside it)."""
 
-    per_check: dict[str, list[int]] = field(default_factory=dict)  # name -> [passed, applicable]
+    per_check: dict[str, list[int]] = field(default_factory=dict)  # name -> [passed, graded]
     items_passing: int = 0
-    items_graded: int = 0  # items at least one check applies to
+    items_graded: int = 0  # items at least one check graded
 
     @property
     def pass_rate(self) -> float:
@@ -37,18 +37,17 @@ class GradeTally:
 
 
 def tally(specs: list[CheckSpec], items: list[dict], outputs: list[str]) -> GradeTally:
-    """Grade each output against its item (input, target) with every spec."""
+    """Dev-eval pass counts: each output graded against its item (input, target) by every spec, in one
+    `grade_outputs` call; a check that applies but gives no verdict counts for nothing."""
     result = GradeTally({spec.name: [0, 0] for spec in specs})
-    for item, output in zip(items, outputs, strict=True):
-        verdicts = [
-            (spec, grade(spec, input=item.get("input"), target=item.get("target"), output=output)) for spec in specs
-        ]
-        applied = [(spec, g) for spec, g in verdicts if g.applicable]
-        for spec, g in applied:
-            counts = result.per_check[spec.name]
+    cases = [Case(item.get("input"), item.get("target"), output) for item, output in zip(items, outputs, strict=True)]
+    for grades in grade_outputs(specs, cases):
+        graded = [(name, g) for name, g in grades.items() if g.graded]
+        for name, g in graded:
+            counts = result.per_check[name]
             counts[0] += int(g.passed)
             counts[1] += 1
-        if applied:
+        if graded:
             result.items_graded += 1
-            result.items_passing += int(all(g.passed for _, g in applied))
+            result.items_passing += int(all(g.passed for _, g in graded))
     return result

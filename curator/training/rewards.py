@@ -6,7 +6,8 @@ what a rollout's reward of 0.8 means.
 
 from __future__ import annotations
 
-from curator.checks.rewards import RewardSpec, grade_output
+from curator.checks.graders import Case, grade_outputs, stored_results
+from curator.checks.rewards import RewardSpec
 from curator.checks.spec import CheckSpec
 
 
@@ -18,15 +19,14 @@ def completion_text(completion) -> str:
 
 
 def checks_reward(specs: list[CheckSpec], rewards: dict | None):
-    """A TRL reward function: the weighted checks of each completion against its row's input and target."""
+    """A TRL reward function: the weighted checks of each completion against its row's input and target (the batch
+    graded in one call, so a learned grader embeds it at once from its fitted file)."""
     spec = RewardSpec(weights=(rewards or {}).get("weights"), partial=(rewards or {}).get("partial") or {})
 
     def checks(prompts, completions, input=None, target=None, **_) -> list[float]:
         inputs = input or [None] * len(completions)
         targets = target or [None] * len(completions)
-        return [
-            spec.reward(grade_output(specs, input=i, target=t, output=completion_text(c)))
-            for i, t, c in zip(inputs, targets, completions, strict=True)
-        ]
+        cases = [Case(i, t, completion_text(c)) for i, t, c in zip(inputs, targets, completions, strict=True)]
+        return [spec.reward(stored_results(grades)) for grades in grade_outputs(specs, cases)]
 
     return checks

@@ -125,7 +125,7 @@ def test_absurd_weights_and_credits_are_refused(table, words):
     ],
 )
 def test_a_json_fence_is_unwrapped_as_before(text, body):
-    from curator.checks.graders import unfenced
+    from curator.checks.rules import unfenced
 
     assert unfenced(text) == body
 

@@ -9,9 +9,8 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from curator.checks import CheckSpec, options, run_checks, spec
+from curator.checks import CheckSpec, run_checks, spec
 from curator.checks.judging.cache_keys import cache_key, generation_params, model_identity
-from curator.checks.judging.options import JUDGE_OPTIONS, check_judge_options
 from curator.checks.judging.rubric import judge_prompt
 from curator.cli.main import app
 from curator.jobs import judging
@@ -25,15 +24,6 @@ RECORDS = [
     {"item_id": "c", "input": "Say yes", "target": "yes", "output": "maybe", "split": "held_out"},
 ]
 RUBRIC = "Input: {{ input }}\nReply: {{ output }}\nExpected: {{ target }}\nExact check: {{ reasons.exact.reason }}"
-
-
-@pytest.fixture(autouse=True)
-def _judge_kind(monkeypatch):
-    """Registers kind = "judge" as curator/checks/spec.py does once the lead wires it in."""
-    monkeypatch.setitem(options.KIND_OPTIONS, "judge", JUDGE_OPTIONS)
-    monkeypatch.setitem(options.OPTION_CHECKS, "judge", check_judge_options)
-    if "judge" not in spec.KINDS:
-        monkeypatch.setattr(spec, "KINDS", (*spec.KINDS, "judge"))
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.checks import CheckSpec, options, run_checks, spec
-from curator.checks.judging.options import JUDGE_OPTIONS, check_judge_options
+from curator.checks import CheckSpec, run_checks, spec
 from curator.jobs import judging
 from curator.review.runs import create_run_from_records
 from curator.storage import judge_cache
@@ -26,15 +25,6 @@ RECORDS = [
 ]
 RUBRIC = "Question: {{ input }}\nReply: {{ output }}\nIs the reply correct and polite?"
 SERVER_START_S = 300  # `transformers serve` takes ~45 s on a loaded 2-core machine, mostly imports
-
-
-@pytest.fixture(autouse=True)
-def _judge_kind(monkeypatch):
-    """Registers kind = "judge" as curator/checks/spec.py does once the lead wires it in."""
-    monkeypatch.setitem(options.KIND_OPTIONS, "judge", JUDGE_OPTIONS)
-    monkeypatch.setitem(options.OPTION_CHECKS, "judge", check_judge_options)
-    if "judge" not in spec.KINDS:
-        monkeypatch.setattr(spec, "KINDS", (*spec.KINDS, "judge"))
 
 
 @pytest.fixture

@@ -3,18 +3,12 @@
 from pathlib import Path
 
 import pytest
-from judge_kind import register_judge_kind
 
 from curator.checks import load_spec_text, validate_specs
 from curator.checks.judging.options import check_judge_options
 from curator.checks.judging.rubric import answer_instruction, judge_prompt, rubric_problem, rubric_values
 from curator.checks.options import OptionProblem
 from curator.checks.spec import CheckSpec, CheckSpecError
-
-
-@pytest.fixture(autouse=True)
-def _judge_kind(monkeypatch):
-    register_judge_kind(monkeypatch)
 
 
 def test_a_pass_fail_judge_gets_its_defaults(tmp_path):
