@@ -161,7 +161,8 @@ class RetrainFlowsMixin:
         if message.event.get("event") == "started":
             watch.status = "running"
         for screen in self._training_screens(message.job_id):
-            screen.show_event(message.event)
+            if screen.is_mounted:  # a screen not mounted yet shows the event from on_mount's replay
+                screen.show_event(message.event)
         self._show_job_status()
 
     def on_training_ended(self, message: TrainingEnded) -> None:
