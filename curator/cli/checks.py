@@ -1,7 +1,8 @@
 """`curator check RUN --spec checks.toml`: grade every item of a run and print pass rates per check and split.
 
-Judge checks run after the others (their rubrics see the others' reasons); a judge that fails prints one line and
-makes the command exit 1, with everything else stored.
+Learned checks run after the rule checks (fitted on the run's calibration labels, or not graded with the reason), then
+the judges (their rubrics see the others' reasons); a judge or learned check that fails prints one line and makes
+the command exit 1, with everything else stored.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def check(
         console.print(_summary_table(target.name, summaries, not_graded, failed_names))
         for outcome in outcomes:
             if not outcome.error:
-                console.print(_judge_line(outcome))
+                console.print(outcome.describe(), markup=False, highlight=False)
     failed = [o for o in outcomes if o.error]
     if failed:
         raise judging.JudgeFailed(failed)
@@ -86,11 +87,14 @@ def _summary_json(summary: CheckSummary, not_graded: tuple[int, int] | None, out
             split: {"passed": p, "total": t, "pass_rate": _rate(p, t)} for split, (p, t) in summary.by_split.items()
         },
     }
-    if summary.kind == "judge":
+    if summary.kind in checks.MODEL_GRADED_KINDS:
         missing, seen = not_graded or (0, 0)
         data |= {"not_graded": missing, "parse_failure_rate": _rate(missing, seen)}
-        if outcome is not None:
-            data |= {"model_calls": outcome.model_calls, "cache_hits": outcome.cache_hits, "error": outcome.error}
+    if summary.kind == "judge" and outcome is not None:
+        data |= {"model_calls": outcome.model_calls, "cache_hits": outcome.cache_hits, "error": outcome.error}
+    if summary.kind == "learned" and outcome is not None:
+        data |= {"labels": outcome.labels, "model_file": outcome.model_file, "refitted": outcome.refitted}
+        data |= {"not_graded_reason": outcome.reason, "error": outcome.error}
     return data
 
 
@@ -111,13 +115,6 @@ def _summary_table(
         kind = f"{s.kind} (failed)" if s.name in failed else s.kind
         table.add_row(s.name, kind, *per_split, _cell(s.passed, s.total), *judged)
     return table
-
-
-def _judge_line(outcome) -> str:
-    return (
-        f"judge '{outcome.name}': {outcome.items:,} items, {outcome.not_graded:,} not graded; "
-        f"{outcome.model_calls:,} model calls, {outcome.cache_hits:,} answers from the cache"
-    )
 
 
 def register(app: typer.Typer) -> None:

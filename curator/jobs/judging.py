@@ -14,13 +14,14 @@ from curator.checks.judging import plan as judge_plan
 from curator.checks.judging.cache_keys import generation_params, model_identity
 from curator.checks.judging.rubric import RUBRIC_NAMES, judge_prompt, rubric_values
 from curator.checks.runner import run_checks
-from curator.checks.spec import CheckSpec, validate_specs
+from curator.checks.spec import MODEL_GRADED_KINDS, CheckSpec, validate_specs
 from curator.child.failures import JobCancelled
 from curator.errors import CuratorError
 from curator.fix.templates.engine import compile_text
 from curator.fix.templates.spec import TemplateError
 from curator.inference.judge_child import JudgeJob
 from curator.inference.judge_endpoint import EndpointError, EndpointJudge, ask_endpoint
+from curator.jobs.learning import LEARNED_KIND, LearnedOutcome, run_learned
 from curator.jobs.process import ChildProcess
 from curator.review.runs import resolve_run
 from curator.storage import checks as check_sql
@@ -52,22 +53,30 @@ class JudgeOutcome:
     cache_hits: int = 0
     model_calls: int = 0
     error: str | None = None
+    kind: str = "judge"
 
     @property
     def not_graded(self) -> int:
         return self.items - self.graded
 
+    def describe(self) -> str:
+        return (
+            f"judge '{self.name}': {self.items:,} items, {self.not_graded:,} not graded; "
+            f"{self.model_calls:,} model calls, {self.cache_hits:,} answers from the cache"
+        )
+
 
 class JudgeFailed(CuratorError):
-    """One or more judges failed; one line each (their other checks and the other judges are stored)."""
+    """One or more judges or learned checks failed; one line each (the other checks are stored)."""
 
-    def __init__(self, outcomes: list[JudgeOutcome]):
-        super().__init__("\n".join(f"judge '{o.name}': {o.error}" for o in outcomes if o.error))
+    def __init__(self, outcomes: list):
+        super().__init__("\n".join(f"{o.kind} '{o.name}': {o.error}" for o in outcomes if o.error))
 
 
-def split_specs(specs: list[CheckSpec]) -> tuple[list[CheckSpec], list[CheckSpec]]:
-    """(the checks the runner grades, the judge checks), each in spec order."""
-    return [s for s in specs if s.kind != JUDGE_KIND], [s for s in specs if s.kind == JUDGE_KIND]
+def split_specs(specs: list[CheckSpec]) -> tuple[list[CheckSpec], list[CheckSpec], list[CheckSpec]]:
+    """(the rule checks the runner grades, the learned checks, the judge checks), each in spec order."""
+    rules = [s for s in specs if s.kind not in MODEL_GRADED_KINDS]
+    return rules, [s for s in specs if s.kind == LEARNED_KIND], [s for s in specs if s.kind == JUDGE_KIND]
 
 
 @dataclass
@@ -266,17 +275,19 @@ def run_all_checks(
     progress: ProgressCallback | None = None,
     should_cancel: Callable[[], bool] = lambda: False,
     local: LocalSettings = LocalSettings(),
-) -> list[JudgeOutcome]:
-    """The runner's checks first (judges see their reasons), then the judges; returns the judges' outcomes."""
-    others, judges = split_specs(specs)
+) -> list[LearnedOutcome | JudgeOutcome]:
+    """Every kind of check: the runner's first, then the learned checks, then the judges (whose rubrics see the
+    others' reasons); returns the learned checks' and the judges' outcomes."""
+    rules, learned, judges = split_specs(specs)
     run = resolve_run(ws, run_ref)
-    if others:
-        run_checks(ws, run.run_id, others, progress=progress)
+    if rules:
+        run_checks(ws, run.run_id, rules, progress=progress)
         with ws.db.transaction() as cur:  # a check that was a judge before keeps no stale verdicts
-            judge_cache.clear_verdicts(cur, run.run_id, [s.name for s in others])
-    return run_judges(ws, run.run_id, judges, progress, should_cancel, local) if judges else []
+            judge_cache.clear_verdicts(cur, run.run_id, [s.name for s in rules])
+    outcomes: list = run_learned(ws, run.run_id, learned, progress) if learned else []
+    return outcomes + (run_judges(ws, run.run_id, judges, progress, should_cancel, local) if judges else [])
 
 
 def not_graded_counts(ws: Workspace, run_id: int) -> dict[str, tuple[int, int]]:
-    """judge name -> (items left not graded, items looked at) on a run: the parse-failure rate per judge."""
+    """judge or learned check -> (items left not graded, items looked at) on a run (a judge's parse failures)."""
     return judge_cache.not_graded_counts(ws.db, run_id)
