@@ -55,7 +55,7 @@ _SWEEPS = """SELECT sweep_id, name, recipe_name, base_run_id, base_model, plan, 
                     finished_at FROM sweeps"""
 _VARIANTS = """SELECT sweep_id, position, label, recipe_name, spec, settings, dataset_recipe_id, dataset_version
                FROM sweep_variants"""
-_TRIALS = "SELECT sweep_id, position, seed, job_id, run_id, status, error FROM sweep_trials"
+_TRIALS = "SELECT sweep_id, position, seed, job_id, reeval_run_id, status, error FROM sweep_trials"
 
 
 def _sweep(row: tuple) -> SweepRow:
@@ -160,7 +160,7 @@ def set_trial(
         raise ValueError(f"not a trial status: {status}")
     with db.transaction() as cur:
         cur.execute(
-            """UPDATE sweep_trials SET status = ?, error = ?, job_id = coalesce(?, job_id), run_id = coalesce(?, run_id)
+            """UPDATE sweep_trials SET status = ?, error = ?, job_id = coalesce(?, job_id), reeval_run_id = coalesce(?, reeval_run_id)
                WHERE sweep_id = ? AND position = ? AND seed = ?""",
             [status, error, job_id, run_id, sweep_id, position, seed],
         )
@@ -170,6 +170,6 @@ def forget_job(db: Database, sweep_id: int, position: int, seed: int) -> None:
     """A trial whose job failed or was cancelled starts over with a new job (the old one stays in `curator jobs`)."""
     with db.transaction() as cur:
         cur.execute(
-            "UPDATE sweep_trials SET job_id = NULL, run_id = NULL WHERE sweep_id = ? AND position = ? AND seed = ?",
+            "UPDATE sweep_trials SET job_id = NULL, reeval_run_id = NULL WHERE sweep_id = ? AND position = ? AND seed = ?",
             [sweep_id, position, seed],
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from curator.compare.comparison import SPLITS, VERDICT_SPLIT, compare_runs
 from curator.review.runs import resolve_run, summarise_run
 from curator.storage import datasets as dataset_queries
+from curator.storage import runs as run_queries
 from curator.storage import sweeps as sweep_queries
 from curator.storage.sweeps import SweepRow, TrialRow, VariantRow
 from curator.sweeps.figures import (
@@ -178,6 +179,8 @@ def sweep_report(ws: Workspace, name: str) -> SweepReport:
     summary = summarise_run(ws, base.run_id)
     base_checks = {c.name: tuple(c.by_split.get(VERDICT_SPLIT, (0, 0))) for c in summary.checks}
     trials = sweep_queries.trials(ws.db, sweep.sweep_id)
+    stored = {t.run_id: run_queries.get_run(ws.db, t.run_id) for t in trials if t.run_id is not None}
+    runs = {run_id: run.name for run_id, run in stored.items() if run is not None}  # a deleted run: no figures
     report = SweepReport(sweep, base.name, sweep.plan.get("kind", "recipe"), list(sweep.plan.get("seeds", [])),
                          base_checks, [], {}, {}, {})  # fmt: skip
     for variant in sweep_queries.variants(ws.db, sweep.sweep_id):
@@ -188,12 +191,14 @@ def sweep_report(ws: Workspace, name: str) -> SweepReport:
         if dataset:
             report.datasets[variant.position] = dataset
         for trial in (t for t in trials if t.position == variant.position):
-            if trial.status == "done" and trial.run_id is not None:
+            if trial.status == "done" and trial.run_id in runs:
                 _add_trial(report, figures, ws, trial, base.run_id)
         report.variants.append(figures)
     for trial in trials:
-        run_name = resolve_run(ws, trial.run_id).name if trial.run_id is not None else None
-        report.trials.append(TrialLine(trial.position, trial.seed, trial.status, trial.job_id, run_name, trial.error))
+        gone = trial.run_id is not None and trial.run_id not in runs
+        error = f"its run {trial.run_id} was deleted" if gone else trial.error
+        line = TrialLine(trial.position, trial.seed, trial.status, trial.job_id, runs.get(trial.run_id), error)
+        report.trials.append(line)
     mark_front(report.variants)
     report.recommended, report.recommendation = recommend(report.variants)
     return report

@@ -152,3 +152,16 @@ def test_given_settings_are_the_base_of_every_variant_and_the_plan_goes_on_top(w
         (3, 5e-3, 2.0)
     }
     assert [v.label for v in sweep_queries.variants(workspace.db, sweep.sweep_id)] == ["lora_r=4", "lora_r=8"]
+
+
+def test_a_trial_whose_run_was_deleted_shows_no_figures_and_says_so(swept):
+    from curator.review.runs import delete_run, resolve_run
+
+    gone = resolve_run(swept, "base@v1s1").run_id
+    delete_run(swept, gone)
+    report = sweep_report(swept, "s")
+    assert report.variants[0].seeds_done == 1 and not report.variants[0].clearly_better
+    assert [(t.seed, t.run_name, t.error) for t in report.trials if t.position == 1] == [
+        (0, "base@v1s0", None),
+        (1, None, f"its run {gone} was deleted"),
+    ]

@@ -32,7 +32,7 @@ CREATE TABLE sweep_trials (
     position INTEGER NOT NULL,
     seed INTEGER NOT NULL,
     job_id INTEGER,
-    run_id INTEGER,
+    reeval_run_id INTEGER,  -- not `run_id`: deleting a run must not delete the trial that made it
     status VARCHAR NOT NULL DEFAULT 'queued',
     error VARCHAR,
     PRIMARY KEY (sweep_id, position, seed)
