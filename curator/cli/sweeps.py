@@ -57,6 +57,10 @@ def start(recipe: str, plan_file: Path | None, name: str | None, model: str | No
     from curator.sweeps.settings import parse_fixed
 
     top, plan = plans.load_plan(plan_file) if plan_file else ({}, plans.SweepPlan())
+    if plan_file and any(options[k] for k in ("rows", "shares", "method", "setting")):
+        raise CuratorError("give the axes in --plan or as options (--rows, --shares, --method, --setting), not both")
+    if top.get("recipe", recipe) != recipe:
+        raise CuratorError(f"{plan_file} is a plan for recipe '{top['recipe']}', not '{recipe}'")
     if not plan_file:
         plan.rows, plan.shares = (
             plans.parse_rows(options["rows"] or []),

@@ -114,8 +114,10 @@ def test_a_sweep_that_could_not_build_is_refused_and_nothing_is_stored(workspace
     assert len(sweep_queries.trials(workspace.db, made.sweep_id)) == 2
 
 
-def test_bad_command_lines_are_one_line(workspace):
+def test_bad_command_lines_are_one_line(workspace, tmp_path):
     root = workspace.root
+    plan = tmp_path / "plan.toml"
+    plan.write_text('recipe = "fix"\n[rows]\nfixes = [2, 4]\n', encoding="utf-8")
     workspace.close()
     for args, message in (
         (["sweep", "show"], "takes one name"),
@@ -123,6 +125,9 @@ def test_bad_command_lines_are_one_line(workspace):
         (["sweep", "fix", "--rows", "fixes=2", "--shares", "fixes=50"], "--rows and --shares"),
         (["sweep", "fix", "--rows", "fixes=2"], "--base-run RUN"),
         (["sweep", "fix", "-r", "base", "--seeds", "1"], "2 to 20 different seeds"),
+        (["sweep", "fix", "--plan", str(plan), "--rows", "fixes=2"], "not both"),
+        (["sweep", "other", "--plan", str(plan)], "is a plan for recipe 'fix', not 'other'"),
+        (["sweep", "fix", "--plan", str(root / "none.toml")], "none.toml: no such file"),
     ):
         done = CliRunner().invoke(app, ["-w", str(root), *args])
         assert done.exit_code != 0 and message in str(done.exception) + done.output, (args, done.output)

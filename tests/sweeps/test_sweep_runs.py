@@ -9,7 +9,9 @@ import time
 
 import pytest
 from sweepwork import TRAINING, base_run, fixes_recipe, request
+from typer.testing import CliRunner
 
+from curator.cli.main import app
 from curator.jobs.reconcile import child_alive
 from curator.recipes.library import get_version
 from curator.review.runs import resolve_run
@@ -122,8 +124,12 @@ def test_a_killed_sweep_resumes_without_redoing_what_ran(workspace, demo_model_d
     cli.wait()
     assert child_alive(job)
     with Workspace.open(root) as ws:
-        assert get_sweep(ws, "k").status == "running"
-        assert run_sweep(ws, "k").status == "finished"
+        assert get_sweep(ws, "k").status == "running"  # as the killed process left it
+    resumed = CliRunner().invoke(app, ["-w", str(root), "sweep", "resume", "k"])
+    assert resumed.exit_code == 0, resumed.output
+    assert "2 of 2 trials done" in resumed.output and "recommendation: " in resumed.output
+    with Workspace.open(root) as ws:
+        assert get_sweep(ws, "k").status == "finished"
         trials = sweep_queries.trials(ws.db, get_sweep(ws, "k").sweep_id)
         assert trials[0].job_id == job.job_id and all(t.status == "done" for t in trials)
         assert len(job_queries.list_jobs(ws.db)) == 2
