@@ -204,7 +204,7 @@ def bucket_table(report, split: str):
 
 
 def print_report(report) -> None:
-    from curator.sweeps.chart import curve_lines
+    from curator.sweeps.chart import curve_lines, moves
 
     sweep = report.sweep
     console.print(
@@ -221,7 +221,8 @@ def print_report(report) -> None:
             console.print(table)
     for name, points in (report.curve or {}).items():
         passed, total = report.base_checks.get(name, (0, 0))
-        for line in curve_lines(name, points, passed / total if total else None):
+        base = passed / total if total else None
+        for line in curve_lines(name, points, base) if moves(points, base) else []:
             console.print(literal(line), highlight=False)
     front = [v.label for v in report.variants if v.on_front]
     console.print(literal("Pareto front across checks (*): " + (", ".join(front) or "none yet")), highlight=False)

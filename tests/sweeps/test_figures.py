@@ -2,7 +2,7 @@
 
 import pytest
 
-from curator.sweeps.chart import curve_lines
+from curator.sweeps.chart import curve_lines, moves
 from curator.sweeps.figures import NO_WINNER, CheckFigures, SeedCheck, VariantFigures, mark_front, recommend, wilson
 
 
@@ -63,7 +63,12 @@ def test_the_spread_over_seeds_and_the_change_against_the_base():
     assert [s["rate"] for s in as_json["seeds"]] == [0.6, 0.9]
 
 
-def test_the_text_learning_curve_marks_the_base():
-    lines = curve_lines("emoji", [{"rows": 10, "rate": 0.5, "min": 0.4, "max": 0.6}], base=0.25, width=8)
-    assert lines[1] == "  10 rows  ██|█░░░░   50%  seeds 40%-60%"
-    assert "| is the base at 25%" in lines[0]
+def test_the_text_learning_curve_starts_from_the_base():
+    points = [{"rows": 10, "rate": 0.5, "min": 0.4, "max": 0.6}, {"rows": 40, "rate": 1.0, "min": 1.0, "max": 1.0}]
+    lines = curve_lines("emoji", points, base=0.25, width=8)
+    assert lines[1:] == [
+        "     base  ██░░░░░░   25%",
+        "  10 rows  ████░░░░   50%  seeds 40%-60%",
+        "  40 rows  ████████  100%  seeds 100%-100%",
+    ]
+    assert moves(points, 0.25) and not moves(points[1:], 1.0)
