@@ -73,6 +73,14 @@ register_actions(
         "Retrain",
         "Train a LoRA adapter on the newest dataset holding the highlighted bucket's accepted fixes",
     ),
+    ActionSpec(
+        "overview.calibration",
+        "overview",
+        "C",
+        "calibrate",
+        "Calibration",
+        "How well the highlighted check agrees with your verdict labels (TPR, TNR, corrected pass rate)",
+    ),
     ActionSpec("overview.back", "overview", "escape", "app.pop_screen", "Back", "Back to the runs"),
 )
 
@@ -162,6 +170,90 @@ register_actions(
     ),
     ActionSpec("label.note", "labelling", "N", "add_note", "Note", "Add a note to the item"),
     ActionSpec("label.undo", "labelling", "u", "undo", "Undo", "Take back the last label or note"),
+)
+
+register_actions(
+    "Verdict labels (browser and detail)",
+    ActionSpec(
+        "verdict.pass", "verdicts", "y", "label_verdict('pass')", "Label pass", "Label the check's verdict pass"
+    ),
+    ActionSpec(
+        "verdict.fail", "verdicts", "x", "label_verdict('fail')", "Label fail", "Label the check's verdict fail"
+    ),
+    ActionSpec(
+        "verdict.clear", "verdicts", "minus", "label_verdict('clear')", "Unlabel", "Clear your label for the check"
+    ),
+    ActionSpec(
+        "verdict.pass_note",
+        "verdicts",
+        "Y",
+        "label_verdict_note('pass')",
+        "Pass + note",
+        "Label the check's verdict pass, with a note",
+        show=False,
+    ),
+    ActionSpec(
+        "verdict.fail_note",
+        "verdicts",
+        "X",
+        "label_verdict_note('fail')",
+        "Fail + note",
+        "Label the check's verdict fail, with a note (say why the check is wrong)",
+        show=False,
+    ),
+    ActionSpec(
+        "verdict.check", "verdicts", "v", "next_verdict_check", "Next check", "Label the verdicts of the next check"
+    ),
+)
+
+register_actions(
+    "Item browser",
+    ActionSpec(
+        "browser.label_verdicts",
+        "browser",
+        "L",
+        "label_all_verdicts",
+        "Label all",
+        "Label the check's verdict (pass, fail or clear) on every item of the current filter",
+    ),
+)
+
+register_actions(
+    "Calibration",
+    ActionSpec(
+        "calibration.false_passes",
+        "calibration",
+        "p",
+        "queue('false_pass')",
+        "False passes",
+        "Browse the labelled items the check passed and you failed",
+    ),
+    ActionSpec(
+        "calibration.false_fails",
+        "calibration",
+        "f",
+        "queue('false_fail')",
+        "False fails",
+        "Browse the labelled items the check failed and you passed",
+    ),
+    ActionSpec(
+        "calibration.disagreements",
+        "calibration",
+        "d",
+        "queue('')",
+        "Disagreements",
+        "Browse every labelled item the check got wrong",
+    ),
+    ActionSpec(
+        "calibration.next",
+        "calibration",
+        "l",
+        "label_next",
+        "Label next",
+        "Open the unlabelled item whose verdict is least sure, to label it",
+    ),
+    ActionSpec("calibration.check", "calibration", "v", "next_check", "Next check", "The report of the next check"),
+    ActionSpec("calibration.back", "calibration", "escape", "app.pop_screen", "Back", "Back"),
 )
 
 register_actions(

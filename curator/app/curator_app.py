@@ -22,6 +22,7 @@ from curator.app.screens.retrain.flows import RetrainFlowsMixin
 from curator.app.screens.review.browser import BrowserScreen
 from curator.app.screens.review.buckets import BucketsScreen
 from curator.app.screens.review.detail import DetailScreen
+from curator.app.screens.review.label_flows import LabelFlowsMixin
 from curator.app.screens.review.overview import OverviewScreen
 from curator.app.screens.review.runs import RunsScreen
 from curator.app.widgets.dialogs import ConfirmDialog
@@ -36,7 +37,7 @@ from curator.workspace import Workspace
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
 
-class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, App):
+class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, LabelFlowsMixin, App):
     """Review a workspace: runs, their overview, the item browser, item detail and buckets; from there, the fix,
     patterns and retrain loop screens (see flows.py and loop_flows.py)."""
 

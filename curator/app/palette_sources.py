@@ -85,6 +85,29 @@ def flow_commands(app) -> Iterable[PaletteCommand]:
         )
 
 
+def label_commands(app) -> Iterable[PaletteCommand]:
+    """Per check of the current run: its calibration report, its disagreement queue, the next item to label."""
+    run_id = app.current_run_id
+    if run_id is None:
+        return
+    for name in browse.check_names(app.workspace, run_id):
+        yield PaletteCommand(
+            f"Calibration of check {name}",
+            "TPR, TNR, kappa and the corrected pass rate against your verdict labels",
+            lambda app, n=name: app.open_calibration(app.current_run_id, n),
+        )
+        yield PaletteCommand(
+            f"Disagreements of check {name}",
+            "labelled items the check got wrong (false passes and false fails), in the browser",
+            lambda app, n=name: app.open_disagreements(app.current_run_id, n),
+        )
+        yield PaletteCommand(
+            f"Label next for check {name}",
+            "the unlabelled item whose verdict is least sure",
+            lambda app, n=name: app.open_label_next(app.current_run_id, n),
+        )
+
+
 def bucket_commands(app) -> Iterable[PaletteCommand]:
     yield PaletteCommand(
         "New bucket",
@@ -98,3 +121,4 @@ registry.register_command_source(filter_commands)
 registry.register_command_source(bucket_commands)
 registry.register_command_source(export_commands)
 registry.register_command_source(flow_commands)
+registry.register_command_source(label_commands)

@@ -15,7 +15,8 @@ def test_every_screen_binding_comes_from_the_registry():
     from curator.app.screens.review.browser import BrowserScreen
 
     ids = {b.id for b in BrowserScreen.BINDINGS}
-    assert {a.id for a in registry.actions("browser")} | {a.id for a in registry.actions("labelling")} == ids
+    scopes = ("browser", "verdicts", "labelling")
+    assert {a.id for scope in scopes for a in registry.actions(scope)} == ids
     assert all(b.tooltip for b in BrowserScreen.BINDINGS)
 
 

@@ -15,6 +15,7 @@ from curator.app import actions as _actions  # noqa: F401  (declares the binding
 from curator.app import registry
 from curator.app.screens.review.browser_filters import FilterKeys, TickedItems, filter_title
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
+from curator.app.screens.review.verdicts import FilterVerdictKeys
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
 from curator.app.widgets.literal import one_line
@@ -29,12 +30,12 @@ from curator.review.runs import resolve_run
 from curator.storage.buckets import BucketRow
 
 
-class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, LabellingMixin, Screen):
+class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdictKeys, LabellingMixin, Screen):
     """Every item of a run that the filter lets through; enter shows one in detail."""
 
     CSS_PATH = "../../styles/app.tcss"
-    BINDINGS = registry.bindings("browser", "labelling")
-    ACTION_SCOPES = ("browser", "labelling")
+    BINDINGS = registry.bindings("browser", "verdicts", "labelling")
+    ACTION_SCOPES = ("browser", "verdicts", "labelling")
 
     @dataclass
     class FilterApplied(Message):
@@ -77,8 +78,9 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, LabellingMix
         bucket_name: str
         error: str
 
-    def __init__(self, item_filter: ItemFilter) -> None:
+    def __init__(self, item_filter: ItemFilter, verdict_check: str | None = None) -> None:
         super().__init__()
+        self.verdict_check = verdict_check
         self.run_id = item_filter.run_id
         self.item_filter = item_filter
         self.items: FilteredItems | None = None
@@ -183,6 +185,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, LabellingMix
         count = self.items.count if self.items else 0
         failing = {name: self.failing.get(name, 0) for name in self.check_names} if self.failing and count else {}
         title = filter_title(self.run_name, describe_filter(self.item_filter, names), count, self.run_items, failing)
+        title.append_text(self.verdict_hint())
         if self.ticked:
             title.append(f"  ·  {len(self.ticked):,} ticked (b, 1-9 label them)", style="bold")
         if error:

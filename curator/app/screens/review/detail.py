@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,13 +17,16 @@ from textual.widgets import Static
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
+from curator.app.screens.review.verdicts import VerdictKeys, checks_table
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import DEFAULT_LIMIT, clipped, literal, one_line
 from curator.app.widgets.tag_wrap import tag_safe_wrap
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import browse
 from curator.review.browse import ItemDetail, ItemFilter, describe_filter, word_diff
+from curator.review.label_views import item_labels
 from curator.storage.buckets import BucketRow
+from curator.storage.labels import VerdictLabel
 
 NARROW_WIDTH = 110
 DIFF_STYLES = {
@@ -55,23 +57,6 @@ def pane_text(pieces: list[tuple[str, str]], hidden: int, shown: int = DEFAULT_L
     return text
 
 
-def checks_table(detail: ItemDetail) -> Table:
-    table = Table(box=None, show_header=True, header_style="bold", expand=True)
-    for column in ("check", "kind", "result"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("reason", ratio=1)
-    for check in detail.checks:
-        result = (
-            Text("n/a", style="dim")
-            if check.passed is None
-            else Text("pass", style="bold green")
-            if check.passed
-            else Text("FAIL", style="bold red")
-        )
-        table.add_row(Text(one_line(check.name)), Text(check.kind), result, Text(literal(check.reason or "")))
-    return table
-
-
 def labels_text(detail: ItemDetail) -> Text:
     text = Text("buckets: ", style="bold")
     text.append(one_line(", ".join(b.name for b in detail.buckets)) or "none", style="" if detail.buckets else "dim")
@@ -87,12 +72,12 @@ def metadata_text(detail: ItemDetail) -> Text:
     return Text(literal(json.dumps(shown, ensure_ascii=False, indent=1, default=str)))
 
 
-class DetailScreen(ReportsWorkerFailures, LabellingMixin, Screen):
+class DetailScreen(ReportsWorkerFailures, VerdictKeys, LabellingMixin, Screen):
     """An item of the current filter; j/k (n/p) move through the filter without going back to the table."""
 
     CSS_PATH = "../../styles/app.tcss"
-    BINDINGS = registry.bindings("detail", "labelling")
-    ACTION_SCOPES = ("detail", "labelling")
+    BINDINGS = registry.bindings("detail", "verdicts", "labelling")
+    ACTION_SCOPES = ("detail", "verdicts", "labelling")
 
     shown_chars: reactive[int] = reactive(DEFAULT_LIMIT)
     """How many characters of each long text are shown (e adds EXPAND_STEP up to EXPAND_CAP, then starts over)."""
@@ -102,18 +87,21 @@ class DetailScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         detail: ItemDetail
         position: int
         count: int
+        labels: dict[str, VerdictLabel]
 
     @dataclass
     class NeighbourFound(Message):
         item_key: int | None
         forward: bool
 
-    def __init__(self, run_id: int, item_key: int, item_filter: ItemFilter) -> None:
+    def __init__(self, run_id: int, item_key: int, item_filter: ItemFilter, verdict_check: str | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.item_key = item_key
         self.item_filter = item_filter
+        self.verdict_check = verdict_check
         self.detail: ItemDetail | None = None
+        self.labels: dict[str, VerdictLabel] = {}
         self.recent: list[BucketRow] = []
         self.position = (0, 0)
         self._pane_width = 0
@@ -151,11 +139,11 @@ class DetailScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         ws = self.app.workspace
         detail = browse.item_detail(ws, self.run_id, item_key)
         position, count = browse.filter_position(ws, self.item_filter, item_key)
-        self.post_message(self.DetailLoaded(detail, position, count))
+        self.post_message(self.DetailLoaded(detail, position, count, item_labels(ws, self.run_id, item_key)))
 
     @on(DetailLoaded)
     def _loaded(self, message: DetailLoaded) -> None:
-        self.detail = message.detail
+        self.detail, self.labels = message.detail, message.labels
         self.item_key = message.detail.item.item_key
         self.position = (message.position, message.count)
         self._render_detail()
@@ -193,7 +181,7 @@ class DetailScreen(ReportsWorkerFailures, LabellingMixin, Screen):
             else Text("(no target)", style="dim")
         )
         self.query_one("#text-output", Static).update(pane_text(output_pieces, output_hidden, limit, width))
-        self.query_one("#detail-checks", Static).update(checks_table(detail))
+        self.query_one("#detail-checks", Static).update(checks_table(detail, self.labels, self.focused_check()))
         self.query_one("#detail-labels", Static).update(labels_text(detail))
         self.query_one("#detail-metadata", Static).update(metadata_text(detail))
         if not width:
@@ -243,6 +231,23 @@ class DetailScreen(ReportsWorkerFailures, LabellingMixin, Screen):
         return self.item_key
 
     def labels_changed(self) -> None:
+        self.load_item(self.item_key)
+
+    def verdict_check_names(self) -> list[str]:
+        return [c.name for c in self.detail.checks] if self.detail else []
+
+    def default_verdict_check(self, names: list[str]) -> str:
+        """The filter's failing check, else the first check the item fails, else the first check."""
+        if self.item_filter.failing_check in names:
+            return self.item_filter.failing_check
+        failing = [c.name for c in self.detail.checks if c.passed is False] if self.detail else []
+        return failing[0] if failing else names[0]
+
+    def verdict_target(self) -> tuple[int, str] | None:
+        return (self.item_key, self.detail.item.item_id) if self.detail else None
+
+    def verdicts_changed(self) -> None:
+        self._render_detail()
         self.load_item(self.item_key)
 
     def action_back(self) -> None:

@@ -209,6 +209,15 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
         row = min(max(table.cursor_row, 0), len(self.overview.buckets) - 1)
         self.app.retrain_on_bucket(self.overview.buckets[row].bucket, self.run_id)
 
+    def action_calibrate(self) -> None:
+        """The calibration report of the highlighted check."""
+        table = self.query_one("#checks-table", DataTable)
+        if self.overview is None or not self.overview.checks:
+            self.notify("this run has no checks yet", markup=False)
+            return
+        row = min(max(table.cursor_row, 0), len(self.overview.checks) - 1)
+        self.app.open_calibration(self.run_id, self.overview.checks[row].name)
+
     def action_open_selected(self) -> None:
         focused = self.focused
         if isinstance(focused, DataTable):
