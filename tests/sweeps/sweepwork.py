@@ -48,6 +48,17 @@ def fixes_recipe(ws, tmp_path: Path, fixes: int = 8, total: int = 8, name: str =
     return name
 
 
+def seed_recipe(ws, name: str = "fix") -> str:
+    """A recipe of inline rows only (no model, no run needed): 12 `fixes` and 12 `general`, 8 rows half and half."""
+    rows = [{"prompt": f"Question {n}?", "completion": f"<answer>{n}</answer>"} for n in range(24)]
+    sources = [
+        {"name": "fixes", "kind": "seed", "share": 50, "rows": rows[:12]},
+        {"name": "general", "kind": "seed", "share": 50, "rows": rows[12:]},
+    ]
+    save_recipe(ws, spec_from_dict({"name": name, "total": 8, "sources": sources}))
+    return name
+
+
 def request(recipe: str, plan: SweepPlan, name: str = "s", **fields) -> SweepRequest:
     plan.training = TRAINING | plan.training
     return SweepRequest(recipe=recipe, base_run="base", plan=plan, name=name, **fields)

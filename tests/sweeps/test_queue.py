@@ -5,7 +5,7 @@ import os
 
 import pytest
 from runpairs import make_run
-from test_report import _recipe
+from sweepwork import seed_recipe
 
 from curator.errors import CuratorError
 from curator.storage import jobs as job_queries
@@ -17,7 +17,7 @@ from curator.sweeps.queue import SweepRequest, cancel_file, cancel_sweep, create
 @pytest.fixture
 def queued(workspace, tmp_path):
     make_run(workspace, "base", {})
-    _recipe(workspace)
+    seed_recipe(workspace)
     create_sweep(workspace, SweepRequest("fix", "base", SweepPlan(), name="q", base_model=str(tmp_path)))
     return workspace
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from runpairs import make_run
+from sweepwork import seed_recipe
 from typer.testing import CliRunner
 
 from curator.cli.main import app
@@ -22,18 +23,6 @@ from curator.workspace import Workspace
 
 TRICKY = ["sunny_punct", "bright", "caps_tag", "clear", "plain", "cloudy", "rainy"]
 HELD = [f"held_out-{case}-{i}" for case in TRICKY for i in (0, 1)]  # 14 held-out items with an <api> line
-ROWS = [{"prompt": f"Question {n}?", "completion": f"<answer>{n}</answer>"} for n in range(24)]
-
-
-def _recipe(ws):
-    from curator.recipes.library import save_recipe
-    from curator.recipes.spec import spec_from_dict
-
-    sources = [
-        {"name": "fixes", "kind": "seed", "share": 50, "rows": ROWS[:12]},
-        {"name": "general", "kind": "seed", "share": 50, "rows": ROWS[12:]},
-    ]
-    save_recipe(ws, spec_from_dict({"name": "fix", "total": 8, "sources": sources}))
 
 
 @pytest.fixture
@@ -44,7 +33,7 @@ def swept(workspace, tmp_path):
     bucket = bucket_domain.create_bucket(workspace, "tricky-weather")
     keys = [i.item_key for i in item_queries.iter_items(workspace.db, base.run_id) if i.item_id in HELD]
     bucket_domain.label_items(workspace, base.run_id, keys, bucket)
-    _recipe(workspace)
+    seed_recipe(workspace)
     plan = SweepPlan(rows={"fixes": [2, 6]}, seeds=[0, 1])
     sweep = create_sweep(workspace, SweepRequest("fix", "base", plan, name="s", base_model=str(tmp_path)))
     outputs = {(1, 0): {}, (1, 1): {i: "notag" for i in HELD[3:]}, (2, 0): {}, (2, 1): {}}
@@ -101,7 +90,7 @@ def test_the_cli_shows_the_tables_the_curve_and_the_recommendation(swept):
 
 def test_a_sweep_that_could_not_build_is_refused_and_nothing_is_stored(workspace, tmp_path):
     make_run(workspace, "base", {})
-    _recipe(workspace)
+    seed_recipe(workspace)
     too_many = SweepRequest("fix", "base", SweepPlan(rows={"fixes": [2, 20]}), name="s", base_model=str(tmp_path))
     with pytest.raises(CuratorError, match=r"variant 'fixes=20': source 'fixes' has 12 usable rows.* asks for 20"):
         create_sweep(workspace, too_many)
@@ -146,7 +135,7 @@ def test_given_settings_are_the_base_of_every_variant_and_the_plan_goes_on_top(w
     from curator.training.job import LoraSettings, TrainerSettings
 
     make_run(workspace, "base", {})
-    _recipe(workspace)
+    seed_recipe(workspace)
     plan = SweepPlan(setting=("lora_r", [4, 8]), training={"epochs": 2})
     given = SweepRequest("fix", "base", plan, name="t", base_model=str(tmp_path), lora=LoraSettings(alpha=4),
                          trainer=TrainerSettings(max_steps=3, learning_rate=5e-3))  # fmt: skip
