@@ -35,31 +35,37 @@ def process_ended(pid: int) -> bool:
     return state in ("Z", "X")
 
 
-def wait_for(condition, timeout_s: float, what: str):
+def wait_for(condition, timeout_s: float, what: str, detail=lambda: ""):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}: {detail()}")
 
 
-def generating_child(root: Path):
-    """The running child job of the CLI, once its child has loaded the model."""
+def child_jobs(root: Path) -> list:
+    try:
+        with Workspace.open(root) as ws:
+            return process_queries.list_child_jobs(ws.db)
+    except Exception:  # noqa: BLE001 - the CLI may hold the workspace for a moment
+        return []
+
+
+def generating_child(root: Path, cli: subprocess.Popen):
+    """The running child job of the CLI, once its child has loaded the model (the CLI must still run)."""
 
     def loaded():
-        try:
-            with Workspace.open(root) as ws:
-                jobs = [j for j in process_queries.list_child_jobs(ws.db) if j.status == "running"]
-        except Exception:  # noqa: BLE001 - the CLI may hold the workspace for a moment
-            return None
+        if cli.poll() is not None:
+            raise AssertionError(f"the CLI ended early: {cli.communicate()[0]}")
+        jobs = [j for j in child_jobs(root) if j.status == "running"]
         progress = Path(jobs[0].progress_path) if jobs else None
         if progress and progress.exists() and '"loaded"' in progress.read_text(encoding="utf-8", errors="replace"):
             return jobs[0]
         return None
 
-    return wait_for(loaded, 180, "the child to load the model")
+    return wait_for(loaded, 300, "the child to load the model", lambda: child_jobs(root))
 
 
 def start_cli(root: Path, model: Path, args: list[str], tmp_path: Path) -> subprocess.Popen:
@@ -77,7 +83,7 @@ def start_cli(root: Path, model: Path, args: list[str], tmp_path: Path) -> subpr
 
 @pytest.fixture
 def closed_workspace(workspace):
-    weather_run(workspace, per_case=3)
+    weather_run(workspace, per_case=6)
     root = workspace.root
     workspace.close()
     return root
@@ -87,7 +93,7 @@ def closed_workspace(workspace):
 def test_killing_the_cli_stops_its_child(closed_workspace, demo_model_dir, tmp_path, args):
     cli = start_cli(closed_workspace, demo_model_dir, args, tmp_path)
     try:
-        job = generating_child(closed_workspace)
+        job = generating_child(closed_workspace, cli)
         cli.kill()  # no handler runs: the child notices its parent is gone
         cli.wait()
         wait_for(lambda: process_ended(job.pid), 15, "the child to end after its parent")
@@ -103,13 +109,13 @@ def test_killing_the_cli_stops_its_child(closed_workspace, demo_model_dir, tmp_p
 def test_an_interrupted_eval_cancels_its_child_and_records_it(closed_workspace, demo_model_dir, tmp_path, sig):
     cli = start_cli(closed_workspace, demo_model_dir, EVAL, tmp_path)
     try:
-        job = generating_child(closed_workspace)
+        job = generating_child(closed_workspace, cli)
         os.kill(cli.pid, sig)
         output = cli.communicate(timeout=90)[0]
     finally:
         cli.kill()
     assert cli.returncode != 0 and "eval cancelled: nothing was stored" in output, output
-    assert process_ended(job.pid)
+    wait_for(lambda: process_ended(job.pid), 10, "the child to end")
     with Workspace.open(closed_workspace) as ws:
         assert process_queries.get_child_job(ws.db, job.job_id).status == "cancelled"
 
@@ -117,10 +123,10 @@ def test_an_interrupted_eval_cancels_its_child_and_records_it(closed_workspace, 
 def test_curator_jobs_cancel_stops_a_sample_another_cli_watches(closed_workspace, demo_model_dir, tmp_path):
     cli = start_cli(closed_workspace, demo_model_dir, SAMPLE, tmp_path)
     try:
-        job = generating_child(closed_workspace)
+        job = generating_child(closed_workspace, cli)
         result = CliRunner().invoke(app, ["-w", str(closed_workspace), "jobs", "--cancel", str(job.job_id)])
         assert result.exit_code == 0 and f"job {job.job_id} cancelled" in result.output, result.output
-        assert process_ended(job.pid)
+        wait_for(lambda: process_ended(job.pid), 10, "the child to end")
         output = cli.communicate(timeout=90)[0]
     finally:
         cli.kill()
