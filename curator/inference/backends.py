@@ -76,9 +76,10 @@ class FinishedRows:
     def __call__(self, input_ids, scores, **kwargs):
         import torch  # already loaded
 
-        if self.eos_ids:
-            new = input_ids[:, self.prompt_length :]
-            ended = int(torch.isin(new, torch.tensor(self.eos_ids, device=new.device)).any(dim=1).sum())
+        if len(self.eos_ids):
+            if not torch.is_tensor(self.eos_ids):  # once, on the generating device
+                self.eos_ids = torch.tensor(self.eos_ids, device=input_ids.device)
+            ended = int(torch.isin(input_ids[:, self.prompt_length :], self.eos_ids).any(dim=1).sum())
             if ended != self.finished:
                 self.finished = ended
                 self.on_change(ended)
