@@ -22,6 +22,7 @@ class CheckStanding:
     that grade every item they apply to) and its latest recorded calibration (None when never scored)."""
 
     name: str
+    kind: str
     not_graded: int | None
     looked_at: int | None
     calibrated: bool | None
@@ -50,11 +51,13 @@ def check_standings(ws: Workspace, run_id: int) -> dict[str, CheckStanding]:
     not_graded = judge_cache.not_graded_counts(ws.db, run_id)
     standings = {}
     for name in label_queries.check_names(ws.db, run_id):
+        kind, _spec = label_queries.check_spec(ws.db, run_id, name) or ("", "")
         report = label_queries.latest_report(ws.db, run_id, name)
         counts = not_graded.get(name)
         interval = (report or {}).get("corrected_interval")
         standings[name] = CheckStanding(
             name=name,
+            kind=kind,
             not_graded=counts[0] if counts else None,
             looked_at=counts[1] if counts else None,
             calibrated=None if report is None else not report.get("uncalibrated", True),

@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from curator.app.widgets.check_marks import MODEL_MARK
 from curator.app.widgets.literal import one_line
 from curator.review.browse import PageRow
 
@@ -54,16 +55,20 @@ def around_focus(text: str, focus: int, width: int) -> str:
     return "…" + text[start + 1 :]
 
 
-def layout(width: int, check_names: list[str], input_share: float = 0.5) -> list[Column]:
+def layout(
+    width: int, check_names: list[str], input_share: float = 0.5, marked: frozenset[str] = frozenset()
+) -> list[Column]:
     """The columns that fit `width`, by priority: tick, id, checks, output, input, buckets.
 
-    Check columns carry their full names; when they do not fit beside a readable output they fold into one
-    `checks` column of marks (one per check, in the title's order). Buckets and then the input go first.
+    Check columns carry their full names (a `marked` one, graded by a model, behind MODEL_MARK); when they do not
+    fit beside a readable output they fold into one `checks` column of marks (one per check, in the title's
+    order). Buckets and then the input go first.
     """
     id_width = ID_WIDTHS[width >= WIDE]
     columns = [Column("tick", TICK_WIDTH, ""), Column("id", id_width, "id")]
     room = width - sum(c.width + 1 for c in columns)
-    full = [Column("check", max(3, len(name)), name, name) for name in check_names]
+    headers = {name: f"{MODEL_MARK}{name}" if name in marked else name for name in check_names}
+    full = [Column("check", max(3, len(headers[name])), headers[name], name) for name in check_names]
     if sum(c.width + 1 for c in full) <= room - 2 * MIN_TEXT - 2:
         columns += full
     elif check_names:

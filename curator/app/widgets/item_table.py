@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from curator.app.widgets.check_marks import model_graded
 from curator.app.widgets.item_columns import (
     PLACEHOLDER,
     Column,
@@ -92,6 +93,7 @@ class ItemTable(ItemTableKeys, ReportsWorkerFailures, Widget, can_focus=True):
         super().__init__(id=id)
         self.items: FilteredItems | None = None
         self.check_names: list[str] = []
+        self.model_graded: frozenset[str] = frozenset()
         self._styles: dict[str, Style] | None = None
         self.top_row = 0
         self.ticked: set[int] = set()
@@ -100,10 +102,14 @@ class ItemTable(ItemTableKeys, ReportsWorkerFailures, Widget, can_focus=True):
         """item_key -> buckets its item has in a parent run (a re-evaluated run's items carry no labels)."""
         self._fetch_pending = False
 
-    def show(self, items: FilteredItems, check_names: list[str], cursor_row: int = 0) -> None:
-        """Show a new filter's items, with the cursor on `cursor_row`."""
+    def show(
+        self, items: FilteredItems, check_names: list[str], cursor_row: int = 0, standings: dict | None = None
+    ) -> None:
+        """Show a new filter's items, with the cursor on `cursor_row`; checks a model grades (per `standings`)
+        are marked in the header."""
         self.items = items
         self.check_names = check_names
+        self.model_graded = frozenset(n for n, s in (standings or {}).items() if model_graded(s.kind))
         self.top_row = 0
         self.cursor_row = max(0, min(cursor_row, items.count - 1))
         self.refresh()
@@ -190,7 +196,7 @@ class ItemTable(ItemTableKeys, ReportsWorkerFailures, Widget, can_focus=True):
 
     def columns(self) -> list[Column]:
         """The columns shown at the widget's current width."""
-        return layout(self.content_region.width, self.check_names, self.input_share)
+        return layout(self.content_region.width, self.check_names, self.input_share, self.model_graded)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width

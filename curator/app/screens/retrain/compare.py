@@ -23,11 +23,24 @@ from curator.app.widgets.literal import literal_text, one_line
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.compare.comparison import SPLIT_LABELS, VERDICT_SPLIT, Comparison, compare_runs
 from curator.compare.settings import SettingsMismatch
+from curator.review.label_views import CheckStanding, check_standings
 from curator.workspace import Workspace
 
 __all__ = ["CompareScreen", "SideBySideScreen"]
 
 NARROW = 120  # below this width the less important columns go and the item lists stack
+
+
+def compared_standings(workspace: Workspace, c: Comparison) -> dict[str, CheckStanding]:
+    """Each check's standing on the later run, or on the earlier run where only that one was calibrated."""
+    after = check_standings(workspace, c.after_run.run_id)
+    before = check_standings(workspace, c.before_run.run_id)
+    return {
+        name: before[name]
+        if standing.calibrated is None and name in before and before[name].calibrated is not None
+        else standing
+        for name, standing in after.items()
+    }
 
 
 class CompareScreen(ReportsWorkerFailures, Screen):
@@ -40,6 +53,8 @@ class CompareScreen(ReportsWorkerFailures, Screen):
     @dataclass
     class Computed(Message):
         comparison: Comparison
+        standings: dict[str, CheckStanding]
+        """Per check: model-graded or not, and its calibration (the later run's, else the earlier run's)."""
 
     @dataclass
     class Failed(Message):
@@ -59,6 +74,7 @@ class CompareScreen(ReportsWorkerFailures, Screen):
         self.workspace, self.run_ref, self.parent_ref = workspace, run_ref, parent_ref
         self.against, self.allow_settings_mismatch = against, allow_settings_mismatch
         self.comparison: Comparison | None = None
+        self.standings: dict[str, CheckStanding] = {}
         self.error: str | None = None
         self.narrow: bool | None = None
 
@@ -85,7 +101,7 @@ class CompareScreen(ReportsWorkerFailures, Screen):
         except Exception as error:  # noqa: BLE001 - every failure is shown on the screen as one line
             self.post_message(self.Failed(str(error) or type(error).__name__, isinstance(error, SettingsMismatch)))
             return
-        self.post_message(self.Computed(result))
+        self.post_message(self.Computed(result, compared_standings(self.workspace, result)))
 
     async def _recompute(self) -> None:
         self.comparison, self.error = None, None
@@ -105,7 +121,7 @@ class CompareScreen(ReportsWorkerFailures, Screen):
 
     @on(Computed)
     async def show_comparison(self, message: Computed) -> None:
-        self.comparison = message.comparison
+        self.comparison, self.standings = message.comparison, message.standings
         self.query_one("#compare-loading").display = False
         await self._render_body()
 
@@ -129,7 +145,7 @@ class CompareScreen(ReportsWorkerFailures, Screen):
             widgets.append(Static(literal_text(f"⚠ {line}", "bold red"), classes="compare-warning"))
         for split in (VERDICT_SPLIT, "dev"):
             widgets.append(Static(SPLIT_LABELS[split], classes="compare-heading"))
-            widgets.append(split_table(c, split, self.narrow))
+            widgets.append(split_table(c, split, self.narrow, self.standings))
         if c.buckets:
             widgets.append(Static("item pass rate per bucket (the earlier run's buckets)", classes="compare-heading"))
             widgets.append(bucket_table(c.buckets, self.narrow))

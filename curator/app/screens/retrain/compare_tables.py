@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from curator.app.widgets.check_marks import MODEL_MARK, calibration_text, model_graded
 from curator.app.widgets.literal import literal_text, one_line
 from curator.compare.comparison import (
     VERDICT_SPLIT,
@@ -16,6 +17,7 @@ from curator.compare.comparison import (
     format_rate,
 )
 from curator.compare.stats import format_p
+from curator.review.label_views import CheckStanding
 
 VERDICT_STYLES = {"improved": "bold green", "regressed": "bold red", "no significant change": ""}
 FLIP_COLUMNS = {"fixed": "fixed", "regressed": "regressed", "still_failing": "still failing"}
@@ -54,16 +56,23 @@ HEADERS = {
 }
 
 
-def split_table(comparison: Comparison, split: str, narrow: bool) -> DataTable:
-    """A split's checks: rates, the flip counts (cells that open their items) and on held-out the verdict."""
+def split_table(
+    comparison: Comparison, split: str, narrow: bool, standings: dict[str, CheckStanding] | None = None
+) -> DataTable:
+    """A split's checks: rates, the flip counts (cells that open their items) and on held-out the verdict; a check
+    graded by a model is marked, and its calibration shown beside the verdict."""
+    standings = standings or {}
     table = DataTable(id=f"compare-{split.replace('_', '-')}", cursor_type="cell", zebra_stripes=True)
     columns = split_columns(split, narrow)
     for key in columns:
         width = NAME_WIDTH if key == "name" and narrow else None
         table.add_column(NARROW_HEADERS.get(key, HEADERS[key]) if narrow else HEADERS[key], key=key, width=width)
     for check in comparison.checks:
-        height = 2 if narrow and split == VERDICT_SPLIT else 1
-        table.add_row(*_check_cells(check, split, columns, narrow), key=check.name, height=height)
+        standing = standings.get(check.name)
+        judged = standing is not None and model_graded(standing.kind)
+        height = (3 if judged else 2) if narrow and split == VERDICT_SPLIT else 1
+        cells = _check_cells(check, split, columns, narrow, standing if judged else None)
+        table.add_row(*cells, key=check.name, height=height)
     every = comparison.every_check
     cells = {
         "name": Text(every.name, style="bold"),
@@ -75,15 +84,20 @@ def split_table(comparison: Comparison, split: str, narrow: bool) -> DataTable:
     return table
 
 
-def _check_cells(check: CheckComparison, split: str, columns: list[str], narrow: bool) -> list:
+def _check_cells(
+    check: CheckComparison, split: str, columns: list[str], narrow: bool, judged: CheckStanding | None
+) -> list:
     flips = check.flips.get(split)
     joint = "\n" if narrow else ", "  # narrow: the p-value under the verdict, in a two-line row
+    model = "" if judged is None else f"{joint}model-graded: {calibration_text(judged)}"
     cells = {
-        "name": literal_text(check.name),
+        "name": literal_text(f"{MODEL_MARK}{check.name}" if judged else check.name),
         "before": figure(format_rate(check.before[split].rate)),
         "after": figure(format_rate(check.after[split].rate)),
         "delta": delta_text(check.delta(split)),
-        "verdict": Text(f"{check.verdict}{joint}{format_p(check.test.p_value)}", style=VERDICT_STYLES[check.verdict]),
+        "verdict": Text.assemble(
+            (f"{check.verdict}{joint}{format_p(check.test.p_value)}", VERDICT_STYLES[check.verdict]), (model, "yellow")
+        ),
     }
     for kind in FLIP_COLUMNS:
         cells[kind] = figure(str(len(flips.keys(kind))) if flips else "0")

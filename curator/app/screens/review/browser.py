@@ -16,6 +16,7 @@ from curator.app import registry
 from curator.app.screens.review.browser_filters import FilterKeys, TickedItems, filter_title
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
 from curator.app.screens.review.verdicts import FilterVerdictKeys
+from curator.app.widgets.check_marks import model_graded_summary
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.item_table import ItemTable
 from curator.app.widgets.literal import one_line
@@ -26,6 +27,7 @@ from curator.review import browse
 from curator.review import buckets as bucket_domain
 from curator.review.browse import FilteredItems, ItemFilter, describe_filter
 from curator.review.failing_checks import failures_per_check
+from curator.review.label_views import CheckStanding, check_standings
 from curator.review.runs import resolve_run
 from curator.storage.buckets import BucketRow
 
@@ -43,6 +45,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
 
         items: FilteredItems
         check_names: list[str]
+        standings: dict[str, CheckStanding]
         run_name: str
         run_items: int
         cursor_row: int
@@ -85,6 +88,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         self.item_filter = item_filter
         self.items: FilteredItems | None = None
         self.check_names: list[str] = []
+        self.standings: dict[str, CheckStanding] = {}
         self.recent: list[BucketRow] = []
         self.run_name = ""
         self.run_items = 0
@@ -144,7 +148,14 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         cursor_row = items.index_of(keep_key) if keep_key is not None else 0
         items.page(cursor_row // items.page_size)
         self.post_message(
-            self.FilterApplied(items, browse.check_names(ws, item_filter.run_id), name, total, cursor_row)
+            self.FilterApplied(
+                items,
+                browse.check_names(ws, item_filter.run_id),
+                check_standings(ws, item_filter.run_id),
+                name,
+                total,
+                cursor_row,
+            )
         )
         failing = items.failing_counts()
         narrowed = item_filter.failing_check or item_filter.failing_any or item_filter.passing
@@ -156,9 +167,10 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         if message.items.filter != self.item_filter:
             return
         self.items, self.check_names, self.failing = message.items, message.check_names, {}
+        self.standings = message.standings
         self.run_name, self.run_items = message.run_name, message.run_items
         self._show_title()
-        self.query_one(ItemTable).show(message.items, message.check_names, message.cursor_row)
+        self.query_one(ItemTable).show(message.items, message.check_names, message.cursor_row, message.standings)
 
     @on(FilterCounted)
     def _filter_counted(self, message: FilterCounted) -> None:
@@ -185,6 +197,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         count = self.items.count if self.items else 0
         failing = {name: self.failing.get(name, 0) for name in self.check_names} if self.failing and count else {}
         title = filter_title(self.run_name, describe_filter(self.item_filter, names), count, self.run_items, failing)
+        title.append_text(model_graded_summary(self.standings, self.check_names))
         title.append_text(self.verdict_hint())
         if self.ticked:
             title.append(f"  ·  {len(self.ticked):,} ticked (b, 1-9 label them)", style="bold")
@@ -214,20 +227,6 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         if item_key is not None and self.items is not None:
             table = self.query_one(ItemTable)
             table.cursor_row = self.items.index_of(item_key)
-
-    @on(FilterLabelled)
-    def _filter_labelled(self, message: FilterLabelled) -> None:
-        self.notify(f"{message.added:,} items added to bucket {message.bucket_name}", timeout=3, markup=False)
-        self.load_recent_buckets()
-        self.labels_changed()
-
-    @on(FilterLabelFailed)
-    def _filter_label_failed(self, message: FilterLabelFailed) -> None:
-        self.notify(
-            f"labelling all matching items in bucket {message.bucket_name} failed, nothing changed: {message.error}",
-            severity="error",
-            markup=False,
-        )
 
 
 registry.register_screen("browser", "Item browser", BrowserScreen)

@@ -123,6 +123,19 @@ class FilterKeys:
             return
         self.post_message(self.FilterLabelled(bucket.name, added))
 
+    # (Named handlers, not `@on`: decorators on a mixin are not collected by Textual.)
+    def on_browser_screen_filter_labelled(self, message) -> None:
+        self.notify(f"{message.added:,} items added to bucket {message.bucket_name}", timeout=3, markup=False)
+        self.load_recent_buckets()
+        self.labels_changed()
+
+    def on_browser_screen_filter_label_failed(self, message) -> None:
+        self.notify(
+            f"labelling all matching items in bucket {message.bucket_name} failed, nothing changed: {message.error}",
+            severity="error",
+            markup=False,
+        )
+
 
 class TickedItems:
     """Ticks: the items b and 1-9 label together (the browser supplies `ticked`, `items`, `_show_title`)."""

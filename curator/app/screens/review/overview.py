@@ -13,12 +13,14 @@ from textual.widgets import DataTable, Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
+from curator.app.widgets.check_marks import calibration_text, model_graded, not_graded_text
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal_text, one_line
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import browse
 from curator.review.browse import ItemFilter, RunOverview
+from curator.review.label_views import CheckStanding, check_standings
 from curator.review.runs import RunSummary, summarise_run
 
 BAR_WIDTH = 30
@@ -80,12 +82,15 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
         overview: RunOverview
         summary: RunSummary
         """Pass counts per split (dev, held-out) of each check and of "passes every check"."""
+        standings: dict[str, CheckStanding]
+        """Per check: items not graded (model-graded checks) and the latest calibration."""
 
     def __init__(self, run_id: int) -> None:
         super().__init__()
         self.run_id = run_id
         self.overview: RunOverview | None = None
         self.summary: RunSummary | None = None
+        self.standings: dict[str, CheckStanding] = {}
         self._placed_cursor = False
         self._narrow: bool | None = None
 
@@ -117,11 +122,13 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
     def load_overview(self) -> None:
         workspace = self.app.workspace
         overview = browse.run_overview(workspace, self.run_id)
-        self.post_message(self.OverviewLoaded(overview, summarise_run(workspace, self.run_id)))
+        summary = summarise_run(workspace, self.run_id)
+        self.post_message(self.OverviewLoaded(overview, summary, check_standings(workspace, self.run_id)))
 
     @on(OverviewLoaded)
     def _show(self, message: OverviewLoaded) -> None:
         self.overview, self.summary = overview, summary = message.overview, message.summary
+        self.standings = message.standings
         run = overview.run
         rate = "no checks yet" if run.pass_rate is None else f"{run.pass_rate:.1%} of items pass every check"
         title = Text.assemble((one_line(run.name), "bold"), f"  ·  {run.item_count:,} items  ·  {rate}")
@@ -143,20 +150,28 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
         narrow = self.size.width < NARROW
         by_check = {c.name: c.by_split for c in self.summary.checks} if self.summary else {}
         splits = [] if narrow else ordered_splits({split for counts in by_check.values() for split in counts})
+        standing = {c.name: self.standings.get(c.name) for c in overview.checks}
+        judged = any(model_graded(c.kind) or calibration_text(standing[c.name]) for c in overview.checks)
+        extra = ["not graded", "calibration"] if judged else []
         if narrow:
-            table.add_columns("check", "pass rate", "failing", "graded")
+            table.add_columns("check", "pass rate", "failing", "graded", *extra)
         else:
-            table.add_columns("check", "kind", "pass rate", *(split_label(s) for s in splits), "failing", "graded")
+            columns = ("check", "kind", "pass rate", *(split_label(s) for s in splits), "failing", "graded")
+            table.add_columns(*columns, *extra)
         for check in overview.checks:
             counts = by_check.get(check.name, {})
+            kind = check.kind + (" (model)" if model_graded(check.kind) else "")
             cells = [
                 literal_text(one_line(check.name)),
-                *([] if narrow else [literal_text(check.kind)]),
+                *([] if narrow else [literal_text(kind)]),
                 bar(check.pass_rate, NARROW_BAR_WIDTH if narrow else BAR_WIDTH),
                 *(Text(split_rate(counts.get(split)), justify="right") for split in splits),
                 Text(f"{check.total - check.passed:,}", justify="right"),
                 Text(f"{check.total:,}", justify="right"),
             ]
+            if judged:
+                cells += [Text(not_graded_text(standing[check.name]), justify="right")]
+                cells += [literal_text(calibration_text(standing[check.name]))]
             table.add_row(*cells, key=check.name)
         if overview.checks:
             table.move_cursor(row=min(max(row, 0), len(overview.checks) - 1))
