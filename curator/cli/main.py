@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "curator.cli.imports",
     "curator.cli.checks",
     "curator.cli.templates",
+    "curator.cli.buckets",
     "curator.cli.generate",
     "curator.cli.datasets",
     "curator.cli.exports",
