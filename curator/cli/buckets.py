@@ -28,7 +28,7 @@ def _bucket(ws, name: str):
 
 
 @bucket_app.command("list")
-def list_buckets(as_json: bool = typer.Option(False, "--json", help="One JSON object per bucket, for scripts.")) -> None:
+def list_buckets(as_json: bool = typer.Option(False, "--json", help="One JSON object per bucket.")) -> None:
     """List buckets with how many items (over all runs) and runs each holds."""
     with open_workspace() as ws:
         counts = bucket_domain.bucket_counts(ws)
