@@ -208,6 +208,8 @@ class CallbackLogic:
             "best_pass_rate": self.early.best_rate,
             "adapter_step": self.saved_step,
         }
+        if self.job.trainer.method == "dpo":
+            metrics["loss_type"] = self.job.trainer.loss_type
         if is_main_process():
             out = Path(self.job.output_dir)
             (out / "curator-job.json").write_text(json.dumps(asdict(self.job), indent=2))

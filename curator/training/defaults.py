@@ -1,13 +1,18 @@
 """Retrain defaults chosen by the base model's size and the device: one function for every entry point.
 
-Reads only the model folder's `config.json`, so the app can call it without loading torch.
+Reads only the model folder's `config.json`, so the app can call it without loading torch; whether a CUDA GPU is
+here is torch's answer, asked in a short child process (`gpu_present`), never `nvidia-smi` on the PATH.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import shutil
+import re
+import subprocess
+import sys
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 from curator.training.job import LoraSettings, TrainerSettings
@@ -31,9 +36,31 @@ def estimated_parameters(model_dir: str | Path) -> int | None:
     return vocab * hidden + layers * (4 * hidden * hidden + 3 * hidden * inter)
 
 
+def torch_has_gpu_build() -> bool:
+    """Whether the installed torch was built for CUDA or ROCm, from its `version.py` (no import): a CPU build
+    (`cuda = None`, `hip = None`) can never see a GPU, so no child needs to ask."""
+    spec = importlib.util.find_spec("torch")  # a top-level package: located, not imported
+    if spec is None or spec.origin is None:
+        return False
+    try:
+        text = (Path(spec.origin).parent / "version.py").read_text(encoding="utf-8")
+    except OSError:
+        return True  # unknown: let torch answer
+    built = re.findall(r"^(cuda|hip)\b[^=]*=\s*(.+)$", text, flags=re.MULTILINE)
+    return not built or any(value.strip() != "None" for _, value in built)
+
+
+@cache
 def gpu_present() -> bool:
-    """A cheap guess that a CUDA GPU is here (no torch import): the driver's tool is on the PATH."""
-    return shutil.which("nvidia-smi") is not None
+    """Whether torch sees a CUDA GPU here, asked once per process in a child (the app never imports torch)."""
+    if not torch_has_gpu_build():
+        return False
+    probe = "import torch; print(int(torch.cuda.is_available()))"
+    try:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and done.stdout.strip().endswith("1")
 
 
 def learning_rate_for(method: str, sft_rate: float) -> float:
@@ -51,9 +78,9 @@ def default_settings(
 
 def _sft_defaults(base_model: str, device: str) -> tuple[LoraSettings, TrainerSettings]:
     on_gpu = device == "cuda" or (device == "auto" and gpu_present())
-    if on_gpu:
+    if on_gpu:  # precision left to the child: bf16 where the GPU runs it natively, else fp16
         return LoraSettings(r=16, alpha=32, dropout=0.05), TrainerSettings(
-            learning_rate=2e-4, epochs=3.0, batch_size=16, device="cuda", bf16=True
+            learning_rate=2e-4, epochs=3.0, batch_size=16, device="cuda"
         )
     parameters = estimated_parameters(base_model) if base_model else None
     if parameters is not None and parameters < TINY_PARAMETERS:

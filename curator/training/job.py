@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from curator.inference.dtypes import DTYPES
+from curator.training.losses import loss_problem
 
 METHODS = ("sft", "dpo", "kto", "grpo")
 DEVICES = ("auto", "cpu", "cuda")
@@ -51,13 +52,26 @@ class TrainerSettings:
     eval_every: int = setting(20, "Steps between early-stopping evals on the dev items (0: none).")
     patience: int = setting(3, "Evals in a row without a better dev pass rate before stopping (0: never stop).")
     device: str = setting("auto", "auto, cpu or cuda.")
-    dtype: str = setting("auto", "Weights' dtype when loading the base model: auto, float32, bfloat16 or float16.")
-    bf16: bool = setting(False, "Train in bfloat16 mixed precision (GPUs that support it).")
+    dtype: str = setting(
+        "auto", "Base weights' dtype: auto (fp32 on a CPU, the mixed precision's on a GPU), float32, bfloat16, float16."
+    )
+    bf16: bool = setting(
+        False,
+        "Train in bf16 mixed precision (neither bf16 nor fp16: on a GPU, bf16 where it runs natively, else fp16).",
+    )
+    fp16: bool = setting(False, "Train in fp16 mixed precision (GPUs only; for those without native bf16).")
+    gradient_checkpointing: bool = setting(
+        False, "Recompute activations in the backward pass: less GPU memory, slower steps."
+    )
     cpu_threads: int = setting(0, "Torch threads on the CPU (0: torch's default; 1 is fastest on a busy 2-core CPU).")
     beta: float = setting(0.1, "DPO, KTO and GRPO: strength of the pull towards the base model (0: none).")
     num_generations: int = setting(4, "GRPO: completions sampled per prompt.")
     max_completion_length: int = setting(64, "GRPO: tokens per sampled completion.")
     temperature: float = setting(1.0, "GRPO: sampling temperature.")
+    use_vllm: bool = setting(False, "GRPO: sample completions with vLLM (colocated on the training GPU; needs vllm).")
+    loss_type: str = setting(
+        "sigmoid", "DPO loss: sigmoid; apo_zero or apo_down when chosen beats what the model writes."
+    )
 
 
 @dataclass
@@ -138,6 +152,13 @@ def settings_problem(lora: LoraSettings, trainer: TrainerSettings) -> str | None
         return f"--warmup is a share of the steps: from 0 to below 1 (got {trainer.warmup_ratio})"
     if trainer.beta < 0:
         return f"--beta must be 0 or more (got {trainer.beta})"
+    if trainer.bf16 and trainer.fp16:
+        return "--bf16 and --fp16 exclude each other: ask for one (or neither: the GPU's own choice)"
+    if trainer.use_vllm and trainer.method != "grpo":
+        return f"--use-vllm samples GRPO's completions: it does nothing for {trainer.method}"
+    loss = loss_problem(trainer.method, trainer.loss_type)
+    if loss:
+        return loss
     if trainer.method == "grpo" and trainer.batch_size % trainer.num_generations:
         return (
             f"--batch-size ({trainer.batch_size}) must be a multiple of --num-generations ({trainer.num_generations}) "

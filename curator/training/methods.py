@@ -1,7 +1,8 @@
 """The four retrain methods as TRL trainers: SFT, DPO and KTO on the dataset's rows, GRPO with the checks as reward.
 
 Every method trains a LoRA adapter (a new one, or the parent adapter when the job continues one) with the same
-schedule settings; bf16 and gradient checkpointing stay off unless asked for (TRL turns both on by default).
+schedule settings. Mixed precision is the job's resolved one (`precision.resolve_precision`: on a GPU, bf16 where
+it runs natively, else fp16), and gradient checkpointing is off unless asked for (TRL turns both on by default).
 """
 
 from __future__ import annotations
@@ -10,24 +11,27 @@ from pathlib import Path
 
 from curator.training.grading import specs_from_dicts
 from curator.training.job import JobSpec
+from curator.training.precision import resolve_precision
 from curator.training.rewards import checks_reward
 
 
-def version_arguments(warmup_ratio: float) -> dict:
+def version_arguments(warmup_ratio: float, checkpointing_on: bool = False) -> dict:
     """Settings whose names moved in transformers 5: warmup as a share of the steps (`warmup_ratio` in 4.x;
     `warmup_steps`, which 5.x reads as a share when it is below 1: the job refuses ratios >= 1), and activation
-    checkpointing off (`gradient_checkpointing`, an alias 5.x warns about; TRL turns it on by default)."""
+    checkpointing as asked (`gradient_checkpointing`, an alias 5.x warns about; TRL turns it on by default)."""
     from transformers import TrainingArguments  # ~3.5 s, child process only
 
     names = TrainingArguments.__dataclass_fields__
     warmup = {"warmup_ratio": warmup_ratio} if "warmup_ratio" in names else {"warmup_steps": warmup_ratio}
     checkpointing = "activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing"
-    return warmup | {checkpointing: False}
+    return warmup | {checkpointing: checkpointing_on}
 
 
-def common_arguments(job: JobSpec, device: str) -> dict:
-    """The settings every method shares: schedule, device, no checkpoints, no external reporting, a log per step."""
+def common_arguments(job: JobSpec, device: str, precision: str | None = None) -> dict:
+    """The settings every method shares: schedule, device, precision (resolved for `device` when not given), no
+    checkpoints, no external reporting, a log per step."""
     t = job.trainer
+    precision = precision or resolve_precision(t, device)[0]
     return {
         "output_dir": str(Path(job.output_dir) / "trainer"),
         "num_train_epochs": t.epochs,
@@ -36,26 +40,27 @@ def common_arguments(job: JobSpec, device: str) -> dict:
         "learning_rate": t.learning_rate,
         "seed": t.seed,
         "use_cpu": device == "cpu",
-        "bf16": t.bf16,
+        "bf16": precision == "bf16",
+        "fp16": precision == "fp16",
         "report_to": "none",
         "save_strategy": "no",
         "logging_steps": 1,
         "disable_tqdm": True,
         "lr_scheduler_type": t.lr_scheduler,
         "dataloader_num_workers": 0,
-        **version_arguments(t.warmup_ratio),
+        **version_arguments(t.warmup_ratio, t.gradient_checkpointing),
     }
 
 
-def method_config(job: JobSpec, device: str):
+def method_config(job: JobSpec, device: str, precision: str | None = None):
     """The TRL config of the job's method."""
     import trl  # ~8 s, child process only
 
-    t, common = job.trainer, common_arguments(job, device)
+    t, common = job.trainer, common_arguments(job, device, precision)
     if t.method == "sft":
         return trl.SFTConfig(max_length=t.max_length, completion_only_loss=True, **common)
     if t.method == "dpo":
-        return trl.DPOConfig(max_length=t.max_length, beta=t.beta, **common)
+        return trl.DPOConfig(max_length=t.max_length, beta=t.beta, loss_type=[t.loss_type], **common)
     if t.method == "kto":
         return trl.KTOConfig(max_length=t.max_length, beta=t.beta, **common)
     return trl.GRPOConfig(
@@ -63,6 +68,7 @@ def method_config(job: JobSpec, device: str):
         max_completion_length=t.max_completion_length,
         temperature=t.temperature,
         beta=t.beta,
+        use_vllm=t.use_vllm,
         log_completions=False,
         **common,
     )
@@ -84,13 +90,13 @@ def lora_config(job: JobSpec):
     )
 
 
-def method_trainer(job: JobSpec, model, tokenizer, dataset, device: str):
+def method_trainer(job: JobSpec, model, tokenizer, dataset, device: str, precision: str | None = None):
     """The TRL trainer of the job's method on `dataset` (rows already in that method's shape)."""
     import trl  # ~8 s, child process only
 
     kwargs = dict(
         model=model,
-        args=method_config(job, device),
+        args=method_config(job, device, precision),
         train_dataset=dataset,
         processing_class=tokenizer,
         peft_config=lora_config(job),

@@ -16,6 +16,7 @@ from curator.training.dataset_file import read_rows, to_trl_rows
 from curator.training.job import JobSpec
 from curator.training.lengths import refuse_too_long
 from curator.training.methods import method_trainer
+from curator.training.precision import resolve_precision, weights_dtype
 
 
 def resolve_device(setting: str) -> str:
@@ -29,18 +30,9 @@ def resolve_device(setting: str) -> str:
     return setting
 
 
-def training_dtype(setting: str, device: str):
-    """The base weights' dtype: `auto` is float32 on the CPU (LoRA updates in full precision; bf16 there is for
-    generation, not training) and the checkpoint's own dtype on a GPU."""
-    import torch  # torch: ~2 s, child process only
-
-    if setting == "auto":
-        return torch.float32 if device == "cpu" else "auto"
-    return getattr(torch, setting)
-
-
-def load_model_and_tokenizer(job: JobSpec, device: str = "cpu"):
-    """The base model (and parent adapter, trainable) and its tokenizer, from local folders only."""
+def load_model_and_tokenizer(job: JobSpec, device: str = "cpu", precision: str = "fp32"):
+    """The base model (and parent adapter, trainable) and its tokenizer, from local folders only; the weights in
+    the dtype `precision.weights_dtype` chooses."""
     from transformers import AutoModelForCausalLM, AutoTokenizer  # ~3.5 s, child process only
 
     try:
@@ -53,7 +45,7 @@ def load_model_and_tokenizer(job: JobSpec, device: str = "cpu"):
             local_files_only=True,
             use_safetensors=True,
             trust_remote_code=job.trust_remote_code,
-            dtype=training_dtype(job.trainer.dtype, device),
+            dtype=weights_dtype(job.trainer, device, precision),
         )
     except (OSError, ValueError) as error:
         raise JobFailure(f"cannot load the base model from '{job.base_model}': {str(error).splitlines()[0]}") from None
@@ -91,9 +83,10 @@ def run_job(job: JobSpec) -> dict:
     except (FileNotFoundError, ValueError) as error:
         raise JobFailure(str(error)) from None
     device = resolve_device(job.trainer.device)
+    precision, why = resolve_precision(job.trainer, device)
     set_cpu_threads(job.trainer.cpu_threads)
-    model, tokenizer = load_model_and_tokenizer(job, device)
-    trainer = build_trainer(job, model, tokenizer, rows, device)
+    model, tokenizer = load_model_and_tokenizer(job, device, precision)
+    trainer = build_trainer(job, model, tokenizer, rows, device, precision)
     callback = make_progress_callback(job, writer, stop, trainer, tokenizer)
     trainer.add_callback(callback)
     writer.emit(
@@ -102,6 +95,8 @@ def run_job(job: JobSpec) -> dict:
         examples=len(rows),
         total_steps=trainer.state.max_steps or None,
         device=device,
+        precision=precision,
+        precision_reason=why,
         processes=trainer.accelerator.num_processes,
         trainable_parameters=_trainable(trainer.model),
     )
@@ -112,17 +107,18 @@ def run_job(job: JobSpec) -> dict:
         callback.keep_best()
     else:
         callback.final_eval()
-    return callback.finish() | {"train_runtime_s": round(output.metrics.get("train_runtime", 0.0), 3)}
+    runtime = round(output.metrics.get("train_runtime", 0.0), 3)
+    return callback.finish() | {"train_runtime_s": runtime, "device": device, "precision": precision}
 
 
-def build_trainer(job: JobSpec, model, tokenizer, rows: list[dict], device: str):
+def build_trainer(job: JobSpec, model, tokenizer, rows: list[dict], device: str, precision: str | None = None):
     from datasets import Dataset  # datasets: ~1 s, child process only
 
     conversational = bool(getattr(tokenizer, "chat_template", None))
     trl_rows = to_trl_rows(rows, conversational, job.trainer.method)
     refuse_too_long(tokenizer, trl_rows, conversational, job.trainer.method, job.trainer.max_length)
     dataset = Dataset.from_list(trl_rows)
-    return method_trainer(job, model, tokenizer, dataset, device)
+    return method_trainer(job, model, tokenizer, dataset, device, precision)
 
 
 def _trainable(model) -> int:
