@@ -6,11 +6,27 @@ import typer
 
 from curator.cli.context import console, echo_json, err_console, one_line, open_workspace, progress
 from curator.cli.tables import Col, fitted_table
+from curator.errors import CuratorError
 from curator.fix import examples as example_domain
 from curator.fix.generation import DEFAULT_PER_FAILURE
 from curator.fix.generation import generate as generate_examples
+from curator.fix.templates.library import get_template
+from curator.review.browse import item_by_ref
+from curator.review.runs import resolve_run
 
 examples_app = typer.Typer(help="Review generated examples: list, accept, reject, accept all.", no_args_is_help=True)
+
+
+def _source(ws, template: str, run: str | None, item: str | None) -> tuple[int | None, int | None]:
+    """The source run id and item key for `--source-run` / `--source-item` as the user names them (an item of the
+    template's own run when only the item is given)."""
+    if run is None and item is None:
+        return None, None
+    run_ref = run if run is not None else get_template(ws, template).source_run_id
+    if run_ref is None:
+        raise CuratorError(f"--source-item {item} needs --source-run: template '{template}' has no source run")
+    source_run = resolve_run(ws, run_ref)
+    return source_run.run_id, item_by_ref(ws, source_run, item).item_key if item is not None else None
 
 
 def generate(
@@ -19,8 +35,10 @@ def generate(
         DEFAULT_PER_FAILURE, "--count", "-n", min=1, help="Examples to generate (per source failure)."
     ),
     seed: int = typer.Option(None, "--seed", help="Sampling seed (default: a fresh one, printed)."),
-    run: int = typer.Option(None, "--source-run", help="Source run id (default: the template's)."),
-    item: int = typer.Option(None, "--source-item", help="Source item key (default: the template's)."),
+    run: str = typer.Option(None, "--source-run", help="Source run name or id (default: the template's)."),
+    item: str = typer.Option(
+        None, "--source-item", help="Source item id as the app shows it, or its number (default: the template's)."
+    ),
     dedupe: float = typer.Option(
         1.0,
         "--dedupe-threshold",
@@ -35,14 +53,15 @@ def generate(
 ) -> None:
     """Generate examples; each is checked, guarded against held-out items and de-duplicated before review."""
     with open_workspace() as ws, progress() as bar:
+        run_id, item_key = _source(ws, template, run, item)
         task = bar.add_task("generating and checking", total=count)
         report = generate_examples(
             ws,
             template,
             n=count,
             seed=seed,
-            source_run_id=run,
-            source_item_key=item,
+            source_run_id=run_id,
+            source_item_key=item_key,
             dedupe_threshold=dedupe,
             contamination_threshold=guard,
             progress=lambda done, total: bar.update(task, completed=done, total=total),

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from curator.cli.context import console, echo_json, literal, open_workspace
+from curator.cli.context import console, echo_json, literal, one_line, open_workspace
+from curator.cli.tables import Col, fitted_table
+from curator.errors import NotFoundError
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates import library as template_domain
 from curator.fix.templates.authoring import make_slot
 from curator.fix.templates.files import load_template_file
+from curator.review.runs import resolve_run
+from curator.storage.items import get_item
 
 template_app = typer.Typer(
     help="Templates that turn one failure into near neighbours (Jinja, sandboxed).", no_args_is_help=True
@@ -76,30 +77,61 @@ def slot(
     console.print(f"Slot '{slot_name}' added to '{name}': {total:,} distinct examples possible.", highlight=False)
 
 
+def _source_names(ws, record) -> tuple[str | None, str | None]:
+    """The run name and item id of the failure a template was started from, as the app shows them."""
+    if record.source_run_id is None:
+        return None, None
+    try:
+        run = resolve_run(ws, record.source_run_id)
+    except NotFoundError:
+        return None, None
+    item = get_item(ws.db, run.run_id, record.source_item_key) if record.source_item_key is not None else None
+    return run.name, item.item_id if item else None
+
+
 @template_app.command("list")
 def list_templates(as_json: bool = typer.Option(False, "--json", help="JSON for scripts.")) -> None:
     """List templates with their bucket, source failure and size of their slot product."""
     with open_workspace() as ws:
         records = template_domain.list_templates(ws)
+        sources = [_source_names(ws, r) for r in records]
     rows = [
         {
             "name": r.name,
             "bucket": r.bucket_name,
             "source_run_id": r.source_run_id,
             "source_item_key": r.source_item_key,
+            "source_run": run_name,
+            "source_item_id": item_id,
             "slots": r.spec.slot_names(),
             "possible": TemplateRenderer(r.spec).total,
         }
-        for r in records
+        for r, (run_name, item_id) in zip(records, sources, strict=True)
     ]
     if as_json:
-        typer.echo(json.dumps(rows))
+        echo_json(rows)
         return
-    table = Table("name", "bucket", "source", "slots", "possible")
-    for r in rows:
-        source = f"run {r['source_run_id']} item {r['source_item_key']}" if r["source_run_id"] else ""
-        table.add_row(r["name"], r["bucket"] or "", source, ", ".join(r["slots"]), f"{r['possible']:,}")
-    console.print(table if rows else "No templates yet: `curator template from-item RUN ITEM`.")
+    if not rows:
+        console.print("No templates yet: `curator template from-item RUN ITEM`.")
+        return
+    cols = [
+        Col("name", wrap=True),
+        Col("bucket", wrap=True, min_width=10, drop=2),
+        Col("source", wrap=True, drop=1),
+        Col("slots", wrap=True, min_width=10, drop=3),
+        Col("possible", justify="right"),
+    ]
+    cells = [
+        [
+            one_line(r["name"]),
+            one_line(r["bucket"] or ""),
+            one_line(" ".join(x for x in (r["source_run"], r["source_item_id"]) if x)),
+            one_line(", ".join(r["slots"])),
+            f"{r['possible']:,}",
+        ]
+        for r in rows
+    ]
+    console.print(fitted_table(cols, cells, console.width))
 
 
 @template_app.command("show")
