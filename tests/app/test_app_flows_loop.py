@@ -107,9 +107,8 @@ async def test_r_on_a_bucket_fills_the_retrain_form_and_the_job_trains_to_the_en
         for field, value in SHORT_JOB.items():
             form.query_one(f"#{field}", Input).value = value
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, TrainingScreen))
         training = app.screen
-        assert isinstance(training, TrainingScreen)
 
         def followed() -> str:
             return f"jobs followed: {app.training_watches}"

@@ -64,7 +64,7 @@ async def test_from_failing_item_to_a_built_dataset(workspace):
         assert "What is the weather in" in shown(app, "#template-preview")
 
         await pilot.press("ctrl+g")  # asks how many
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TextPrompt)
         app.screen.query_one(Input).value = "6"
         await pilot.press("enter")
@@ -77,7 +77,7 @@ async def test_from_failing_item_to_a_built_dataset(workspace):
         assert "4 accepted" in shown(app, "#review-summary") and "1 rejected" in shown(app, "#review-summary")
 
         app.push_screen(MixerScreen(workspace, "weather-fix"))
-        await pilot.pause()
+        await settle(pilot)
         mixer = app.screen
         mixer.query_one("#recipe-total", Input).value = "4"
         mixer.query_one("#source-argument", Input).value = "weather"
@@ -85,7 +85,7 @@ async def test_from_failing_item_to_a_built_dataset(workspace):
         mixer.query_one("#source-share", Input).focus()
         await pilot.press("enter")
         await pilot.press("ctrl+b")
-        await pilot.pause()
+        await settle(pilot)
         assert "built weather-fix v1: 4 rows" in shown(app, "#mixer-result")
 
     record = get_template(workspace, run.name + "-item-0")
@@ -170,14 +170,14 @@ async def test_mixer_counts_live_and_warns_when_a_source_is_too_small(workspace,
         screen.query_one("#source-share", Input).value = "60"
         screen.query_one("#source-share", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "shares add up to 60%" in shown(app, "#mixer-warnings")
         kind.value = "replay"
         screen.query_one("#source-argument", Input).value = "base"
         screen.query_one("#source-share", Input).value = "40"
         screen.query_one("#source-share", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         table = screen.query_one("#source-table", DataTable)
         assert [str(table.get_row_at(i)[4]) for i in range(2)] == ["12", "8"]
         warnings = shown(app, "#mixer-warnings").splitlines()
@@ -186,10 +186,10 @@ async def test_mixer_counts_live_and_warns_when_a_source_is_too_small(workspace,
             "source 'replay' has 2 usable rows; its share (40% of 20) asks for 8",
         ]
         await pilot.press("ctrl+b")
-        await pilot.pause()
+        await settle(pilot)
         assert shown(app, "#mixer-warnings") == warnings[0]  # the build refuses with the mixer's own words
         screen.query_one("#recipe-total", Input).value = "5"
-        await pilot.pause()
+        await settle(pilot)
         assert [str(table.get_row_at(i)[4]) for i in range(2)] == ["3", "2"]
         assert shown(app, "#mixer-warnings") == ""
     assert recipes.list_versions(workspace) == []
@@ -252,7 +252,7 @@ async def test_the_mixer_counts_what_the_build_uses_held_out_look_alikes_left_ou
         screen.query_one("#source-share", Input).value = "100"
         screen.query_one("#source-share", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         table = screen.query_one("#source-table", DataTable)
         assert str(table.get_row_at(0)[5]) == "11 (-1 held-out)"
         planned = shown(app, "#mixer-warnings")
@@ -261,13 +261,13 @@ async def test_the_mixer_counts_what_the_build_uses_held_out_look_alikes_left_ou
             "asks for 12"
         )
         await pilot.press("ctrl+b")
-        await pilot.pause()
+        await settle(pilot)
         assert shown(app, "#mixer-warnings") == planned
         screen.query_one("#recipe-total", Input).value = "11"
-        await pilot.pause()
+        await settle(pilot)
         assert shown(app, "#mixer-warnings") == ""
         await pilot.press("ctrl+b")
-        await pilot.pause()
+        await settle(pilot)
         assert "built leaky v1: 11 rows" in shown(app, "#mixer-result")
     built = [json.loads(line) for line in open(recipes.get_version(workspace, "leaky", 1).path)]
     assert "leak" not in {r["completion"] for r in built}
@@ -284,7 +284,7 @@ async def test_a_source_can_be_edited_in_place(workspace, tmp_path):
         screen.query_one("#source-share", Input).value = "50"
         screen.query_one("#source-share", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         screen.query_one("#source-table", DataTable).focus()
         await pilot.press("e")
         assert screen.query_one("#source-argument", Input).value == "base"
@@ -292,11 +292,11 @@ async def test_a_source_can_be_edited_in_place(workspace, tmp_path):
         screen.query_one("#source-share", Input).value = "100"
         screen.query_one("#source-share", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [(s.name, s.kind, s.run, s.share) for s in screen.sources] == [("replay", "replay", "base", 1.0)]
         assert shown(app, "#mixer-warnings") == ""
         await pilot.press("escape")  # leaving saves the recipe
-        await pilot.pause()
+        await settle(pilot)
     stored = recipes.get_recipe(workspace, "edited")
     assert [(s.kind, s.run, s.share) for s in stored.sources] == [("replay", "base", 1.0)] and stored.total == 2
 

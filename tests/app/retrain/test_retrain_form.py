@@ -1,10 +1,11 @@
 """The retrain form: defaults shown, every value editable, a job created with what was typed."""
 
 import dataclasses
+import threading
 
 import pytest
 from loopwork import weather_run, write_train_file
-from review_support import screen_text
+from review_support import screen_text, until
 from textual.app import App
 from textual.widgets import Button, Input
 
@@ -35,7 +36,7 @@ async def test_the_form_creates_a_queued_job_with_the_edited_settings(workspace,
         form.query_one("#trainer-epochs", Input).value = "2"
         form.query_one("#lora-target_modules", Input).value = "q_proj, v_proj"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: app.result != "not dismissed")
     job = job_domain.get_job(workspace, app.result)
     assert job.status == "queued" and job.source_run_id == run.run_id
     assert job.config["lora"]["r"] == 4 and job.config["trainer"]["epochs"] == 2.0
@@ -89,7 +90,7 @@ async def test_every_setting_of_the_dataclasses_has_a_field_and_a_bad_boolean_is
         assert app.result == "not dismissed"
         app.form.query_one("#trainer-bf16", Input).value = "no"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: app.result != "not dismissed")
     job = job_domain.get_job(workspace, app.result)
     assert job.config["trainer"]["bf16"] is False
 
@@ -114,6 +115,42 @@ async def test_a_model_inside_the_workspace_is_shown_relative_to_it(workspace, t
     async with app.run_test(size=(100, 60)) as pilot:
         assert app.form.query_one("#base_model", Input).value == "models/small-model"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: app.result != "not dismissed")
     job = job_domain.get_job(workspace, app.result)
     assert workspace.resolve_path(job.base_model) == model.resolve()
+
+
+async def test_the_job_is_created_off_the_ui_thread_and_a_refusal_is_one_line(workspace, tmp_path, monkeypatch):
+    dataset = write_train_file(tmp_path / "fix.jsonl")
+    (tmp_path / "model").mkdir()
+    release, threads, real = threading.Event(), [], job_domain.create_job
+
+    def held_back(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(job_domain, "create_job", held_back)
+    app = FormApp(RetrainForm(workspace, str(dataset), base_model=str(tmp_path / "model")))
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: threads)
+        assert threads[0] is not threading.main_thread()
+        assert "checking the dataset" in str(app.form.query_one("#retrain-error").render())
+        assert app.result == "not dismissed"
+        await pilot.press("ctrl+s")  # a second submit while the first runs creates nothing more
+        release.set()
+        await until(pilot, lambda: app.result != "not dismissed")
+    assert len(threads) == 1 and [j.job_id for j in job_domain.list_jobs(workspace)] == [app.result]
+
+
+async def test_a_job_the_domain_refuses_leaves_the_form_open_with_the_reason(workspace, tmp_path):
+    (tmp_path / "model").mkdir()
+    missing = tmp_path / "gone.jsonl"
+    app = FormApp(RetrainForm(workspace, str(missing), base_model=str(tmp_path / "model")))
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "checking" not in str(app.form.query_one("#retrain-error").render()))
+        error = str(app.form.query_one("#retrain-error").render())
+        assert "gone.jsonl" in error and app.result == "not dismissed" and not app.form.submitting
+    assert job_domain.list_jobs(workspace) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -13,80 +13,27 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.screens.fix.mixer_sources import (
+    ARGUMENT_HINTS,
+    SourcesPlanned,
+    fill_source_table,
+    source_argument,
+    source_from_form,
+)
 from curator.app.screens.retrain import actions as _loop_actions  # noqa: F401  (declares the retrain binding read below)
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
-from curator.app.widgets.literal import literal, one_line
+from curator.app.widgets.literal import literal
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.recipes import library as recipe_domain
 from curator.recipes.allocation import allocate
 from curator.recipes.library import SourcePlan
-from curator.recipes.spec import REPLAY_FROM, SOURCE_KINDS, RecipeSpec, Source
-from curator.unique_names import first_free_name
+from curator.recipes.spec import SOURCE_KINDS, RecipeSpec, Source
 from curator.workspace import Workspace
 
-ARGUMENT_HINTS = {
-    "fixes": "buckets, comma-separated",
-    "replay": "run name[, targets]",  # targets: replay the items' targets, not the model's own outputs
-    "file": "JSONL or Parquet path",
-    "seed": "JSONL path of hand-written examples",
-}
 
-
-def source_argument(source: Source) -> str:
-    """What the `from` field shows for a source (the inverse of source_from_form)."""
-    if source.kind == "replay" and source.run:
-        return source.run + (f", {source.replay_from}" if source.replay_from != "outputs" else "")
-    return ", ".join(source.buckets) or source.run or source.path or ""
-
-
-def _replay_source(source: Source, argument: str) -> None:
-    """`run` or `run, outputs|targets`: which run, and whether the model's own outputs or the targets replay."""
-    run, _, choice = argument.rpartition(",")
-    if run.strip() and choice.strip() in REPLAY_FROM:
-        source.run, source.replay_from = run.strip(), choice.strip()
-    elif run.strip() and choice.strip():
-        raise CuratorError(f"replay from '{choice.strip()}': write outputs or targets after the run name")
-    else:
-        source.run = argument
-
-
-def source_from_form(kind: str, argument: str, share_percent: str, taken: set[str]) -> Source:
-    """A source from the add-source fields; a clear error when a field is missing or not a number."""
-    argument = argument.strip()
-    if not argument:
-        raise CuratorError(f"a {kind} source needs {ARGUMENT_HINTS[kind]}")
-    try:
-        share = float(share_percent) / 100
-    except ValueError:
-        raise CuratorError(f"share '{share_percent}' is not a number of percent") from None
-    source = Source(name=first_free_name(kind, taken.__contains__), kind=kind, share=share)
-    if kind == "fixes":
-        source.buckets = [b.strip() for b in argument.split(",") if b.strip()]
-    elif kind == "replay":
-        _replay_source(source, argument)
-    else:
-        source.path = argument
-    return source
-
-
-def plan_cells(source: Source, entry: SourcePlan, count: int | None, short: bool) -> list[Text]:
-    """One source's row in the mixer table: name, kind, from, share, rows, usable rows, warning."""
-    usable = "?" if entry.problem else f"{entry.available:,}"
-    if entry.refused_held_out:
-        usable += f" (-{entry.refused_held_out:,} held-out)"
-    return [
-        Text(one_line(source.name)),
-        Text(source.kind),
-        Text(one_line(source_argument(source), 40)),
-        Text(f"{source.share:.0%}"),
-        Text("—" if count is None else f"{count:,}"),
-        Text(usable),
-        Text("too small", style="bold red") if short else Text(""),
-    ]
-
-
-class MixerScreen(Screen):
+class MixerScreen(ReportsWorkerFailures, Screen):
     """Compose a recipe (a stored one, or a new one under `recipe_name`); every change recounts the sources."""
 
     CSS_PATH = "fix.tcss"
@@ -106,6 +53,8 @@ class MixerScreen(Screen):
         """Index of the source loaded into the fields (enter there replaces it); None adds a new one."""
         self._plans: dict[tuple, SourcePlan] = {}
         self._guard = None
+        self._recounts = 0
+        """Recounts started: only the newest one's counts are shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("dataset mixer"), classes="fix-title")
@@ -151,21 +100,24 @@ class MixerScreen(Screen):
         return dataclasses.replace(self._plans[key], name=source.name, share=source.share, requested=requested)
 
     def recount(self) -> None:
-        """Refill the table with requested and usable rows, and list every warning."""
-        table, warnings = self.query_one("#source-table", DataTable), []
-        table.clear()
-        share_sum = sum(s.share for s in self.sources)
-        balanced = abs(share_sum - 1) < 1e-6
+        """Plan the sources in a worker (reading source files and building the held-out guard is slow); the table
+        is refilled with requested and usable rows, and every warning listed, when the plans are in."""
+        self._recounts += 1
+        balanced = abs(sum(s.share for s in self.sources) - 1) < 1e-6
         counts = allocate([s.share for s in self.sources], self.total) if balanced else [None] * len(self.sources)
-        for source, count in zip(self.sources, counts, strict=False):
-            entry = self.source_plan(source, count or 0)
-            short = count is not None and entry.too_small
-            if entry.problem:
-                warnings.append(f"{source.name}: {entry.problem}")
-            elif short:
-                warnings.append(recipe_domain.too_small_message(entry, self.total))
-            table.add_row(*plan_cells(source, entry, count, short), key=source.name)
-        if self.sources and not balanced:
+        self._plan_sources(self._recounts, [dataclasses.replace(s) for s in self.sources], counts)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mixer-count")
+    def _plan_sources(self, generation: int, sources: list[Source], counts: list[int | None]) -> None:
+        plans = [self.source_plan(source, count or 0) for source, count in zip(sources, counts, strict=False)]
+        self.post_message(SourcesPlanned(generation, sources, counts, plans))
+
+    def on_sources_planned(self, message: SourcesPlanned) -> None:
+        if message.generation != self._recounts:
+            return
+        warnings = fill_source_table(self.query_one("#source-table", DataTable), message, self.total)
+        share_sum = sum(s.share for s in message.sources)
+        if message.sources and abs(share_sum - 1) >= 1e-6:
             warnings.insert(0, f"shares add up to {share_sum:.0%}; they must add up to 100%")
         self.query_one("#mixer-warnings", Static).update(Text(literal("\n".join(warnings))))
 

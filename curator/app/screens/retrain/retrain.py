@@ -7,18 +7,21 @@ The fields, their order and their labels come from `LoraSettings` and `TrainerSe
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from curator.app import registry
 from curator.app.screens.retrain import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.widgets.literal import literal
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.jobs import training as job_domain
 from curator.training.defaults import METHOD_RATE_SCALE, learning_rate_for
@@ -68,12 +71,23 @@ def label_for(field: dataclasses.Field) -> str:
     return f"{words} (true/false)" if kind == "bool" else words
 
 
-class RetrainForm(ModalScreen[int | None]):
-    """Start a LoRA job on a dataset version; dismisses with the new job's id (None when cancelled)."""
+class RetrainForm(ReportsWorkerFailures, ModalScreen[int | None]):
+    """Start a LoRA job on a dataset version; dismisses with the new job's id (None when cancelled). Creating the
+    job re-hashes the frozen dataset and builds the dev sample, so it runs in a worker."""
 
     CSS_PATH = "loop.tcss"
     BINDINGS = registry.bindings("loop.retrain")
     ACTION_SCOPES = ("loop.retrain",)
+
+    @dataclass
+    class JobCreated(Message):
+        job_id: int
+
+    @dataclass
+    class JobRefused(Message):
+        """The domain refused the job (a bad setting, a changed dataset file...): nothing was created."""
+
+        error: str
 
     def __init__(
         self,
@@ -94,6 +108,8 @@ class RetrainForm(ModalScreen[int | None]):
         given = self.settings["trainer"]
         self._sft_rate = given.learning_rate / METHOD_RATE_SCALE.get(given.method, 1.0)
         self._method = given.method
+        self.submitting = False
+        """True while the job is being created (a second ctrl+s waits for the first)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retrain-form"):
@@ -165,12 +181,42 @@ class RetrainForm(ModalScreen[int | None]):
 
     @on(Button.Pressed, "#start")
     def action_submit(self) -> None:
-        try:
-            job = job_domain.create_job(self.workspace, self.request())
-        except CuratorError as error:
-            self.query_one("#retrain-error", Static).update(Text(literal(str(error)), style="red"))
+        if self.submitting:
             return
-        self.dismiss(job.job_id)
+        try:
+            request = self.request()
+        except CuratorError as error:
+            self._show_error(str(error))
+            return
+        self.submitting = True
+        message = "checking the dataset and building the dev sample…"
+        self.query_one("#retrain-error", Static).update(Text(message, style="dim"))
+        self._create_job(request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="create-job")
+    def _create_job(self, request: job_domain.TrainingRequest) -> None:
+        try:
+            job = job_domain.create_job(self.workspace, request)
+        except CuratorError as error:
+            self.post_message(self.JobRefused(str(error)))
+            return
+        self.post_message(self.JobCreated(job.job_id))
+
+    @on(JobCreated)
+    def _job_created(self, message: JobCreated) -> None:
+        self.dismiss(message.job_id)
+
+    @on(JobRefused)
+    def _job_refused(self, message: JobRefused) -> None:
+        self._show_error(message.error)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """The worker crashed (shown and logged by the app): the form can be submitted again."""
+        self._show_error(message.error)
+
+    def _show_error(self, error: str) -> None:
+        self.submitting = False
+        self.query_one("#retrain-error", Static).update(Text(literal(error), style="red"))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
