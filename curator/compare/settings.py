@@ -1,4 +1,8 @@
-"""Generation settings of two runs: a comparison (or a re-evaluation) is only fair under the same ones."""
+"""Generation settings of two runs: a comparison (or a re-evaluation) is only fair under the same ones.
+
+Besides the generation settings, the weights' dtype and the backend (transformers or vLLM: two engines whose
+kernels and sampling differ, so even greedy outputs can) must match when both runs stored them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from curator.storage.runs import RunRow
 # How many prompts go through the model at once changes throughput, not what greedy decoding writes.
 NOT_COMPARED = ("batch_size",)
 ALLOW_FLAG = "--allow-settings-mismatch"
+# Stored beside the generation settings; compared only when both runs stored them (older runs did not).
+ENGINE_SETTINGS = ("dtype", "backend")
 
 
 class SettingsMismatch(CuratorError):
@@ -27,12 +33,12 @@ def differences(before: dict, after: dict) -> list[str]:
 
 
 def compared_settings(run: RunRow) -> dict | None:
-    """What must match between two runs: the generation settings, and the dtype when both runs stored one."""
+    """What must match between two runs: the generation settings, and the dtype and backend the run stored."""
     generation = stored_generation(run)
     if generation is None:
         return None
-    dtype = (run.settings or {}).get("dtype")
-    return {**generation, "dtype": dtype} if dtype else generation
+    stored = run.settings or {}
+    return {**generation, **{name: stored[name] for name in ENGINE_SETTINGS if stored.get(name)}}
 
 
 def mismatch(before: RunRow, after: RunRow) -> str | None:
@@ -40,8 +46,8 @@ def mismatch(before: RunRow, after: RunRow) -> str | None:
     b, a = compared_settings(before), compared_settings(after)
     if b is None or a is None:
         return None
-    if "dtype" not in b or "dtype" not in a:  # an older run without a stored dtype: compare the rest
-        b, a = ({k: v for k, v in d.items() if k != "dtype"} for d in (b, a))
+    unstored = [name for name in ENGINE_SETTINGS if name not in b or name not in a]  # an older run: the rest
+    b, a = ({k: v for k, v in d.items() if k not in unstored} for d in (b, a))
     changed = differences(b, a)
     if not changed:
         return None

@@ -265,8 +265,8 @@ def reeval_with_adapter(
     allow_settings_mismatch: bool = False,
     **eval_options,
 ):
-    """Re-evaluate a run's items with base + the job's adapter under the run's own generation settings; the new run
-    is recorded as the job's product."""
+    """Re-evaluate a run's items with base + the job's adapter under the run's own generation settings, dtype and
+    backend (unless others are asked for); the new run is recorded as the job's product."""
     from curator.jobs.evals import EvalRequest, run_eval
 
     job = get_job(ws, job_id)
@@ -277,9 +277,11 @@ def reeval_with_adapter(
     run = resolve_run(ws, ref)
     on_event = eval_options.pop("on_event", lambda e: None)
     generation = reeval_generation(run, eval_options.pop("generation", None), allow_settings_mismatch)
-    stored_dtype = (run.settings or {}).get("dtype")
-    if stored_dtype in DTYPES and eval_options.get("dtype", "auto") == "auto":
-        eval_options["dtype"] = stored_dtype  # the dtype the run's outputs were generated in
+    stored = run.settings or {}
+    if stored.get("dtype") in DTYPES and eval_options.get("dtype", "auto") == "auto":
+        eval_options["dtype"] = stored["dtype"]  # the dtype the run's outputs were generated in
+    if stored.get("backend") in ("transformers", "vllm") and eval_options.get("backend", "auto") == "auto":
+        eval_options["backend"] = stored["backend"]  # and the engine: compare refuses a transformers/vLLM pair
     request = EvalRequest(
         model=str(ws.resolve_path(job.base_model)),
         adapter=adapter,

@@ -36,6 +36,7 @@ def make_run(
     generation=None,
     dtype=None,
     adapter=None,
+    backend=None,
 ):
     """A run of the demo items: output kind `outputs[item_id]` (default "full"), its settings and adapter (a
     re-eval run has one; the base run does not)."""
@@ -45,6 +46,8 @@ def make_run(
     settings = {"generation": generation} if generation else None
     if settings and dtype:
         settings["dtype"] = dtype
+    if settings and backend:
+        settings["backend"] = backend
     parent_id = parent.run_id if parent else None
     run = create_run_from_records(ws, name, records, parent_run_id=parent_id, settings=settings, adapter=adapter)
     run_checks(ws, run.run_id, demo_checks())

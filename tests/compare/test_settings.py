@@ -128,3 +128,28 @@ def test_reeval_uses_the_parents_dtype_and_compare_refuses_another(workspace, tm
     after = make_run(workspace, "other", {}, per_case=1, parent=parent, generation=PARENT, dtype="bfloat16")
     with pytest.raises(SettingsMismatch, match="dtype float32 -> bfloat16"):
         compare_runs(workspace, after.name)
+
+
+def test_compare_refuses_a_transformers_and_a_vllm_run_unless_told(workspace):
+    before = make_run(workspace, "base", {}, per_case=1, generation=PARENT, backend="transformers")
+    after = make_run(workspace, "gpu", {}, per_case=1, parent=before, generation=PARENT, backend="vllm")
+    with pytest.raises(SettingsMismatch) as refused:
+        compare_runs(workspace, after.name)
+    assert str(refused.value) == (
+        "runs 'base' and 'gpu' were generated with different settings (backend transformers -> vllm): "
+        "re-evaluate with the same settings, or pass --allow-settings-mismatch"
+    )
+    allowed = compare_runs(workspace, after.name, allow_settings_mismatch=True)
+    assert "backend transformers -> vllm" in allowed.settings_note
+    older = make_run(workspace, "older", {}, per_case=1, parent=before, generation=PARENT)  # stored no backend
+    assert compare_runs(workspace, older.name).settings_note is None
+    same = make_run(workspace, "same", {}, per_case=1, parent=before, generation=PARENT, backend="transformers")
+    assert compare_runs(workspace, same.name).settings_note is None
+
+
+def test_reeval_uses_the_parents_backend_unless_another_is_asked_for(workspace, tmp_path, sent):
+    parent = make_run(workspace, "base", {}, per_case=1, generation=PARENT, backend="vllm")
+    job_id = _succeeded_job(workspace, tmp_path, parent.run_id)
+    job_domain.reeval_with_adapter(workspace, job_id)
+    job_domain.reeval_with_adapter(workspace, job_id, backend="transformers")
+    assert [request.backend for request in sent] == ["vllm", "transformers"]
