@@ -145,3 +145,30 @@ def test_a_missing_fit_file_leaves_items_not_graded_outside_the_database(workspa
     assert not grades["tone"].graded and grades["tone"].reason.startswith(
         "not graded: cannot read the fitted model file"
     )
+
+
+def test_curator_check_prints_the_learned_checks_line_and_json(workspace, run, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from curator.cli.main import app
+
+    spec = tmp_path / "checks.toml"
+    rule = '[[check]]\nname = "answered"\nkind = "regex"\npattern = "\\\\w"\n'
+    spec.write_text(rule + '\n[[check]]\nname = "tone"\nkind = "learned"\n')
+    workspace.close()
+    base = ["-w", str(workspace.root), "check", "service", "--spec", str(spec)]
+    shown = CliRunner().invoke(app, base)
+    assert shown.exit_code == 0, shown.output
+    assert "learned 'tone': 40 items not graded: 0 calibration label(s) of 'tone'" in " ".join(shown.output.split())
+    data = json.loads(CliRunner().invoke(app, [*base, "--json"]).stdout)
+    [tone] = [c for c in data["checks"] if c["name"] == "tone"]
+    assert (tone["kind"], tone["total"], tone["not_graded"], tone["labels"], tone["model_file"]) == (
+        "learned",
+        0,
+        40,
+        0,
+        None,
+    )
+    assert tone["not_graded_reason"].startswith("0 calibration label(s)")
