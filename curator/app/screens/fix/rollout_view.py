@@ -25,6 +25,14 @@ registry.register_actions(
     ActionSpec(
         "fix.rollouts.pairs", "fix.rollouts", "p", "make_pairs", "Make pairs", "Pair passing against failing samples"
     ),
+    ActionSpec(
+        "fix.rollouts.whole_set",
+        "fix.rollouts",
+        "A",
+        "follow_up_set",
+        "Whole set",
+        "Propose the best passing sample of every input as an example and pair the whole set",
+    ),
     ActionSpec("fix.rollouts.open", "fix.rollouts", "o", "open_item", "Open item", "Open the input's item"),
     ActionSpec("fix.rollouts.back", "fix.rollouts", "escape", "back", "Back", "Stop sampling, or leave"),
 )

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from curator.app import registry
+from curator.app.screens.fix.rollout_set import PAIRS_PER_INPUT, WholeSetKeys
 from curator.app.screens.fix.rollout_view import agreement_text, fill_inputs, fill_samples, form_request
 from curator.app.widgets.literal import literal
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
@@ -26,10 +27,8 @@ from curator.storage.browse import ItemFilter
 from curator.storage.rollouts import InputSummary, RolloutRow
 from curator.workspace import Workspace
 
-PAIRS_PER_INPUT = 2
 
-
-class RolloutScreen(ReportsWorkerFailures, Screen):
+class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
     """Sample k outputs per input of a filter (in a worker, with progress), then review them input by input."""
 
     CSS_PATH = ["fix.tcss", "rollouts.tcss"]
