@@ -5,29 +5,48 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from curator.app.widgets.literal import one_line
 from curator.cli.context import console, err_console, open_workspace
+from curator.cli.tables import Col, fitted_table
 from curator.recipes import library as recipe_domain
 from curator.recipes.spec import load_recipe
 
 dataset_app = typer.Typer(help="Dataset recipes (sources with shares) and their frozen versions.", no_args_is_help=True)
 
 
+PLAN_COLUMNS = (
+    Col("source", wrap=True),
+    Col("kind", drop=1),
+    Col("share", justify="right"),
+    Col("rows", justify="right"),
+    Col("available", justify="right", short="avail."),
+    Col(""),
+)
+VERSION_COLUMNS = (
+    Col("recipe", wrap=True),
+    Col("version"),
+    Col("rows", justify="right"),
+    Col("hash", drop=2),
+    Col("built", drop=3),
+    Col("file", wrap=True, drop=1),
+)
+
+
 def _print_plan(ws, spec) -> None:
-    table = Table("source", "kind", "share", "rows", "available", "")
-    for p in recipe_domain.plan(ws, spec):
-        table.add_row(
-            p.name,
-            p.kind,
+    cells = [
+        [
+            one_line(p.name),
+            one_line(p.kind),
             f"{p.share:.0%}",
             f"{p.requested:,}",
             f"{p.available:,}",
             Text("too small", style="red") if p.too_small else "",
-        )
-    console.print(table)
+        ]
+        for p in recipe_domain.plan(ws, spec)
+    ]
+    console.print(fitted_table(PLAN_COLUMNS, cells, console.width))
 
 
 @dataset_app.command("recipe")
@@ -101,20 +120,22 @@ def list_versions(as_json: bool = typer.Option(False, "--json", help="JSON for s
             )
         )
         return
-    table = Table("recipe", "version", "rows", "hash", "built", "file")
-    for v in versions:
-        table.add_row(
-            v.recipe_name,
+    if not recipes:
+        console.print("No recipes yet: `curator dataset recipe recipe.toml`.")
+        return
+    cells = [
+        [
+            one_line(v.recipe_name),
             f"v{v.version}",
             f"{v.row_count:,}",
             v.content_hash[:12],
             v.created_at.strftime("%Y-%m-%d %H:%M"),
-            v.path,
-        )
-    for r in recipes:
-        if not r.version_count:
-            table.add_row(r.name, "not built", "", "", "", "")
-    console.print(table if recipes else "No recipes yet: `curator dataset recipe recipe.toml`.")
+            one_line(v.path),
+        ]
+        for v in versions
+    ]
+    cells += [[one_line(r.name), "not built", "", "", "", ""] for r in recipes if not r.version_count]
+    console.print(fitted_table(VERSION_COLUMNS, cells, console.width))
 
 
 @dataset_app.command("show")

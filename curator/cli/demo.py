@@ -9,7 +9,8 @@ import time
 import typer
 from rich.table import Table
 
-from curator.cli.context import console, echo_json, err_console, open_workspace, progress, state
+from curator.cli.context import console, echo_json, err_console, one_line, open_workspace, progress, state
+from curator.cli.tables import Col, fitted_table
 
 LABELS = {
     "convert": "converting SmolLM2-135M-Instruct (once)",
@@ -58,28 +59,33 @@ def _p(value: float | None) -> str:
     return "—" if value is None else f"{value:.3g}"
 
 
-def _loop_table(loop: dict) -> Table:
-    table = Table(
-        "check",
-        "dev before",
-        "dev after",
-        "held-out before",
-        "held-out after",
-        "held-out fixed/regressed",
-        "McNemar p",
-        title=f"loop {loop['loop']}: pass rate by check (dev is seen by training; held-out is the verdict)",
-    )
-    for name, row in loop["checks"].items():
-        table.add_row(
-            name,
+LOOP_COLUMNS = (
+    Col("check", wrap=True),
+    Col("dev\nbefore", justify="right", drop=2),
+    Col("dev\nafter", justify="right", drop=1),
+    Col("held-out\nbefore", justify="right"),
+    Col("held-out\nafter", justify="right"),
+    Col("held-out\nfixed/regr.", justify="right"),
+    Col("McNemar\np", justify="right"),
+)
+
+
+def _loop_table(loop: dict, width: int) -> Table:
+    """A loop's pass rates by check before and after, fitted to `width` (names wrap, numbers stay whole)."""
+    cells = [
+        [
+            one_line(name),
             _cell(row["before"]["dev"]),
             _cell(row["after"]["dev"]),
             _cell(row["before"]["held_out"]),
             _cell(row["after"]["held_out"]),
             f"{row['fixed']['held_out']}/{row['regressed']['held_out']}",
             _p(row["p_value"]["held_out"]),
-        )
-    return table
+        ]
+        for name, row in loop["checks"].items()
+    ]
+    title = f"loop {loop['loop']}: pass rate by check (dev is seen by training; held-out is the verdict)"
+    return fitted_table(LOOP_COLUMNS, cells, width, title=title)
 
 
 def demo(
@@ -88,7 +94,12 @@ def demo(
     model: str = typer.Option(
         None, "--model", "-m", help="A local Hugging Face model folder instead of the embedded SmolLM2-135M-Instruct."
     ),
-    dtype: str = typer.Option("auto", "--dtype", help="auto (bf16 where the CPU/GPU supports it), bfloat16, float32."),
+    dtype: str = typer.Option(
+        "auto",
+        "--dtype",
+        help="auto (bf16 where the CPU has native bf16 units (AVX512_BF16/AMX) or the GPU supports it, else fp32 on "
+        "a CPU, fp16 on a GPU), bfloat16, float16, float32.",
+    ),
     loops: int = typer.Option(2, "--loops", min=1, max=2, help="With --script: how many loops at most (1 or 2)."),
 ) -> None:
     """Evaluate SmolLM2-135M-Instruct (converted once from its offline wheel) on the weather-tag task and open
@@ -125,7 +136,7 @@ def demo(
         echo_json(report)
         return
     for loop, result in zip(report["loops"], results, strict=True):
-        console.print(_loop_table(loop))
+        console.print(_loop_table(loop, console.width))
         console.print(
             f"loop {loop['loop']}: {loop['bucket_items']} dev failures bucketed in '{loop['bucket']}', "
             f"{loop['generated_examples']} examples generated from {', '.join(loop['templates'])}, "

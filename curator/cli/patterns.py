@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
-from rich.table import Table
 
-from curator.cli.context import console, open_workspace, progress
+from curator.cli.context import console, one_line, open_workspace, progress
+from curator.cli.tables import Col, fitted_table
 from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
 from curator.patterns.embeddings import DEFAULT_FIELD, SCOPES, TEXT_FIELDS, EmbedReport, embed_run
@@ -89,13 +89,21 @@ def print_suggestions(suggestions: list[Suggestion], as_json: bool) -> None:
     if not suggestions:
         console.print("No suggested buckets: no cluster of unbucketed failures is large enough.")
         return
-    table = Table("#", "name", "items", "status", "failed checks", "representative items")
+    cols = [
+        Col("#", justify="right"),
+        Col("name", wrap=True, min_width=12),
+        Col("items", justify="right"),
+        Col("status", wrap=True, min_width=8, drop=2),
+        Col("failed checks", wrap=True, min_width=12, drop=1),
+        Col("representative items", wrap=True, min_width=20, drop=3),
+    ]
+    cells = []
     for s in suggestions:
         status = f"{s.status} → {s.bucket_name}" if s.bucket_name else s.status
         checks = ", ".join(f"{name} ({count})" for name, count in s.failed_checks)
-        examples = "\n".join(f"{r.item_id}: {_clip(r.input)}" for r in s.representatives)
-        table.add_row(str(s.number), s.name, f"{s.size:,}", status, checks, examples)
-    console.print(table)
+        examples = "\n".join(one_line(f"{r.item_id}: {_clip(r.input)}") for r in s.representatives)
+        cells.append([str(s.number), one_line(s.name), f"{s.size:,}", one_line(status), one_line(checks), examples])
+    console.print(fitted_table(cols, cells, console.width))
 
 
 def _item_keys(ws, run_id: int, item_ids: str) -> list[int]:
@@ -204,12 +212,26 @@ def similar(
     if as_json:
         typer.echo(json.dumps(rows))
         return
-    table = Table(
-        "similarity", "item", "input", "output", title=f"Most like {anchor.item_id}: {_clip(anchor.input, 50)}"
-    )
-    for row in rows:
-        table.add_row(f"{row['similarity']:.3f}", row["item_id"], _clip(row["input"], 50), _clip(row["output"], 40))
-    console.print(table if rows else f"No items among {among} to compare with.")
+    if not rows:
+        console.print(f"No items among {among} to compare with.", highlight=False)
+        return
+    cols = [
+        Col("similarity", justify="right", short="sim."),
+        Col("item", wrap=True, min_width=12),
+        Col("input", wrap=True, min_width=20),
+        Col("output", wrap=True, min_width=16, drop=1),
+    ]
+    cells = [
+        [
+            f"{r['similarity']:.3f}",
+            one_line(r["item_id"]),
+            one_line(_clip(r["input"], 50)),
+            one_line(_clip(r["output"], 40)),
+        ]
+        for r in rows
+    ]
+    title = one_line(f"Most like {anchor.item_id}: {_clip(anchor.input, 50)}")
+    console.print(fitted_table(cols, cells, console.width, title=title))
 
 
 def register(app: typer.Typer) -> None:

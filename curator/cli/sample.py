@@ -12,6 +12,10 @@ from curator.cli.tables import Col, fitted_table, model_label
 from curator.errors import CuratorError
 
 ROWS_SHOWN = 40
+DTYPE_HELP = (
+    "auto (bf16 where the CPU has native bf16 units (AVX512_BF16/AMX) or the GPU supports it, else fp32 on a CPU, "
+    "fp16 on a GPU), float32, bfloat16, float16."
+)
 
 
 def sample_command(
@@ -26,7 +30,7 @@ def sample_command(
     max_new_tokens: int = typer.Option(128, "--max-new-tokens", help="Tokens to generate per sample."),
     batch_size: int = typer.Option(32, "--batch-size", help="Sequences per generate call (inputs × k)."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed."),
-    dtype: str = typer.Option("auto", "--dtype", help="auto (bf16 where supported), float32, bfloat16, float16."),
+    dtype: str = typer.Option("auto", "--dtype", help=DTYPE_HELP),
     backend: str = typer.Option("auto", "--backend", help="auto (vLLM on CUDA if installed), vllm, transformers."),
     rewards: Path = typer.Option(None, "--rewards", help="Checks TOML whose rewards table weights the checks."),
     propose: bool = typer.Option(False, "--propose", help="Propose each input's best passing sample as an example."),
@@ -34,7 +38,9 @@ def sample_command(
     require: list[str] = typer.Option(
         None, "--require", help="With --propose/--pairs: a sample passes when it passes these checks (default: all)."
     ),
-    cpu_threads: int = typer.Option(1, "--cpu-threads", help="Torch threads on the CPU; 0 = torch's default."),
+    cpu_threads: int = typer.Option(
+        0, "--cpu-threads", help="Torch threads on the CPU; 0 = a fair share of the cores other Curator jobs leave."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
 ) -> None:

@@ -86,7 +86,7 @@ def fitted_table(cols: Sequence[Col], rows: Sequence[Sequence], width: int, titl
         table.add_column(col.header, justify=col.justify, overflow="fold", no_wrap=not col.wrap, width=col_width)
     for row in rows:
         table.add_row(*(row[i] for i in kept))
-    left_out = [cols[i].header for i in range(len(cols)) if i not in kept]
+    left_out = [" ".join(cols[i].header.split()) for i in range(len(cols)) if i not in kept]
     if left_out:
         table.caption = f"left out at {width} columns: {', '.join(left_out)}"
         table.caption_justify = "left"
@@ -99,10 +99,30 @@ def _widths(shown: Sequence[Col], kept: list[int], rows: Sequence[Sequence], wid
     cells = {i: [row[i] for row in rows] for i in kept}
     widths = [_needed(shown[i], cells[i]) for i in kept]
     spare = width - sum(widths) - GAP * (len(kept) - 1)
+    if spare < 0:
+        return _squeezed([shown[i].wrap for i in kept], widths, -spare)
     for n, i in enumerate(kept):
         if shown[i].wrap and spare > 0:
             extra = min(spare, _widest(shown[i], cells[i]) - widths[n])
             widths[n], spare = widths[n] + extra, spare - extra
+    return widths
+
+
+SQUEEZED_MIN = 6
+"""The narrowest a wrapping column gets when the columns that always stay do not fit otherwise."""
+
+
+def _squeezed(wraps: list[bool], widths: list[int], excess: int) -> list[int]:
+    """Narrow the wrapping columns (the widest first, down to SQUEEZED_MIN) by `excess` cells in all, so that
+    Rich never has to cut a number to make the table fit."""
+    widths = list(widths)
+    while excess > 0:
+        narrowable = [n for n, wraps_text in enumerate(wraps) if wraps_text and widths[n] > SQUEEZED_MIN]
+        if not narrowable:
+            break
+        widest = max(narrowable, key=lambda n: widths[n])
+        widths[widest] -= 1
+        excess -= 1
     return widths
 
 
