@@ -26,7 +26,13 @@ def _source(ws, template: str, run: str | None, item: str | None) -> tuple[int |
     if run_ref is None:
         raise CuratorError(f"--source-item {item} needs --source-run: template '{template}' has no source run")
     source_run = resolve_run(ws, run_ref)
-    return source_run.run_id, item_by_ref(ws, source_run, item).item_key if item is not None else None
+    if item is None:
+        return source_run.run_id, None
+    found = item_by_ref(ws, source_run, item)
+    if found.split == "held_out":
+        held = f"item {found.item_id} of run '{source_run.name}' is held out"
+        raise CuratorError(f"{held}: examples start from dev items only")
+    return source_run.run_id, found.item_key
 
 
 def generate(

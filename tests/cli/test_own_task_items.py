@@ -75,6 +75,8 @@ def test_generate_refuses_an_unknown_item_or_one_without_a_run_and_stores_nothin
     _invoke(root, "template", "from-item", "acts", "dev-act-28", "--name", "lamp")
     unknown = _invoke(root, "generate", "lamp", "--source-item", "dev-act-99")
     assert unknown.exit_code != 0 and "run 'acts' has no item with id 'dev-act-99'" in str(unknown.exception)
+    held = _invoke(root, "generate", "lamp", "--source-item", "held-1")
+    assert held.exit_code != 0 and "item held-1 of run 'acts' is held out" in str(held.exception)
     spec = tmp_path / "free.toml"
     spec.write_text('name = "free"\ninput = "Turn on the {{ thing }}"\ntarget = "on"\n[slots]\nthing = ["a", "b"]\n')
     assert _invoke(root, "template", "new", str(spec)).exit_code == 0
