@@ -6,10 +6,11 @@ The outputs become a new run linked to its parent; the parent's checks (or a giv
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from curator.checks import CheckSpec, load_spec, run_checks, stored_checks
+from curator.checks.spec import MODEL_GRADED_KINDS
 from curator.errors import CuratorError
 from curator.inference.backends import GenerationSettings
 from curator.inference.dtypes import DTYPES
@@ -77,6 +78,7 @@ def _check_paths(request: EvalRequest) -> None:
 
 def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
     """Record the eval job, write its items and start the child (it ends with this process); returns at once."""
+    request = _in_workspace(ws, request)
     _check_paths(request)
     parent = resolve_items(ws, request.items)
     job = EvalJob(
@@ -98,6 +100,12 @@ def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
     label = request.name or f"{parent.name}@{_model_name(request)}"
     started = start_child_job(ws, "eval", label, items, job)
     return EvalHandle(request, parent, started.job_id, started.job_dir, started.child)
+
+
+def _in_workspace(ws: Workspace, request: EvalRequest) -> EvalRequest:
+    """Model and adapter folders as typed, else inside the workspace (as `curator jobs` and `runs` print them)."""
+    adapter = str(ws.local_folder(request.adapter)) if request.adapter else None
+    return replace(request, model=str(ws.local_folder(request.model)), adapter=adapter)
 
 
 def finish_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
@@ -153,11 +161,21 @@ def _store_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
     specs = _specs(ws, request, handle.parent)
     if specs:
         try:
-            run_checks(ws, run.run_id, specs)
+            _apply_checks(ws, run.run_id, specs)
         except BaseException:
             delete_run(ws, run.run_id)  # no half-made run: outputs and their checks land together or not at all
             raise
     return resolve_run(ws, run.run_id)
+
+
+def _apply_checks(ws: Workspace, run_id: int, specs: list[CheckSpec]) -> None:
+    """Grade the new run with every kind of check; a judge or learned check that fails raises."""
+    if not any(spec.kind in MODEL_GRADED_KINDS for spec in specs):
+        run_checks(ws, run_id, specs)
+        return
+    from curator.jobs import judging  # the judge machinery (openai, its child) loads only when a judge is graded
+
+    judging.raise_failures(judging.run_all_checks(ws, run_id, specs))
 
 
 def _specs(ws: Workspace, request: EvalRequest, parent: RunRow) -> list[CheckSpec]:

@@ -4,7 +4,7 @@ by the run's checks and stored as rollouts. The workspace may stay closed while 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from curator.errors import CuratorError
@@ -83,6 +83,8 @@ def check_request(request: SampleRequest) -> None:
 
 def start_sampling(ws: Workspace, request: SampleRequest) -> SampleHandle:
     """Pick the inputs, record the job and start its child (it ends with this process); returns at once."""
+    adapter = str(ws.local_folder(request.adapter)) if request.adapter else None
+    request = replace(request, model=str(ws.local_folder(request.model)), adapter=adapter)
     check_request(request)
     plan = rollout_domain.plan_sampling(ws, request.run, request.bucket, request.failing, request.rewards)
     job = SampleJob(
