@@ -142,7 +142,29 @@ register_actions(
         "Start a template from this item, to generate near neighbours that fix it",
     ),
     ActionSpec("detail.similar", "detail", "m", "more_like_this", "Similar", "Show the failures most like this item"),
+    ActionSpec(
+        "detail.edit",
+        "detail",
+        "E",
+        "edit_output",
+        "Edit output",
+        "Fix the failing output by hand: the edit is graded by every check, and kept as an example and a pair",
+    ),
     ActionSpec("detail.back", "detail", "escape", "back", "Back", "Back to the table"),
+)
+
+register_actions(
+    "Editing an output",
+    ActionSpec(
+        "detail.edit.save",
+        "detail.edit",
+        "ctrl+s",
+        "save_edit",
+        "Grade and save",
+        "Grade the edit with every check of the run; kept if it passes, a draft if a check still fails",
+        priority=True,
+    ),
+    ActionSpec("detail.edit.close", "detail.edit", "escape", "close", "Close", "Back to the item", priority=True),
 )
 
 register_actions(

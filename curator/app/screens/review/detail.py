@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
+from curator.app.screens.review.edit_output import EditOutputScreen
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
 from curator.app.screens.review.verdicts import VerdictKeys, checks_table
 from curator.app.widgets.fitting_footer import FittingFooter
@@ -249,6 +250,17 @@ class DetailScreen(ReportsWorkerFailures, VerdictKeys, LabellingMixin, Screen):
     def verdicts_changed(self) -> None:
         self._render_detail()
         self.load_item(self.item_key)
+
+    def action_edit_output(self) -> None:
+        """The output in an editor, to fix it by hand (held-out items are refused: never training data)."""
+        item = self.detail.item if self.detail else None
+        if item is None or item.output is None:
+            self.notify("this item has no output to edit", timeout=3, markup=False)
+        elif item.split == "held_out":
+            self.notify(f"{item.item_id} is held out: its outputs are never edited into training data", markup=False)
+        else:
+            screen = EditOutputScreen(self.run_id, item.item_id, item.output)
+            self.app.push_screen(screen, callback=lambda _revision: self.load_item(self.item_key))
 
     def action_back(self) -> None:
         self.dismiss(self.item_key)
