@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curator.review.label_queues import uncertainty_from_agreement, uncertainty_from_probability
 from curator.storage import judge_cache
 from curator.storage import labels as label_queries
 from curator.storage.labels import VerdictLabel
@@ -66,3 +67,21 @@ def check_standings(ws: Workspace, run_id: int) -> dict[str, CheckStanding]:
             clean_test=None if report is None else report.get("clean_test"),
         )
     return standings
+
+
+def grader_uncertainty(ws: Workspace, run_id: int, check_name: str) -> dict[int, float] | None:
+    """item_key -> how unsure a model-graded check is of its verdict, for `label_next`: a learned grader's pass
+    probability (1 at 0.5), a judge's majority-vote agreement when it sampled more than once (1 at a split vote).
+    None for checks that say neither (rules, a judge of one sample): `label_next` then uses the other checks."""
+    spec = label_queries.check_spec(ws.db, run_id, check_name)
+    if spec is None or spec[0] not in ("judge", "learned"):
+        return None
+    found = {}
+    for key, graded, _passed, score, agreement, samples, _reason in judge_cache.verdict_rows(ws.db, run_id, check_name):
+        if not graded:
+            continue
+        if spec[0] == "learned" and score is not None:
+            found[key] = uncertainty_from_probability(score)
+        elif spec[0] == "judge" and agreement is not None and (samples or 1) > 1:
+            found[key] = uncertainty_from_agreement(agreement)
+    return found or None

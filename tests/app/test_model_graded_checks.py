@@ -118,3 +118,28 @@ async def test_compare_marks_a_judged_check_beside_its_mcnemar_verdict(workspace
         assert "exact McNemar" in screen_text(app)
         rule = [str(cell) for cell in held_out.get_row(screen.comparison.checks[0].name)]
         assert "model-graded" not in rule[-1]
+
+
+async def test_label_next_on_a_sampled_judge_opens_its_least_unanimous_item(review_ws):
+    from curator.app.screens.review.detail import DetailScreen
+
+    rows = [
+        {
+            "item_key": key,
+            "graded": True,
+            "passed": True,
+            "score": None,
+            "agreement": 2 / 3 if key == 17 else 1.0,  # q017: the samples split 2 to 1
+            "samples": 3,
+            "reason": "Verdict: PASS",
+        }
+        for key in range(24)
+    ]
+    spec = json.dumps({"name": "polite", "kind": "judge", "model": "m", "rubric": "{{ output }}", "samples": 3})
+    judge_cache.store_judge(review_ws.db, review_ws.run_id, "polite", "judge", spec, [], rows)
+    app = noting_app(review_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_label_next(review_ws.run_id, "polite")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.detail is not None)
+        assert app.screen.detail.item.item_id == "q017" and app.screen.focused_check() == "polite"

@@ -14,6 +14,7 @@ from curator.app.screens.review.detail import DetailScreen
 from curator.errors import CuratorError
 from curator.review.browse import ItemFilter
 from curator.review.label_queues import disagreement_filter, label_next
+from curator.review.label_views import grader_uncertainty
 
 LABEL_NEXT_LIMIT = 50
 """How many of the least sure items "label next" puts in the detail's filter (j/k move through them)."""
@@ -60,7 +61,8 @@ class LabelFlowsMixin:
 
     def _read_label_next(self, run_id: int, check: str) -> None:
         try:
-            candidates = label_next(self.workspace, run_id, check, LABEL_NEXT_LIMIT)
+            uncertainty = grader_uncertainty(self.workspace, run_id, check)
+            candidates = label_next(self.workspace, run_id, check, LABEL_NEXT_LIMIT, uncertainty)
         except CuratorError as error:
             self.post_message(QueueFound(check, None, None, str(error), True))
             return
