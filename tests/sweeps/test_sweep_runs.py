@@ -126,7 +126,7 @@ def test_a_killed_sweep_resumes_without_redoing_what_ran(workspace, demo_model_d
     with Workspace.open(root) as ws:
         assert get_sweep(ws, "k").status == "running"  # as the killed process left it
     resumed = CliRunner().invoke(app, ["-w", str(root), "sweep", "resume", "k"])
-    assert resumed.exit_code == 0, resumed.output
+    assert resumed.exit_code == 0, (resumed.output, repr(resumed.exception))
     assert "2 of 2 trials done" in resumed.output and "recommendation: " in resumed.output
     with Workspace.open(root) as ws:
         assert get_sweep(ws, "k").status == "finished"
