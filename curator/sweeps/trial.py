@@ -93,8 +93,8 @@ def _follow_orphan(ws: Workspace, job, stop: ShouldStop):
 
 
 def reeval_run(ws: Workspace, sweep: SweepRow, job, on_event: EventCallback, stop: ShouldStop):
-    """The base run's items through base + the job's adapter with the base run's generation settings and dtype
-    (as `reeval_with_adapter`), cancellable between polls; a run the job already produced is reused."""
+    """The base run's items through base + the job's adapter with the base run's generation settings, dtype and
+    backend (as `reeval_with_adapter`), cancellable between polls; a run the job already produced is reused."""
     if job.produced_run_id is not None:
         return resolve_run(ws, job.produced_run_id)
     base = resolve_run(ws, sweep.base_run_id)
@@ -109,10 +109,12 @@ def reeval_run(ws: Workspace, sweep: SweepRow, job, on_event: EventCallback, sto
         pass
     generation = job_domain.reeval_generation(base, None)
     threads = (job.config.get("trainer") or {}).get("cpu_threads", 0)
-    dtype = (base.settings or {}).get("dtype")  # the dtype the base run's outputs were generated in
+    stored = base.settings or {}  # the dtype and engine the base run's outputs came from: compare needs the same
+    backend = stored.get("backend") if stored.get("backend") in ("transformers", "vllm") else "auto"
     request = EvalRequest(
         model=str(ws.resolve_path(job.base_model)), adapter=adapter, items=base.run_id, name=name,
-        generation=generation, cpu_threads=threads, dtype=dtype if dtype in DTYPES else "auto",
+        generation=generation, cpu_threads=threads, backend=backend,
+        dtype=stored["dtype"] if stored.get("dtype") in DTYPES else "auto",
     )  # fmt: skip
     handle = start_eval(ws, request)
     final = handle.child.wait(lambda e: on_event("eval", e | {"job_id": job.job_id}), should_cancel=stop)
