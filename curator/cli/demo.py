@@ -12,12 +12,14 @@ from rich.table import Table
 from curator.cli.context import console, echo_json, err_console, one_line, open_workspace, progress, state
 from curator.cli.tables import Col, fitted_table
 
+TASKS = ("weather", "service")
 LABELS = {
     "convert": "converting SmolLM2-135M-Instruct (once)",
     "build": "building the demo model",
     "eval": "evaluating the base model",
     "train": "training LoRA",
     "reeval": "re-evaluating with the adapter",
+    "check": "grading the replies (keyword, judge, learned)",
 }
 
 
@@ -45,6 +47,8 @@ def _stage_printer(bar):
                 total=event["total_steps"],
                 description=f"{LABELS['train']} (loss {event['loss']:.3f})",
             )
+        elif kind == "progress":
+            bar.update(task, completed=event["done"], total=event["total"], description=f"grading: {event['label']}")
         elif kind == "eval":
             bar.update(task, description=f"{LABELS['train']} (dev pass rate {event['pass_rate']:.0%})")
 
@@ -101,15 +105,26 @@ def demo(
         "a CPU, fp16 on a GPU), bfloat16, float16, float32.",
     ),
     loops: int = typer.Option(2, "--loops", min=1, max=2, help="With --script: how many loops at most (1 or 2)."),
+    task: str = typer.Option(
+        "weather",
+        "--task",
+        help="weather (the weather-tag task), or service: customer-service replies graded by a keyword check, "
+        "a judge and a learned grader, each calibrated against hand labels.",
+    ),
 ) -> None:
     """Evaluate SmolLM2-135M-Instruct (converted once from its offline wheel) on the weather-tag task and open
-    the app on its failures."""
+    the app on its failures; `--task service` opens on the customer-service task's graders instead."""
     from curator.demo.setup import model_folder, prepare_demo
     from curator.errors import CuratorError
     from curator.inference.backends import DTYPES
 
     if dtype not in DTYPES:
         raise CuratorError(f"--dtype: '{dtype}' is not one of {', '.join(DTYPES)}")
+    if task not in TASKS:
+        raise CuratorError(f"--task: '{task}' is not one of {', '.join(TASKS)}")
+    if task == "service":
+        _service_demo(script, as_json)
+        return
     if model is not None:
         model = str(model_folder(model))  # one line before the workspace is opened or anything runs
     started = time.monotonic()
@@ -151,6 +166,45 @@ def demo(
         f"{report['eval_s']:.0f}s evaluating, {report['total_s']:.0f}s in all ({report['model']}, {report['dtype']}).",
         highlight=False,
         markup=False,
+    )
+
+
+def _service_demo(script: bool, as_json: bool) -> None:
+    """The customer-service task: the graders of its hand-labelled replies, each with its calibration report."""
+    from curator.demo.service import prepare_service_demo
+
+    started = time.monotonic()
+    with open_workspace() as ws:
+        with progress() as bar:
+            service = prepare_service_demo(ws, _stage_printer(bar))
+    figures = {name: report.to_json() for name, report in service.reports.items()}
+    if as_json:
+        echo_json({"task": "service", "run": service.replies.name, "graders": figures})
+    elif script:
+        for name, report in service.reports.items():
+            console.print(f"{name}: {_calibration_line(report)}", highlight=False, markup=False)
+    if script or as_json:
+        return
+    err_console.print(
+        f"Demo ready in {time.monotonic() - started:.0f}s: run '{service.replies.name}' "
+        f"({service.replies.item_count} hand-labelled replies) in {ws.root}",
+        highlight=False,
+        markup=False,
+    )
+    from curator.cli.app import open_app
+
+    open_app(state.workspace_path, start_run_id=service.replies.run_id)
+
+
+def _calibration_line(report) -> str:
+    """One grader's figures on the locked test labels, in one line."""
+    rate = _cell
+    warnings = f" [{'; '.join(report.problems)}]" if report.problems else ""
+    return (
+        f"{report.test_labels} test labels; TPR {rate(report.tpr)}, TNR {rate(report.tnr)}, accuracy "
+        f"{rate(report.accuracy)} (majority {rate(report.majority_baseline)}), kappa "
+        f"{'—' if report.kappa is None else f'{report.kappa:.2f}'}; pass rate {rate(report.raw_pass_rate)} raw, "
+        f"{rate(report.corrected_pass_rate)} corrected{warnings}"
     )
 
 
