@@ -17,7 +17,7 @@ from curator.review.runs import create_run_from_records
 from curator.sweeps.plan import SweepPlan
 from curator.sweeps.queue import SweepRequest
 
-# Four optimiser steps, no dev evals: the tests check the queue and the figures, not the model's quality.
+# Two optimiser steps, no dev evals: the tests check the queue and the figures, not the model's quality.
 TRAINING = {"max_steps": 2, "batch_size": 4, "max_length": 96, "eval_every": 0, "lora_r": 4, "lora_alpha": 8}
 
 
