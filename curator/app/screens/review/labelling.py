@@ -33,7 +33,8 @@ class RecentBuckets(Static):
         self.update(text)
 
 
-BucketWrite = Callable[[], "BucketActionDone"]
+BucketWrite = Callable[[], Message]
+"""A write of a key's outcome to DuckDB, run in the screen's write worker; returns the message to post."""
 
 
 @dataclass

@@ -87,7 +87,7 @@ def checks_table(
 
 class VerdictKeys:
     """The verdict keys on the screen's current item (the screen supplies `run_id`, `verdict_check_names`,
-    `default_verdict_check`, `verdict_target` and `verdicts_changed`)."""
+    `default_verdict_check`, `verdict_target`, `verdicts_changed` and, from LabellingMixin, `queue_write`)."""
 
     verdict_check: str | None = None
     """The check the keys label (None: the screen's default)."""
@@ -126,25 +126,22 @@ class VerdictKeys:
         if check is None or target is None:
             self.app.bell()
             return
-        self._store_verdict(self.run_id, target[1], check, verdict, note)
+        ws, run_id, item_id = self.app.workspace, self.run_id, target[1]
 
-    @work(thread=True, exit_on_error=False, group="verdict")
-    def _store_verdict(self, run_id: int, item_id: str, check: str, verdict: str, note: str | None) -> None:
-        ws = self.app.workspace
-        try:
-            if VERDICT_WORDS[verdict] is None:
-                found = label_domain.clear_label(ws, run_id, item_id, check)
-                text = f"{item_id}: label for {check} cleared" if found else f"{item_id} had no label for {check}"
-            else:
-                stored = label_domain.set_label(ws, run_id, item_id, check, verdict, note)
-                text = (
-                    f"{item_id} labelled {verdict} for {check} ({stored.part} part; "
-                    f"the check {_said(stored.check_passed)})"
-                )
-        except CuratorError as error:
-            self.post_message(VerdictRefused(str(error)))
-            return
-        self.post_message(VerdictStored(text))
+        def write() -> Message:
+            try:
+                if VERDICT_WORDS[verdict] is None:
+                    found = label_domain.clear_label(ws, run_id, item_id, check)
+                    text = f"{item_id}: label for {check} cleared" if found else f"{item_id} had no label for {check}"
+                else:
+                    stored = label_domain.set_label(ws, run_id, item_id, check, verdict, note)
+                    said = _said(stored.check_passed)
+                    text = f"{item_id} labelled {verdict} for {check} ({stored.part} part; the check {said})"
+            except CuratorError as error:
+                return VerdictRefused(str(error))
+            return VerdictStored(text)
+
+        self.queue_write(write)  # in a worker, after the labels and bucket keys pressed before it
 
     def on_verdict_stored(self, message: VerdictStored) -> None:
         self.notify(one_line(message.text), timeout=3, markup=False)
