@@ -40,6 +40,8 @@ WORK=$(cd "$WORK" && pwd)
 started=$(date +%s)
 
 if [ "$INSTALL" = 1 ]; then
+  version=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || fail "no Python at '$PY' (set PYTHON)"
+  [ "$version" = 3.11 ] || fail "install: the wheels are for CPython 3.11, '$PY' is $version (set PYTHON)"
   [ -f "$WHEELS" ] || fail "install: no $WHEELS (run scripts/gpu_wheels.sh on a machine that can download)"
   "$PY" scripts/gpu_wheels_pack.py unpack "$WHEELS" "$WORK/wheels" > /dev/null 2> "$WORK/install.log" \
     || fail "install: cannot unpack $WHEELS: $(tail -1 "$WORK/install.log")"
