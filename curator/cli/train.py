@@ -66,7 +66,9 @@ def settings_for(ws, options: dict) -> tuple[LoraSettings, TrainerSettings]:
     """The defaults of the model, device and method (the retrain form's), with the options given on top."""
     from curator.jobs.training import default_settings
 
-    lora, trainer = default_settings(ws, options["model"], method=options["method"] or "sft")
+    # a device given on the command line picks its own defaults (a CPU job on a GPU machine gets the CPU's)
+    device = options.get("device") if options.get("device") in ("cpu", "cuda") else "auto"
+    lora, trainer = default_settings(ws, options["model"], method=options["method"] or "sft", device=device)
     return replace(lora, **_given(LoraSettings, "lora_", options)), replace(
         trainer, **_given(TrainerSettings, "", options)
     )

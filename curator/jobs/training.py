@@ -140,9 +140,11 @@ def default_base_model(ws: Workspace, run_ref: str | int | None = None) -> str:
     return ""
 
 
-def default_settings(ws: Workspace, base_model: str, method: str = "sft") -> tuple[LoraSettings, TrainerSettings]:
+def default_settings(
+    ws: Workspace, base_model: str, method: str = "sft", device: str = "auto"
+) -> tuple[LoraSettings, TrainerSettings]:
     """LoRA and trainer defaults for a `method` retrain from `base_model`, by its size and the device."""
-    return training_defaults(str(ws.resolve_path(base_model)) if base_model else "", method=method)
+    return training_defaults(str(ws.resolve_path(base_model)) if base_model else "", device=device, method=method)
 
 
 def list_jobs(ws: Workspace) -> list[JobRow]:

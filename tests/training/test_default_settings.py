@@ -83,3 +83,13 @@ def test_options_given_to_curator_train_override_only_themselves(workspace, tmp_
     assert lora == dataclasses.replace(form_lora, r=4, target_modules=["q_proj", "v_proj"])
     _, dpo = settings_for(workspace, _cli_options(model, method="dpo"))
     assert dpo == jobs.default_settings(workspace, model, method="dpo")[1]  # the method's own rate
+
+
+def test_a_device_given_to_curator_train_picks_that_devices_defaults(workspace, tmp_path):
+    from curator.cli.train import settings_for
+
+    model = str(write_config(tmp_path / "m", 576, 30, 49152, 1536))
+    _, on_gpu = settings_for(workspace, _cli_options(model, device="cuda"))
+    assert on_gpu == default_settings(model, device="cuda")[1] and on_gpu.learning_rate == 2e-4
+    _, on_cpu = settings_for(workspace, _cli_options(model, device="cpu"))
+    assert on_cpu == default_settings(model, device="cpu")[1]
