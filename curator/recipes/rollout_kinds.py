@@ -3,6 +3,8 @@
 - `samples`: accepted examples proposed from rollouts by rejection sampling (optionally of one `run`): SFT rows.
 - `pairs`: the stored preference pairs of a run's sample sets: DPO rows (prompt, chosen, rejected).
 - `labels`: both sides of those pairs as KTO rows (prompt, completion, label: desirable or not).
+- `revisions`: accepted revision pairs (chosen = the analyst's or the reviser's fix, rejected = the failing
+  output) of any run or of one `run`, optionally of some `buckets`: DPO rows.
 
 A recipe builds one kind of row: pair and label sources mix only with sources of their own kind.
 """
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 from curator.errors import BadInputError
 
-ROLLOUT_KINDS = ("samples", "pairs", "labels")
+ROLLOUT_KINDS = ("samples", "pairs", "labels", "revisions")
 # The row shape each kind gives; every other kind gives SFT prompt/completion rows.
-ROW_SHAPES = {"pairs": "dpo", "labels": "kto"}
+ROW_SHAPES = {"pairs": "dpo", "labels": "kto", "revisions": "dpo"}
 
 
 def row_shape(kind: str) -> str:

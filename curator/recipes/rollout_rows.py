@@ -1,7 +1,9 @@
-"""Rows the rollout source kinds offer: sampled SFT examples, DPO pairs, KTO labels, with their lineage."""
+"""Rows the rollout source kinds offer: sampled SFT examples, DPO pairs (sampled or revised), KTO labels, with their
+lineage."""
 
 from __future__ import annotations
 
+from curator.fix.revisions import revision_pairs
 from curator.recipes.spec import Source
 from curator.review.runs import resolve_run
 from curator.storage import examples as example_queries
@@ -79,4 +81,16 @@ def label_rows(ws: Workspace, source: Source) -> list[dict]:
     return rows
 
 
-ROLLOUT_ROWS = {"samples": sample_rows, "pairs": pair_rows, "labels": label_rows}
+def revision_rows(ws: Workspace, source: Source) -> list[dict]:
+    """Accepted revision pairs (of the source's run and buckets, or of all): DPO rows, chosen = the revision and
+    rejected = the original output; held-out items are left out on every read."""
+    rows = []
+    for pair in revision_pairs(ws, source.run or None, source.buckets or None):
+        row = {"prompt": pair["prompt"], "chosen": pair["chosen"], "rejected": pair["rejected"]}
+        lineage = {k: pair[k] for k in ("revision_id", "author", "model", "bucket", "source_run_id", "example_id")}
+        row |= _lineage(source, source_item_key=pair["source_item_key"], **lineage)
+        rows.append(row | ({"prompt_messages": pair["prompt_messages"]} if pair["prompt_messages"] else {}))
+    return rows
+
+
+ROLLOUT_ROWS = {"samples": sample_rows, "pairs": pair_rows, "labels": label_rows, "revisions": revision_rows}
