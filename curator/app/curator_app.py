@@ -19,6 +19,7 @@ from curator.app.screens.fix.flows import FixFlowsMixin
 from curator.app.screens.help import HelpScreen
 from curator.app.screens.patterns.flows import PatternFlowsMixin
 from curator.app.screens.retrain.flows import RetrainFlowsMixin
+from curator.app.screens.retrain.follower import settled_note, watch_for_lost_jobs
 from curator.app.screens.review.browser import BrowserScreen
 from curator.app.screens.review.buckets import BucketsScreen
 from curator.app.screens.review.detail import DetailScreen
@@ -85,19 +86,17 @@ class CuratorApp(FixFlowsMixin, PatternFlowsMixin, RetrainFlowsMixin, LabelFlows
             self.open_run(self._start_run_id)  # escape goes back to the runs screen
 
     def reconcile_jobs(self) -> None:
-        """Settle training jobs whose process died while no one watched (a closed app, a killed CLI) and say so."""
+        """Settle jobs whose process died while no one watched (a closed app, a killed CLI) and say so; then keep
+        sweeping for such jobs while the app is open."""
         try:
             settled = reconcile_jobs(self.workspace)
         except CuratorError as error:
-            self.notify(f"could not check old training jobs: {error}", severity="warning", markup=False)
+            self.notify(f"could not check old jobs: {error}", severity="warning", markup=False)
             return
         for done in settled:
-            self.notify(
-                f"training job {done.job_id} had lost its process: now {done.status} ({done.detail})",
-                severity="information" if done.status == "succeeded" else "warning",
-                timeout=10,
-                markup=False,
-            )
+            message, severity = settled_note(done)
+            self.notify(message, severity=severity, timeout=10, markup=False)
+        watch_for_lost_jobs(self)
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, message: Worker.StateChanged) -> None:
