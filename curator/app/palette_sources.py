@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from curator.app import registry
 from curator.app.registry import PaletteCommand
+from curator.app.screens.sweeps import palette as _sweep_palette  # noqa: F401  (registers the sweep screen's entry)
 from curator.app.widgets.bucket_picker import BucketPicker
 from curator.review import browse
 from curator.review import buckets as bucket_domain

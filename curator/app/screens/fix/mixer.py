@@ -21,6 +21,7 @@ from curator.app.screens.fix.mixer_sources import (
     source_from_form,
 )
 from curator.app.screens.retrain import actions as _loop_actions  # noqa: F401  (declares the retrain binding read below)
+from curator.app.screens.sweeps.screen import SweepsScreen  # also declares the sweeps binding read below
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal
@@ -37,7 +38,7 @@ class MixerScreen(ReportsWorkerFailures, Screen):
     """Compose a recipe (a stored one, or a new one under `recipe_name`); every change recounts the sources."""
 
     CSS_PATH = "fix.tcss"
-    BINDINGS = registry.bindings("fix.mixer", "loop.mixer")
+    BINDINGS = registry.bindings("fix.mixer", "loop.mixer", "sweeps.mixer")
 
     def __init__(self, workspace: Workspace, recipe_name: str | None = None) -> None:
         super().__init__()
@@ -213,6 +214,9 @@ class MixerScreen(ReportsWorkerFailures, Screen):
             self.notify(f"'{self.recipe_name}' has no built version yet: ctrl+b builds one", markup=False)
             return
         self.app.open_retrain(f"{self.recipe_name}@{versions[-1].version}", self.app.current_run_id)
+
+    def action_open_sweeps(self) -> None:
+        self.app.push_screen(SweepsScreen(self.workspace, self.recipe_name))
 
     def action_back(self) -> None:
         """Leave, saving the recipe so that the mixer reopens on it; a recipe that cannot be saved asks first."""
