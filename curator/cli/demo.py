@@ -111,6 +111,9 @@ def demo(
         help="weather (the weather-tag task), or service: customer-service replies graded by a keyword check, "
         "a judge and a learned grader, each calibrated against hand labels.",
     ),
+    sweep: bool = typer.Option(
+        False, "--sweep", help="With --script: how many examples the emoji fix needs (10/20/40 rows, two seeds each)."
+    ),
 ) -> None:
     """Evaluate SmolLM2-135M-Instruct (converted once from its offline wheel) on the weather-tag task and open
     the app on its failures; `--task service` opens on the customer-service task's graders instead."""
@@ -141,6 +144,9 @@ def demo(
     if not script:
         _open_app_on(demo_state)
         return
+    if sweep:
+        _sweep_demo(demo_state, as_json)
+        return
     from curator.demo.script import run_script, summary
 
     with open_workspace() as ws:
@@ -167,6 +173,20 @@ def demo(
         highlight=False,
         markup=False,
     )
+
+
+def _sweep_demo(demo_state, as_json: bool) -> None:
+    """A quantity sweep of loop 1's fixes on held-out: the tables, the learning curve and the recommendation."""
+    from curator.cli.sweeps import print_report
+    from curator.demo import sweep
+
+    with open_workspace() as ws:
+        with progress() as bar:
+            report = sweep.run_demo_sweep(ws, demo_state, _stage_printer(bar))
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        print_report(report)
 
 
 def _service_demo(script: bool, as_json: bool) -> None:
