@@ -101,7 +101,7 @@ def reconcile_job(ws: Workspace, job: JobRow) -> Reconciled | None:
     adapter = event.get("adapter_path") if event else None
     if kind == "succeeded" and adapter and Path(adapter).is_dir():
         done = job_queries.finish_if_running(
-            ws.db, job.job_id, "succeeded", metrics=event.get("metrics"), adapter_path=adapter
+            ws.db, job.job_id, "succeeded", metrics=event.get("metrics"), adapter_path=ws.storable_path(adapter)
         )
         return Reconciled(job.job_id, "succeeded", f"adapter {adapter}") if done else None
     if kind in ("failed", "cancelled"):

@@ -148,7 +148,7 @@ async def test_t_on_an_item_without_a_target_says_why_and_stays(workspace):
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-        assert app.notes[-1] == "item 0 of run 'no-target' has no target to start a template from"
+        assert app.notes[-1] == "item x of run 'no-target' has no target to start a template from"
 
 
 async def test_t_on_an_item_whose_bucket_has_a_template_offers_to_reopen_it(workspace):

@@ -90,8 +90,8 @@ def test_zero_dedupe_threshold_is_one_line_and_stores_nothing(root):
     ("args", "message"),
     [
         (("--source-run", "999"), "no run named '999'"),
-        (("--source-item", "99999"), "run 'base' has no item 99999"),
-        (("--source-item", "3"), "item 3 of run 'base' is held out: templates start from dev items only"),
+        (("--source-item", "99999"), "run 'base' has no item with id '99999'"),
+        (("--source-item", "3"), "item h1 of run 'base' is held out: examples start from dev items only"),
     ],
 )
 def test_dangling_or_held_out_sources_are_refused(root, args, message):
@@ -103,7 +103,7 @@ def test_dangling_or_held_out_sources_are_refused(root, args, message):
 def test_template_from_a_held_out_item_is_refused(root):
     refused(
         invoke(root, "template", "from-item", "base", "3", "--name", "leak"),
-        "item 3 of run 'base' is held out: templates start from dev items only",
+        "item h1 of run 'base' is held out: templates start from dev items only",
     )
     assert "leak" not in invoke(root, "template", "list").output
 

@@ -101,9 +101,9 @@ def source_item(ws: Workspace, run_ref: str | int, item_key: int):
     run = resolve_run(ws, run_ref)
     item = item_queries.get_item(ws.db, run.run_id, item_key)
     if item is None:
-        raise NotFoundError(f"run '{run.name}' has no item {item_key}")
+        raise NotFoundError(f"run '{run.name}' has no item number {item_key}")
     if item.split == "held_out":
-        raise CuratorError(f"item {item_key} of run '{run.name}' is held out: templates start from dev items only")
+        raise CuratorError(f"item {item.item_id} of run '{run.name}' is held out: templates start from dev items only")
     return run, item
 
 
@@ -111,7 +111,7 @@ def draft_from_item(ws: Workspace, run_ref: str | int, item_key: int, name: str 
     """An unsaved template whose text is the item's input and (corrected) target: the start of a fix."""
     run, item = source_item(ws, run_ref, item_key)
     if not (item.target or "").strip():
-        raise CuratorError(f"item {item_key} of run '{run.name}' has no target to start a template from")
+        raise CuratorError(f"item {item.item_id} of run '{run.name}' has no target to start a template from")
     wanted = name or f"{run.name}-item-{item_key}"
     return spec_from_texts(unique_template_name(ws, wanted), item.input or "", item.target)
 
