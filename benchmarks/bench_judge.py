@@ -3,9 +3,15 @@ load, generate, parse, store) against a bare batched `generate` of the same prom
 imports and model load included, the costs the judge child pays too); then the same judge again, every answer from
 the DuckDB cache.
 
+Then a learned check: fitted on 300 labels (the calibration part of them) and grading a run of 10,000 items whose
+inputs and outputs are all distinct (every text embedded once, nothing from the cache), embedding model load
+included.
+
 Prints one JSON line: model, items, max_new_tokens, judge_s, judge_items_per_s, bare_s, bare_generate_s,
 bare_items_per_s, ratio (judge items/s over bare items/s), warm_s, cache_speedup (judge_s over warm_s),
-model_calls_warm (0 when the cache answers everything), not_graded.
+model_calls_warm (0 when the cache answers everything), not_graded; learned_items, learned_labels,
+learned_10k_s (fit plus grading; learned_10k_cpu_s its CPU time, all threads), learned_rerun_s (the same check again: fit reused, vectors from the cache).
+`--learned-only` prints only the learned figures.
 """
 
 from __future__ import annotations
@@ -42,6 +48,47 @@ def records(count: int) -> list[dict]:
     ]
 
 
+def _maybe_untagged(output: str, index: int) -> str:
+    """Every third output without its weather tag: what the labels fail."""
+    return output.split("<display_weather>")[0] if index % 3 == 0 else output
+
+
+def learned_figures(tmp: Path, items: int = 10_000, labels: int = 300) -> dict:
+    """Fit a learned check on `labels` labels and grade `items` distinct outputs; then the same again."""
+    from curator.checks import CheckSpec
+    from curator.jobs.learning import run_learned
+    from curator.review.labels import set_label
+    from curator.review.runs import create_run_from_records
+    from curator.workspace import Workspace
+
+    rows = [
+        {**r, "input": f"{r['input']} (ticket {i})", "output": f"{_maybe_untagged(r['output'], i)} Ref {i}."}
+        for i, r in enumerate(records(items))
+    ]
+    spec = CheckSpec("learned", "learned")
+    with Workspace.open(tmp / "learned-ws") as ws:
+        run = create_run_from_records(ws, "learned-bench", rows)
+        run_learned(ws, run.run_id, [spec])  # stores the check (not graded: no labels yet) so it can be labelled
+        for row in rows[:labels]:
+            set_label(ws, run.run_id, row["item_id"], "learned", "<display_weather>" in row["output"])
+        started, cpu_started = time.perf_counter(), time.process_time()
+        [outcome] = run_learned(ws, run.run_id, [spec])
+        fit_and_grade_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+        started = time.perf_counter()
+        [again] = run_learned(ws, run.run_id, [spec])
+        rerun_s = time.perf_counter() - started
+    for done in (outcome, again):
+        if done.error or done.reason:
+            raise SystemExit(f"learned check failed: {done.error or done.reason}")
+    return {
+        "learned_items": outcome.graded,
+        "learned_labels": outcome.labels,
+        "learned_10k_s": round(fit_and_grade_s, 2),
+        "learned_10k_cpu_s": round(cpu_s, 2),
+        "learned_rerun_s": round(rerun_s, 2),
+    }
+
+
 def bare_generate(requests: Path, model: str, args) -> tuple[float, float]:
     code = BARE.format(
         threads=args.threads,
@@ -65,7 +112,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="Torch CPU threads, judge child and bare alike.")
     parser.add_argument("--dtype", default="float32")
+    parser.add_argument("--learned-only", action="store_true", help="Only the learned grader's figures.")
     args = parser.parse_args()
+    if args.learned_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(learned_figures(Path(tmp))))
+        return
 
     from curator.checks import CheckSpec
     from curator.checks.judging.options import check_judge_options
@@ -103,6 +155,7 @@ def main() -> None:
             warm_s = time.perf_counter() - started
             [requests] = sorted((ws.root / "jobs").glob("judge-*/requests.jsonl"))
             bare_s, bare_generate_s = bare_generate(requests, model, args)
+        learned = learned_figures(Path(tmp))
     for outcome in (cold, warm):
         if outcome.error:
             raise SystemExit(f"judge failed: {outcome.error}")
@@ -122,6 +175,7 @@ def main() -> None:
                 "cache_speedup": round(judge_s / warm_s, 1),
                 "model_calls_warm": warm.model_calls,
                 "not_graded": cold.not_graded,
+                **learned,
             }
         )
     )
