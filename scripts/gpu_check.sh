@@ -4,10 +4,10 @@
 # (apo_zero) and a GRPO step, and `accelerate launch` on one GPU. Prints ONE JSON line with the figures; exits
 # non-zero on any failure or past 8 minutes.
 #
-# The machine needs only torch, transformers, peft, accelerate and sentence-transformers: Curator and its other
+# The machine needs only torch, transformers, peft, accelerate and sentence-transformers: Curator's other
 # dependencies come from scripts/gpu-wheels/wheels.tar.xz (made here by scripts/gpu_wheels.sh), installed with
 # `pip install --no-index --find-links` into a folder of the work directory (nothing outside it changes, nothing is
-# downloaded).
+# downloaded). Curator itself runs from this checkout (first on PYTHONPATH): the code carried is the code checked.
 #
 #   scripts/gpu_check.sh [--cpu] [--no-install] [--wheels FILE] [--work DIR]
 #     --cpu         run the same steps on the CPU (to exercise the script where there is no GPU)
@@ -46,10 +46,11 @@ if [ "$INSTALL" = 1 ]; then
   "$PY" scripts/gpu_wheels_pack.py unpack "$WHEELS" "$WORK/wheels" > /dev/null 2> "$WORK/install.log" \
     || fail "install: cannot unpack $WHEELS: $(tail -1 "$WORK/install.log")"
   # --target: a folder of the work directory first on the path; the preinstalled packages stay as they are.
+  rm -f "$WORK"/wheels/curator_tui-*.whl  # older archives carried one; the checkout is what runs
   "$PY" -m pip install --quiet --no-index --find-links "$WORK/wheels" --no-deps --target "$WORK/site" \
     "$WORK"/wheels/*.whl >> "$WORK/install.log" 2>&1 \
     || fail "install: pip failed: $(tail -1 "$WORK/install.log")"
-  export PYTHONPATH="$WORK/site${PYTHONPATH:+:$PYTHONPATH}"
+  export PYTHONPATH="$(pwd):$WORK/site${PYTHONPATH:+:$PYTHONPATH}"
 fi
 left=$((LIMIT_S - ($(date +%s) - started)))
 [ "$left" -gt 30 ] || fail "install took $((LIMIT_S - left)) s: no time left for the steps"

@@ -3,9 +3,9 @@
 # accelerate and sentence-transformers (and what they pull in: numpy, scipy, scikit-learn, tokenizers, safetensors,
 # huggingface_hub, typer, rich, click, jinja2, pyyaml...) and cannot download anything.
 #
-# The wheels are the project itself (built with --no-deps) and the exact versions of this .venv (what the tests ran
-# with) of the runtime dependencies the check's processes import (traced on the CPU run of the check), for CPython
-# 3.11 on manylinux x86_64. What the check never imports stays out (vLLM, the SmolLM2 and MiniLM wheels, textual,
+# The wheels are the exact versions of this .venv (what the tests ran with) of the runtime dependencies the check's
+# processes import (traced on the CPU run of the check), for CPython 3.11 on manylinux x86_64; Curator itself runs
+# from the checkout gpu_check.sh sits in (a wheel built from pyproject.toml today lacks the SQL migrations). What the check never imports stays out (vLLM, the SmolLM2 and MiniLM wheels, textual,
 # the judge's endpoint stack, statsmodels, gguf, rapidfuzz, zstandard). Even so pyarrow, duckdb and pandas weigh
 # about 92 MB as wheels, so they travel as one xz archive of stored wheels (scripts/gpu_wheels_pack.py), which must
 # stay within the 64 MiB a GPU machine is sent: this script checks it.
@@ -36,7 +36,6 @@ for name in sys.argv[1:]:
     except PackageNotFoundError:
         sys.exit(f"{name} is not installed in .venv: run scripts/bootstrap.sh first")
 ' "${PACKAGES[@]}")
-"$PY" -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir "$STAGE" .
 # shellcheck disable=SC2086  # one requirement per word
 "$PY" -m pip download --quiet --only-binary=:all: --no-deps --dest "$STAGE" \
   --python-version 3.11 --implementation cp --abi cp311 \
