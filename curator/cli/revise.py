@@ -61,11 +61,11 @@ def revise_run(
     from curator.cli.train import reopen_workspace
     from curator.fix import revisions as revision_domain
     from curator.fix.revision_prompts import read_text_file
-    from curator.jobs.revising import ReviseRequest, check_request, finish_revising, generate, plan_revising
+    from curator.jobs import revising
 
     if principles is not None and principles_file is not None:
         raise CuratorError("give --principles or --principles-file, not both")
-    request = ReviseRequest(
+    request = revising.ReviseRequest(
         run=run,
         model=model,
         endpoint=endpoint,
@@ -84,9 +84,9 @@ def revise_run(
         cpu_threads=cpu_threads,
         trust_remote_code=trust_remote_code,
     )
-    check_request(request)
+    revising.check_request(request)
     with open_workspace() as ws:
-        handle = plan_revising(ws, request)
+        handle = revising.plan_revising(ws, request)
     # The workspace stays free while the reviser writes; it is reopened to grade and store the revisions.
     with progress() as bar:
         task = bar.add_task("loading the reviser", total=None)
@@ -100,12 +100,21 @@ def revise_run(
             elif event.get("event") == "generated":
                 bar.update(task, completed=event.get("done", 0))
 
-        generate(handle, show)
+        def on_child(step: str, pid: int | None, progress_path: str) -> None:
+            with reopen_workspace() as ws:  # briefly: the job row names this step's child for `curator jobs`
+                revising.mark_step(ws, handle, pid, progress_path)
+
+        try:
+            revising.generate(handle, show, on_child=on_child)
+        except BaseException as error:
+            with reopen_workspace() as ws:
+                revising.record_end(ws, handle, error)
+            raise
     with reopen_workspace() as ws:
-        report = finish_revising(ws, handle)
+        report = revising.finish_revising(ws, handle)
         rows = revision_domain.list_revisions(ws, revise_set_id=report.revise_set_id)
     if as_json:
-        payload = {"revise_set_id": report.revise_set_id, "counts": report.counts}
+        payload = {"revise_set_id": report.revise_set_id, "job_id": handle.job_id, "counts": report.counts}
         echo_json(payload | {"skipped_held_out": handle.plan.skipped_held_out, "revisions": _json_rows(rows)})
         return
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items()))

@@ -1,6 +1,7 @@
 """Eval and sampling children as jobs: one row, one folder (`jobs/<kind>-<id>/`), one child tied to the process
 that waits on it, one recorded outcome. `curator jobs` lists them, `curator jobs --cancel ID` stops them, and a
-job whose watcher died is reconciled on the next open (`reconcile.py`)."""
+job whose watcher died is reconciled on the next open (`reconcile.py`). Revise jobs (two children in turn) use
+the same row and outcome (`revising.py`)."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def start_child_job(ws: Workspace, kind: str, label: str, items: Iterable[dict],
 
 def outcome_error(kind: str, final: dict) -> CuratorError | None:
     """The error to raise for a child that did not succeed (None when it did)."""
-    what = {"eval": "eval", "sample": "sampling"}[kind]
+    what = {"eval": "eval", "sample": "sampling", "revise": "revising"}[kind]
     if final.get("event") == "cancelled":
         return CuratorError(f"{what} cancelled: nothing was stored")
     if final.get("event") != "succeeded":
@@ -93,5 +94,5 @@ def read_outputs(job_dir: Path) -> list[dict]:
 
 
 def list_child_jobs(ws: Workspace) -> list[queries.ChildJobRow]:
-    """Every eval and sampling job, oldest first."""
+    """Every eval, sampling and revise job, oldest first."""
     return queries.list_child_jobs(ws.db)

@@ -1,7 +1,10 @@
 """Critique and revise: a reviser model (a local folder) writes a critique of each failing dev output, then a
 revision, in child processes (the judge child, once per step: the revision prompt holds the critique, rendered
 in the sandbox here between the two). The workspace may stay closed while the children run; what they wrote is
-then graded by the run's checks and stored (`fix/revision_runs.py`)."""
+then graded by the run's checks and stored (`fix/revision_runs.py`).
+
+Each call is a `revise` job (`curator jobs` lists it; `curator jobs --cancel ID` writes `job_dir/cancel`, which
+both steps watch, and stops the step's child): the job row names the child of the step under way."""
 
 from __future__ import annotations
 
@@ -26,10 +29,14 @@ from curator.fix.templates.spec import TemplateError
 from curator.inference.dtypes import DTYPES
 from curator.inference.judge_child import JudgeJob
 from curator.inference.judge_endpoint import EndpointError, EndpointJudge, ask_endpoint
+from curator.jobs.child_jobs import jobs_root, record_outcome
 from curator.jobs.process import ChildProcess
+from curator.storage import job_processes as job_queries
 from curator.workspace import Workspace
 
 EventCallback = Callable[[dict], None]
+# Told when a step's child starts (step, pid or None for an endpoint, progress file): the job row names it.
+ChildCallback = Callable[[str, int | None, str], None]
 STEPS = ("critique", "revision")
 
 
@@ -74,6 +81,7 @@ class ReviseHandle:
     prompts: RevisionPrompts
     job_dir: Path
     critique_prompts: dict[int, str]
+    job_id: int
     critiques: dict[int, str] = field(default_factory=dict)
     revisions: dict[int, str] = field(default_factory=dict)
     failures: dict[int, str] = field(default_factory=dict)
@@ -106,19 +114,52 @@ def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
             prompts.revision_prompt(item, "")  # the revision template's sandbox refusals, before any model runs
         except TemplateError as error:
             raise CuratorError(f"item '{item['item_id']}': {error}") from None
-    job_dir = ws.root / "jobs" / f"revise-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
-    job_dir.mkdir(parents=True)
-    return ReviseHandle(request, plan, prompts, job_dir, rendered)
+    job_id = job_queries.insert_child_job(ws.db, "revise", _label(request, len(rendered)))
+    job_dir = jobs_root(ws) / f"revise-{job_id}"
+    try:
+        job_dir.mkdir(parents=True, exist_ok=True)
+        (job_dir / "cancel").unlink(missing_ok=True)  # a folder left by a workspace reset
+        job_queries.set_child_paths(ws.db, job_id, str(job_dir), str(job_dir / "critique-progress.jsonl"))
+    except BaseException as error:
+        job_queries.finish_child_job(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
+        raise
+    return ReviseHandle(request, plan, prompts, job_dir, rendered, job_id)
+
+
+def _label(request: ReviseRequest, count: int) -> str:
+    what = f" ({request.bucket or request.failing})" if request.bucket or request.failing else ""
+    return f"{request.run}{what}: {count} output(s) by {Path(request.model).name or request.model}"
+
+
+def mark_step(ws: Workspace, handle: ReviseHandle, pid: int | None, progress_path: str) -> None:
+    """The job row names the child of the step under way (its pid, which `curator jobs --cancel` stops)."""
+    job_queries.set_child_paths(ws.db, handle.job_id, str(handle.job_dir), progress_path)
+    job_queries.mark_child_running(ws.db, handle.job_id, pid)
+
+
+def record_end(ws: Workspace, handle: ReviseHandle, error: BaseException | None, revise_set_id: int | None = None):
+    """Store how the revise job ended (once: a job `curator jobs --cancel` already recorded keeps its outcome)."""
+    cancelled = error is not None and "cancelled" in str(error)
+    record_outcome(ws, handle.job_id, {"event": "cancelled"} if cancelled else {}, error, revise_set_id)
 
 
 def generate(
     handle: ReviseHandle,
     on_event: EventCallback = lambda e: None,
     should_cancel: Callable[[], bool] = lambda: False,
+    on_child: ChildCallback = lambda step, pid, progress: None,
 ) -> None:
-    """Run both steps (no workspace needed): critiques, then revisions of the items whose prompt rendered."""
+    """Run both steps (no workspace needed): critiques, then revisions of the items whose prompt rendered. The
+    job's cancel file (`curator jobs --cancel`) stops them as `should_cancel` does."""
+    cancel_file = handle.job_dir / "cancel"
+
+    def cancelled() -> bool:
+        return should_cancel() or cancel_file.exists()
+
     on_event({"event": "step", "step": "critique", "total": len(handle.critique_prompts)})
-    handle.critiques = _ask(handle, "critique", handle.critique_prompts, on_event, should_cancel)
+    handle.critiques = _ask(handle, "critique", handle.critique_prompts, on_event, cancelled, on_child)
+    if cancelled():
+        raise CuratorError("revising cancelled: nothing was stored")
     items = {item["item_key"]: item for item in handle.plan.items}
     revision_prompts = {}
     for key, critique in handle.critiques.items():
@@ -127,14 +168,16 @@ def generate(
         except TemplateError as error:
             handle.failures[key] = f"the revision prompt could not be rendered: {error}"
     on_event({"event": "step", "step": "revision", "total": len(revision_prompts)})
-    handle.revisions = _ask(handle, "revision", revision_prompts, on_event, should_cancel) if revision_prompts else {}
+    if revision_prompts:
+        handle.revisions = _ask(handle, "revision", revision_prompts, on_event, cancelled, on_child)
 
 
-def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, should_cancel) -> dict[int, str]:
+def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, should_cancel, on_child) -> dict:
     """One judge child (or the endpoint) answering `prompts` ({item_key: prompt}); raises with its error when it
     does not succeed."""
     request, folder = handle.request, handle.job_dir
     if request.endpoint is not None:
+        on_child(step, None, "")
         answers, handle.seconds[step] = _ask_endpoint(request, step, prompts, on_event, should_cancel)
         return answers
     with (folder / f"{step}-requests.jsonl").open("w", encoding="utf-8") as out:
@@ -152,7 +195,8 @@ def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, sho
         cpu_threads=request.cpu_threads,
         generation=request.generation(),
     )
-    job_file = job.save(folder / f"{step}-job.json")
+    job.save(folder / f"{step}-job.json")
+    job_file = job.save(folder / "job.json")  # the name `curator jobs` looks for on the child's command line
     child = ChildProcess.module(
         "curator.inference.judge_child",
         [job_file],
@@ -161,6 +205,7 @@ def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, sho
         cancel_file=Path(job.cancel_file),
         tied_to_parent=True,
     ).start()
+    on_child(step, child.process.pid, job.progress_file)
     final = child.wait(lambda event: on_event(event | {"step": step}), should_cancel=should_cancel)
     if final.get("event") == "cancelled" or child.cancel_requested:
         raise CuratorError("revising cancelled: nothing was stored")
@@ -220,8 +265,17 @@ def finish_revising(ws: Workspace, handle: ReviseHandle) -> ReviseReport:
         "dtype": request.dtype,
         "seconds": handle.seconds,
         "job": str(handle.job_dir),
+        "job_id": handle.job_id,
     }
-    return store_model_revisions(ws, handle.plan, request.model, settings, written, request.max_change, handle.failures)
+    try:
+        report = store_model_revisions(
+            ws, handle.plan, request.model, settings, written, request.max_change, handle.failures
+        )
+    except BaseException as error:
+        record_end(ws, handle, error)
+        raise
+    record_end(ws, handle, None, report.revise_set_id)
+    return report
 
 
 def run_revising(
@@ -232,5 +286,9 @@ def run_revising(
 ) -> ReviseReport:
     """Plan, critique, revise, grade and store (the CLI does the same with the workspace closed meanwhile)."""
     handle = plan_revising(ws, request)
-    generate(handle, on_event, should_cancel)
+    try:
+        generate(handle, on_event, should_cancel, lambda step, pid, progress: mark_step(ws, handle, pid, progress))
+    except BaseException as error:
+        record_end(ws, handle, error)
+        raise
     return finish_revising(ws, handle)

@@ -1,4 +1,4 @@
-"""Queries over the child processes of eval and sampling jobs (`child_jobs`), and the job-row changes that
+"""Queries over the child processes of eval, sampling and revise jobs (`child_jobs`), and the job-row changes that
 reconciling and cancelling need for training jobs too (a queued job that never started, a cancel by id)."""
 
 from __future__ import annotations
@@ -8,13 +8,14 @@ from datetime import datetime
 
 from curator.storage.database import Database
 
-KINDS = ("eval", "sample")
+KINDS = ("eval", "sample", "revise")
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
 
 
 @dataclass(frozen=True)
 class ChildJobRow:
-    """One eval or sampling job as stored; `result_id` is the run (eval) or sample set (sample) it produced."""
+    """One eval, sampling or revise job as stored; `result_id` is the run (eval), sample set (sample) or revise
+    set (revise) it produced."""
 
     job_id: int
     kind: str
