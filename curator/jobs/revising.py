@@ -1,10 +1,9 @@
 """Critique and revise: a reviser model (a local folder) writes a critique of each failing dev output, then a
 revision, in child processes (the judge child, once per step: the revision prompt holds the critique, rendered
 in the sandbox here between the two). The workspace may stay closed while the children run; what they wrote is
-then graded by the run's checks and stored (`fix/revision_runs.py`).
-
-Each call is a `revise` job (`curator jobs` lists it; `curator jobs --cancel ID` writes `job_dir/cancel`, which
-both steps watch, and stops the step's child): the job row names the child of the step under way."""
+then graded by the run's checks and stored (`fix/revision_runs.py`). Each call is a `revise` job: `curator jobs`
+lists it; `curator jobs --cancel ID` writes `job_dir/cancel`, which both steps watch, and stops the step's child
+(the job row names the child of the step under way)."""
 
 from __future__ import annotations
 
@@ -114,7 +113,9 @@ def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
             prompts.revision_prompt(item, "")  # the revision template's sandbox refusals, before any model runs
         except TemplateError as error:
             raise CuratorError(f"item '{item['item_id']}': {error}") from None
-    job_id = job_queries.insert_child_job(ws.db, "revise", _label(request, len(rendered)))
+    job_id = job_queries.insert_child_job(
+        ws.db, "revise", f"{request.run}: {len(rendered)} output(s) by {request.model}"
+    )
     job_dir = jobs_root(ws) / f"revise-{job_id}"
     try:
         job_dir.mkdir(parents=True, exist_ok=True)
@@ -124,11 +125,6 @@ def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
         job_queries.finish_child_job(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
         raise
     return ReviseHandle(request, plan, prompts, job_dir, rendered, job_id)
-
-
-def _label(request: ReviseRequest, count: int) -> str:
-    what = f" ({request.bucket or request.failing})" if request.bucket or request.failing else ""
-    return f"{request.run}{what}: {count} output(s) by {Path(request.model).name or request.model}"
 
 
 def mark_step(ws: Workspace, handle: ReviseHandle, pid: int | None, progress_path: str) -> None:
@@ -173,16 +169,31 @@ def generate(
 
 
 def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, should_cancel, on_child) -> dict:
-    """One judge child (or the endpoint) answering `prompts` ({item_key: prompt}); raises with its error when it
-    does not succeed."""
-    request, folder = handle.request, handle.job_dir
+    """The reviser's answers to `prompts` ({item_key: prompt}); raises with its error when a step fails."""
+    requests = [{"key": str(key), "prompt": prompt, "sample_index": 0} for key, prompt in prompts.items()]
+    answers, handle.seconds[step] = ask_model(
+        handle.request, handle.job_dir, step, requests, on_event, should_cancel, on_child
+    )
+    return {int(key): answer for key, answer in answers.items()}
+
+
+def ask_model(
+    request: ReviseRequest,
+    folder: Path,
+    step: str,
+    requests: list[dict],
+    on_event: EventCallback = lambda e: None,
+    should_cancel: Callable[[], bool] = lambda: False,
+    on_child: ChildCallback = lambda step, pid, progress: None,
+    what: str = "revising",
+) -> tuple[dict[str, str], float]:
+    """One judge child (or the endpoint) answering `requests` (key, prompt, sample_index: sample i is drawn with
+    seed + i); returns {key: answer} and the seconds spent generating. Also what `curator template expand` asks."""
     if request.endpoint is not None:
         on_child(step, None, "")
-        answers, handle.seconds[step] = _ask_endpoint(request, step, prompts, on_event, should_cancel)
-        return answers
+        return _ask_endpoint(request, step, requests, on_event, should_cancel, what)
     with (folder / f"{step}-requests.jsonl").open("w", encoding="utf-8") as out:
-        for key, prompt in prompts.items():
-            out.write(json.dumps({"key": str(key), "prompt": prompt, "sample_index": 0}, ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in requests)
     job = JudgeJob(
         model=str(Path(request.model).resolve()),
         requests_file=str(folder / f"{step}-requests.jsonl"),
@@ -208,23 +219,18 @@ def _ask(handle: ReviseHandle, step: str, prompts: dict[int, str], on_event, sho
     on_child(step, child.process.pid, job.progress_file)
     final = child.wait(lambda event: on_event(event | {"step": step}), should_cancel=should_cancel)
     if final.get("event") == "cancelled" or child.cancel_requested:
-        raise CuratorError("revising cancelled: nothing was stored")
+        raise CuratorError(f"{what} cancelled: nothing was stored")
     if final.get("event") != "succeeded":
         raise CuratorError(f"the {step} step failed: {final.get('error', final.get('event'))} (see {folder})")
-    handle.seconds[step] = final.get("generate_s", 0.0)
-    answers = {}
     with open(job.answers_file, encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                record = json.loads(line)
-                answers[int(record["key"])] = record["answer"]
-    if set(answers) != set(prompts):
-        raise CuratorError(f"the {step} step answered {len(answers)} of {len(prompts)} prompts; see {folder}")
-    return answers
+        answers = {r["key"]: r["answer"] for r in (json.loads(line) for line in lines if line.strip())}
+    if set(answers) != {r["key"] for r in requests}:
+        raise CuratorError(f"the {step} step answered {len(answers)} of {len(requests)} prompts; see {folder}")
+    return answers, final.get("generate_s", 0.0)
 
 
-def _ask_endpoint(request: ReviseRequest, step: str, prompts: dict[int, str], on_event, should_cancel) -> tuple:
-    """The endpoint's answers ({item_key: answer}) and the seconds they took."""
+def _ask_endpoint(request: ReviseRequest, step: str, wanted: list[dict], on_event, should_cancel, what) -> tuple:
+    """The endpoint's answers ({key: answer}) and the seconds they took."""
     judge = EndpointJudge(
         request.endpoint,
         request.model,
@@ -233,8 +239,7 @@ def _ask_endpoint(request: ReviseRequest, step: str, prompts: dict[int, str], on
         max_new_tokens=request.max_new_tokens,
         timeout_s=request.timeout_s,
     )
-    on_event({"event": "loaded", "backend": "endpoint", "total": len(prompts), "step": step})
-    wanted = [{"key": str(key), "prompt": prompt, "sample_index": 0} for key, prompt in prompts.items()]
+    on_event({"event": "loaded", "backend": "endpoint", "total": len(wanted), "step": step})
     started = time.monotonic()
     try:
         answers = ask_endpoint(
@@ -244,10 +249,10 @@ def _ask_endpoint(request: ReviseRequest, step: str, prompts: dict[int, str], on
             should_cancel,
         )
     except JobCancelled:
-        raise CuratorError("revising cancelled: nothing was stored") from None
+        raise CuratorError(f"{what} cancelled: nothing was stored") from None
     except EndpointError as error:
         raise CuratorError(f"the {step} step failed: {error}") from None
-    return {int(key): answer for key, answer in answers.items()}, round(time.monotonic() - started, 3)
+    return answers, round(time.monotonic() - started, 3)
 
 
 def finish_revising(ws: Workspace, handle: ReviseHandle) -> ReviseReport:

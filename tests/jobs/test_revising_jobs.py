@@ -56,7 +56,7 @@ def test_a_revise_run_is_a_job_that_records_its_revise_set(workspace, endpoint):
     report = run_revising(workspace, ReviseRequest(run.name, "served", endpoint=endpoint, max_change=0.7))
     (job,) = list_child_jobs(workspace)
     assert (job.kind, job.status, job.result_id, job.error) == ("revise", "succeeded", report.revise_set_id, None)
-    assert job.label.startswith("base: 1 output(s) by served") and job.job_dir.endswith(f"revise-{job.job_id}")
+    assert job.label == "base: 1 output(s) by served" and job.job_dir.endswith(f"revise-{job.job_id}")
 
 
 def test_a_failed_revise_job_says_why(workspace):
