@@ -45,6 +45,10 @@ async def test_the_palette_opens_the_sweeps_with_figures_front_curve_and_recomme
         assert tag[0][1:5] == ["base", "", "0%", "0%-22%"]
         assert tag[1][1:] == ["fixes=2", "6", "61%", "42%-76%", "21%-100%", "+60.7", "improved 1/2", ""]
         assert tag[2][1:] == ["fixes=6", "10", "100%", "88%-100%", "100%-100%", "+100.0", "improved 2/2", "*"]
+        buckets = screen.query_one("#sweep-buckets", DataTable)
+        assert [str(c) for c in buckets.get_row_at(0)] == [
+            "tricky-weather", "held-out", "0%", "61% (21%-100%)", "100% (100%-100%)",
+        ]  # fmt: skip
         shown = screen_text(app)
         assert "sweep s: recipe fix, base run base, rows sweep, seeds 0, 1; queued, 4 of 4 trials done" in shown
         assert "Pareto front across checks (*): fixes=6" in shown
@@ -119,3 +123,30 @@ async def test_cancel_keeps_finished_trials_and_resume_runs_the_rest(workspace, 
         await until(pilot, lambda: "finished, 4 of 4 trials done" in screen_text(app), 30)
         assert sweep_queries.find_sweep(workspace.db, "s").status == "finished"
         assert "Resume sweep" not in screen_text(app) and "Cancel sweep" not in screen_text(app)
+
+
+async def test_leaving_the_screen_cancels_the_queue_it_resumed(workspace, tmp_path, monkeypatch):
+    sweep = stored_sweep(workspace, tmp_path, done=(1,))
+    real_trial, waiting = queue_module.run_trial, threading.Event()
+
+    def trial(ws, sweep_row, variant, trial_row, on_event, stop):
+        if trial_row.status == "done":
+            return real_trial(ws, sweep_row, variant, trial_row, on_event, stop)
+        while not stop():
+            waiting.set()
+            threading.Event().wait(0.05)
+        raise TrialCancelled("job cancelled")
+
+    monkeypatch.setattr(queue_module, "run_trial", trial)
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(SweepsScreen(workspace))
+        await until(pilot, lambda: _loaded(app), 30)
+        await pilot.press("r")
+        await until(pilot, waiting.is_set, 30)
+        await pilot.press("escape")
+        await until(pilot, lambda: sweep_queries.find_sweep(workspace.db, "s").status == "cancelled", 30)
+        assert not isinstance(app.screen, SweepsScreen)
+    statuses = [t.status for t in sweep_queries.trials(workspace.db, sweep.sweep_id)]
+    assert statuses == ["done", "done", "cancelled", "queued"]

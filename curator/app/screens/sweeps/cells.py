@@ -81,3 +81,24 @@ def curve_series(report: SweepReport) -> dict[str, tuple[list[int], list[float]]
 
 def list_row(sweep: SweepRow, done: int, total: int) -> tuple[str, ...]:
     return (sweep.name, sweep.recipe_name, sweep.plan.get("kind", ""), sweep.status, f"{done}/{total}")
+
+
+def bucket_table(report: SweepReport) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Per bucket and split, the item pass rate (every check that applies passes) of the base run and of each
+    variant pooled over its seeds, with the spread over seeds; no rows when the base run's items are in no bucket."""
+    columns = ["bucket", "split", "base", *(v.label for v in report.variants)]
+    rows = []
+    for bucket, by_split in report.base_buckets.items():
+        for split, label in (("held_out", "held-out"), ("dev", "dev (seen by training)")):
+            passed, total = by_split.get(split, (0, 0))
+            if not total:
+                continue
+            row = [bucket, label, pct(passed / total)]
+            for variant in report.variants:
+                rates = report.buckets.get(variant.position, {}).get(bucket, {}).get(split, [])
+                pooled_p, pooled_t = sum(p for p, _ in rates), sum(t for _, t in rates)
+                per_seed = [p / t for p, t in rates if t]
+                spread = f" ({min(per_seed):.0%}-{max(per_seed):.0%})" if len(per_seed) > 1 else ""
+                row.append(pct(pooled_p / pooled_t) + spread if pooled_t else "")
+            rows.append(tuple(row))
+    return columns, rows

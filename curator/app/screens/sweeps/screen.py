@@ -8,12 +8,9 @@ on)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
@@ -22,6 +19,7 @@ from textual_plotext import PlotextPlot
 from curator.app import registry
 from curator.app.screens.sweeps import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.screens.sweeps import cells
+from curator.app.screens.sweeps.messages import ReportLoaded, SweepProgressed, SweepsListed, SweepStopped, progress_line
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, literal_text
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
@@ -32,38 +30,6 @@ from curator.sweeps.report import SweepReport, sweep_report
 from curator.workspace import Workspace
 
 RESUMABLE = ("queued", "cancelled", "failed")
-
-
-@dataclass
-class SweepsListed(Message):
-    """The sweeps were read: each with its done and planned trials."""
-
-    rows: list[tuple]
-
-
-@dataclass
-class ReportLoaded(Message):
-    """A sweep's figures were read."""
-
-    report: SweepReport
-
-
-@dataclass
-class SweepProgressed(Message):
-    """The sweep running here reported progress (only the newest line matters)."""
-
-    line: str
-    trial_done: bool = False
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, SweepProgressed) and not message.trial_done
-
-
-@dataclass
-class SweepStopped(Message):
-    """A cancel, or the queue run here, ended (`line` says how)."""
-
-    line: str
 
 
 class SweepsScreen(ReportsWorkerFailures, Screen):
@@ -88,6 +54,7 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
         yield DataTable(id="sweep-list", cursor_type="row")
         yield Static("reading the sweeps…", id="sweep-summary")
         yield DataTable(id="sweep-figures", cursor_type="row")
+        yield DataTable(id="sweep-buckets", cursor_type="row")
         yield PlotextPlot(id="sweep-curve")
         yield Static("", id="sweep-front")
         yield Static("", id="sweep-recommendation")
@@ -96,7 +63,7 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
     def on_mount(self) -> None:
         self.query_one("#sweep-list", DataTable).add_columns("sweep", "recipe", "kind", "status", "trials done")
         self.query_one("#sweep-figures", DataTable).add_columns(*cells.FIGURE_COLUMNS)
-        self.query_one("#sweep-curve").display = False
+        self.query_one("#sweep-curve").display = self.query_one("#sweep-buckets").display = False
         self.load_list()
 
     @property
@@ -154,11 +121,22 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
         table.clear()
         for row in cells.figure_rows(report):
             table.add_row(*(literal_text(c) for c in row))
+        self._fill_buckets(report)
         self._plot(report)
         self.query_one("#sweep-front", Static).update(literal_text(cells.front_line(report)))
         line = "recommendation: " + report.recommendation
         self.query_one("#sweep-recommendation", Static).update(literal_text(line, style="bold"))
         self.refresh_bindings()
+
+    def _fill_buckets(self, report: SweepReport) -> None:
+        """Per bucket, the item pass rate of the base and of each variant (pooled over seeds, with their spread)."""
+        table = self.query_one("#sweep-buckets", DataTable)
+        columns, rows = cells.bucket_table(report)
+        table.clear(columns=True)
+        table.display = bool(rows)
+        table.add_columns(*(literal_text(c) for c in columns))
+        for row in rows:
+            table.add_row(*(literal_text(c) for c in row))
 
     def _plot(self, report: SweepReport) -> None:
         """The learning curve (mean held-out pass rate against training rows) of a quantity sweep."""
@@ -169,6 +147,7 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
         plot.plt.title("held-out pass rate against training rows (mean over seeds)")
         for name, (rows, rates) in series.items():
             plot.plt.plot(rows, rates, marker="braille", label=literal(name))
+        plot.plt.xticks(sorted({r for rows, _rates in series.values() for r in rows}))
         plot.plt.ylim(0, 1)
         plot.refresh()
 
@@ -219,7 +198,7 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
         worker = get_current_worker()
 
         def progressed(stage: str, event: dict) -> None:
-            line = _progress_line(name, stage, event)
+            line = progress_line(name, stage, event)
             if line:
                 self.post_message(SweepProgressed(line, trial_done=stage == "trial"))
 
@@ -252,19 +231,3 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
 
     def action_close(self) -> None:
         self.dismiss()
-
-
-def _progress_line(name: str, stage: str, event: dict) -> str | None:
-    """A queue event of the sweep running here as a status line (None for events not worth one)."""
-    kind = event.get("event")
-    if stage == "build":
-        return f"sweep {name}: variant {event['variant']} built as {event['dataset']}"
-    if stage == "train" and kind == "step":
-        return f"sweep {name}: job {event['job_id']} training, step {event['step']}/{event['total_steps']}"
-    if stage == "eval" and kind == "generated":
-        return f"sweep {name}: job {event['job_id']} re-evaluating, {event['done']}/{event.get('total', '?')} outputs"
-    if stage == "trial":
-        return f"sweep {name}: variant {event['variant']} seed {event['seed']} done (run {event['run']})"
-    if stage == "failed":
-        return f"sweep {name}: variant {event['variant']} seed {event['seed']} failed: {event['error']}"
-    return None
