@@ -41,6 +41,7 @@ class LearnedOutcome:
     labels: int = 0
     model_file: str | None = None
     refitted: bool = False
+    carried: bool = False  # graded by a fit the spec brought from another run (too few labels on this one)
     reason: str | None = None  # why nothing was graded (too few labels)
     error: str | None = None
     kind: str = LEARNED_KIND
@@ -52,6 +53,8 @@ class LearnedOutcome:
     def describe(self) -> str:
         if self.reason:
             return f"learned '{self.name}': {self.items:,} items not graded: {self.reason}"
+        if self.carried:
+            return f"learned '{self.name}': {self.items:,} items graded by the fit of another run ({self.model_file})"
         how = "fitted now" if self.refitted else "fit reused (labels unchanged)"
         return (
             f"learned '{self.name}': {self.items:,} items graded by a fit on {self.labels:,} calibration labels "
@@ -96,16 +99,23 @@ def _grade(ws: Workspace, run_id: int, spec: CheckSpec, names: set[str], outcome
     passes = sum(passed for _, passed, _, _ in examples)
     keys, inputs, outputs = _applicable_items(ws, run_id, spec)
     outcome.items, outcome.labels = len(keys), len(examples)
+    carried = _carried_fit(ws, run_id, spec)
     spec = replace(spec, options={k: v for k, v in spec.options.items() if k != "fitted"})
     problem = labels_problem(passes, len(examples) - passes, source)
-    if problem:
+    if problem and carried is None:
         outcome.reason = problem
         _store(ws, run_id, spec, keys, [not_graded(f"not graded: {problem}")] * len(keys))
         return
-    embedder = embedder or _default_embedder()
-    hash_ = labels_hash([(item_id, passed) for item_id, passed, _, _ in examples], spec.options, embedder.name)
-    path = _fit_file(ws, run_id, spec, hash_, examples, embedder, outcome)
-    weights = load_weights(path)
+    if problem:  # too few labels here: grade with the fit the spec brings from another run (a re-evaluation)
+        path, fitted, outcome.carried = Path(carried["file"]), carried, True
+        weights = load_weights(path)
+        embedder = embedder or _default_embedder(weights.embedding_model)
+    else:
+        embedder = embedder or _default_embedder()
+        hash_ = labels_hash([(item_id, passed) for item_id, passed, _, _ in examples], spec.options, embedder.name)
+        path = _fit_file(ws, run_id, spec, hash_, examples, embedder, outcome)
+        weights = load_weights(path)
+        fitted = {"file": str(path), "labels_hash": hash_, "labels": len(examples)}
     grades = []
     if keys:
         from curator.checks.learned.grading import grades_from_probabilities
@@ -114,8 +124,17 @@ def _grade(ws: Workspace, run_id: int, spec: CheckSpec, names: set[str], outcome
         grades = grades_from_probabilities(weights.probabilities(matrix).tolist())
     outcome.graded, outcome.passed = len(grades), sum(g.passed for g in grades)
     outcome.model_file = str(path)
-    fitted = {"file": str(path), "labels_hash": hash_, "labels": len(examples)}
     _store(ws, run_id, replace(spec, options={**spec.options, "fitted": fitted}), keys, grades)
+
+
+def _carried_fit(ws: Workspace, run_id: int, spec: CheckSpec) -> dict | None:
+    """The fit a stored spec brings from another run (`curator check RUN --from OTHER`), when its file is there;
+    None for none, or for one of this run's own fits (cleared labels must not leave an old fit grading)."""
+    fitted = spec.options.get("fitted")
+    if not fitted or not Path(fitted["file"]).is_file():
+        return None
+    own = {ws.resolve_path(f).resolve() for f in learned_sql.fit_files(ws.db, run_id, spec.name)}
+    return None if Path(fitted["file"]).resolve() in own else fitted
 
 
 def _fit_file(ws: Workspace, run_id: int, spec: CheckSpec, hash_: str, examples: list, embedder, outcome) -> Path:
@@ -155,10 +174,10 @@ def _vectors(ws: Workspace, texts: list[str], embedder) -> np.ndarray:
     return embed_texts(ws, texts, embedder)
 
 
-def _default_embedder():
+def _default_embedder(model: str | None = None):
     from curator.patterns.embeddings import load_embedder
 
-    return load_embedder()
+    return load_embedder(model)
 
 
 def _store(ws: Workspace, run_id: int, spec: CheckSpec, keys: list[int], grades: list[Grade]) -> None:

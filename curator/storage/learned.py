@@ -49,3 +49,9 @@ def latest_fit(db: Database, run_id: int, check_name: str) -> tuple | None:
            WHERE run_id = ? AND check_name = ? ORDER BY fitted_at DESC LIMIT 1""",
         [run_id, check_name],
     )
+
+
+def fit_files(db: Database, run_id: int, check_name: str) -> list[str]:
+    """The weights files of every fit of this check on this run (as stored: workspace-relative)."""
+    rows = db.fetchall("SELECT model_file FROM learned_fits WHERE run_id = ? AND check_name = ?", [run_id, check_name])
+    return [file for (file,) in rows]

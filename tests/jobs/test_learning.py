@@ -172,3 +172,23 @@ def test_curator_check_prints_the_learned_checks_line_and_json(workspace, run, t
         None,
     )
     assert tone["not_graded_reason"].startswith("0 calibration label(s)")
+
+
+def test_a_re_evaluation_run_is_graded_by_the_fit_its_checks_bring_but_a_run_never_by_its_own_stale_fit(workspace, run):
+    run_learned(workspace, run.run_id, [LEARNED])
+    label_all(workspace, run.run_id)
+    [first] = run_learned(workspace, run.run_id, [LEARNED])
+    again = create_run_from_records(workspace, "service-again", records())
+    outcomes = judging.run_all_checks(workspace, again.run_id, stored_checks(workspace, run.run_id))
+    [carried] = outcomes
+    assert carried.error is None and carried.carried and not carried.refitted
+    assert carried.graded == 40 and carried.model_file == first.model_file
+    assert "graded by the fit of another run" in carried.describe()
+    [spec] = [s for s in stored_checks(workspace, again.run_id) if s.kind == "learned"]
+    assert spec.options["fitted"]["file"] == first.model_file
+    from curator.review.labels import clear_label
+
+    for row in records():
+        clear_label(workspace, run.run_id, row["item_id"], "tone")
+    [stale] = run_learned(workspace, run.run_id, stored_checks(workspace, run.run_id)[1:])
+    assert stale.graded == 0 and not stale.carried and stale.reason.startswith("0 calibration label(s)")
