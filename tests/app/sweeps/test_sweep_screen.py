@@ -150,3 +150,18 @@ async def test_leaving_the_screen_cancels_the_queue_it_resumed(workspace, tmp_pa
         assert not isinstance(app.screen, SweepsScreen)
     statuses = [t.status for t in sweep_queries.trials(workspace.db, sweep.sweep_id)]
     assert statuses == ["done", "done", "cancelled", "queued"]
+
+
+async def test_a_stored_error_is_shown_as_typed(workspace, tmp_path):
+    sweep = stored_sweep(workspace, tmp_path, done=())
+    sweep_queries.set_status(workspace.db, sweep.sweep_id, "failed", error="[bold]boom[/bold] \x1b[31mred")
+    app = noting_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(SweepsScreen(workspace))
+        await until(pilot, lambda: _loaded(app), 30)
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "failed, 0 of 4 trials done ([bold]boom[/bold] \\x1b[31mred)" in shown
+        assert "recommendation: no variant is clearly better than the base" in shown
+        assert not app.screen.query_one("#sweep-curve", PlotextPlot).display
