@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from curator.cli.context import console, echo_json, open_workspace
+from curator.cli.context import console, echo_json, one_line, open_workspace
+from curator.cli.tables import Col, fitted_table
 
 
 def _training_json(j) -> dict:
@@ -28,28 +28,47 @@ def _child_json(j) -> dict:
     return {"id": j.job_id, "kind": j.kind, "status": j.status, "label": j.label, "error": j.error}
 
 
+TRAINING_COLUMNS = (
+    Col("id", justify="right", min_width=2),
+    Col("status", min_width=6),
+    Col("method", drop=3, min_width=4),
+    Col("dataset", wrap=True, min_width=8),
+    Col("base model", drop=2, wrap=True, min_width=10),
+    Col("best pass rate", justify="right", min_width=6, short="best"),
+    Col("steps", drop=4, justify="right", min_width=5),
+    Col("adapter / error", drop=1, wrap=True, min_width=12),
+)
+CHILD_COLUMNS = (
+    Col("id", justify="right", min_width=2),
+    Col("kind", min_width=4),
+    Col("status", min_width=6),
+    Col("what", wrap=True, min_width=10),
+    Col("error", drop=1, wrap=True, min_width=10),
+)
+
+
 def _print_training(rows) -> None:
-    table = Table("id", "status", "method", "dataset", "base model", "best pass rate", "steps", "adapter / error")
+    cells = []
     for j in rows:
         best = j.metrics.get("best_pass_rate")
-        table.add_row(
-            str(j.job_id),
-            j.status,
-            str(j.config.get("method", "sft")),
-            str(j.config.get("dataset", "")),
-            j.base_model,
-            "—" if best is None else f"{best:.1%}",
-            str(j.metrics.get("steps", "")),
-            j.adapter_path or j.error or "",
+        cells.append(
+            [
+                str(j.job_id),
+                j.status,
+                one_line(str(j.config.get("method", "sft"))),
+                one_line(str(j.config.get("dataset", ""))),
+                one_line(j.base_model),  # whole: every path Curator prints is accepted back
+                "—" if best is None else f"{best:.1%}",
+                str(j.metrics.get("steps", "")),
+                one_line(j.adapter_path or j.error or ""),
+            ]
         )
-    console.print(table)
+    console.print(fitted_table(TRAINING_COLUMNS, cells, console.width))
 
 
 def _print_children(rows) -> None:
-    table = Table("id", "kind", "status", "what", "error")
-    for j in rows:
-        table.add_row(str(j.job_id), j.kind, j.status, j.label, j.error or "")
-    console.print(table)
+    cells = [[str(j.job_id), j.kind, j.status, one_line(j.label), one_line(j.error or "")] for j in rows]
+    console.print(fitted_table(CHILD_COLUMNS, cells, console.width))
 
 
 def jobs(
