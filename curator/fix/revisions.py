@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from curator.checks import grade, stored_checks
+from curator.checks import Case, grade_outputs, stored_checks, stored_results
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.generation import vetter_for
 from curator.fix.revision_prompts import change_share
@@ -24,9 +24,6 @@ from curator.storage import examples as example_queries
 from curator.storage import revisions as revision_queries
 from curator.storage.revisions import RevisionRow
 from curator.workspace import Workspace
-
-JUDGE_KIND = "judge"
-NOT_GRADED = "not graded here: a judge check grades a whole run (`curator check`)"
 
 
 @dataclass(frozen=True)
@@ -46,18 +43,13 @@ def graded_specs(ws: Workspace, run) -> list:
 
 
 def grade_revision(specs: list, item: dict, text: str) -> GradedRevision:
-    """Grade `text` as the item's output with every check of the run; judge checks are recorded as not graded."""
-    results, failure = {}, None
-    for spec in specs:
-        if spec.kind == JUDGE_KIND:
-            results[spec.name] = [None, NOT_GRADED]
-            continue
-        verdict = grade(spec, input=item["input"], target=item["target"], output=text)
-        if not verdict.applicable:
-            continue
-        results[spec.name] = [verdict.passed, verdict.reason]
-        if not verdict.passed and failure is None:
-            failure = f"check '{spec.name}' still fails: {verdict.reason}"
+    """Grade `text` as the item's output with every check of the run (the one grading path: a judge is recorded as
+    not graded, a learned check grades from its fit)."""
+    grades = grade_outputs(specs, [Case(item["input"], item["target"], text)])[0]
+    results = stored_results(grades)
+    failure = next(
+        (f"check '{name}' still fails: {g.reason}" for name, g in grades.items() if g.graded and not g.passed), None
+    )
     if failure is None and not any(r[0] is not None for r in results.values()):
         failure = "no check applies to this item, so nothing says the revision fixes it"
     return GradedRevision(results, failure)

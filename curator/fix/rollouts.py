@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from curator.checks import RewardSpec, stored_checks
-from curator.checks.rewards import MEAN_OF_CHECKS, all_passed, grade_output, load_rewards
+from curator.checks import Case, RewardSpec, grade_outputs, stored_checks, stored_results
+from curator.checks.rewards import MEAN_OF_CHECKS, all_passed, load_rewards
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.generation import vetter_for
 from curator.fix.rollout_choice import (
@@ -80,20 +80,23 @@ def plan_sampling(
 def grade_samples(ws: Workspace, plan: SamplingPlan, samples: dict[int, list[str]]) -> list[dict]:
     """One graded row per sample: the run's stored checks, whether all passed, and the reward."""
     specs = stored_checks(ws, plan.run_id)
+    cases = [
+        (item, index, output) for item in plan.items for index, output in enumerate(samples.get(item["item_key"], []))
+    ]
+    grades = grade_outputs(specs, [Case(item["input"], item["target"], output) for item, _, output in cases])
     graded = []
-    for item in plan.items:
-        for index, output in enumerate(samples.get(item["item_key"], [])):
-            results = grade_output(specs, input=item["input"], target=item["target"], output=output)
-            graded.append(
-                {
-                    "item_key": item["item_key"],
-                    "sample_index": index,
-                    "output": output,
-                    "check_results": results,
-                    "passed": all_passed(results),
-                    "reward": plan.reward_spec.reward(results),
-                }
-            )
+    for (item, index, output), grade in zip(cases, grades, strict=True):
+        results = stored_results(grade)
+        graded.append(
+            {
+                "item_key": item["item_key"],
+                "sample_index": index,
+                "output": output,
+                "check_results": results,
+                "passed": all_passed(results),
+                "reward": plan.reward_spec.reward(results),
+            }
+        )
     return graded
 
 
