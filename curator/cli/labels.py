@@ -11,6 +11,7 @@ from curator.review import label_queues
 from curator.review import labels as label_domain
 from curator.review.calibration import CalibrationReport, calibrate
 from curator.review.calibration_stats import Interval
+from curator.review.label_views import grader_uncertainty
 from curator.review.runs import resolve_run
 from curator.storage.labels import VerdictLabel
 
@@ -107,7 +108,8 @@ def _queue(run: str, check: str | None, queue: str, limit: int, as_json: bool) -
     with open_workspace() as ws:
         target = resolve_run(ws, run)
         if queue == "next":
-            offered = label_queues.label_next(ws, target.run_id, check, limit)
+            uncertainty = grader_uncertainty(ws, target.run_id, check)  # a judge's or learned grader's own doubt
+            offered = label_queues.label_next(ws, target.run_id, check, limit, uncertainty)
             rows = [
                 {"item_id": c.item_id, "check_said": _verdict(c.check_passed), "uncertainty": c.uncertainty}
                 | {"why": c.reason}

@@ -18,7 +18,6 @@ from curator.checks.learned.options import labels_check
 from curator.checks.rules import Grade, not_graded
 from curator.checks.spec import CheckSpec, validate_specs
 from curator.errors import CuratorError
-from curator.review.label_queues import uncertainty_from_probability
 from curator.review.runs import resolve_run
 from curator.storage import checks as check_sql
 from curator.storage import judge_cache
@@ -195,13 +194,3 @@ def _store(ws: Workspace, run_id: int, spec: CheckSpec, keys: list[int], grades:
         for key, g in zip(keys, grades, strict=True)
     ]
     judge_cache.store_judge(ws.db, run_id, spec.name, spec.kind, spec.to_json(), [], rows)
-
-
-def learned_uncertainty(ws: Workspace, run_ref: str | int, check_name: str) -> dict[int, float]:
-    """item_key -> uncertainty (1 at p = 0.5) of a learned check's graded items: what `label_next` takes, so the
-    analyst labels where the grader is least sure."""
-    run = resolve_run(ws, run_ref)
-    rows = judge_cache.verdict_rows(ws.db, run.run_id, check_name)
-    return {
-        key: uncertainty_from_probability(score) for key, graded, _, score, *_ in rows if graded and score is not None
-    }

@@ -8,8 +8,9 @@ import pytest
 from curator.checks import CheckSpec, grade_outputs, run_checks, stored_checks
 from curator.checks.graders import Case
 from curator.jobs import judging
-from curator.jobs.learning import learned_uncertainty, run_learned
+from curator.jobs.learning import run_learned
 from curator.review.label_queues import label_next
+from curator.review.label_views import grader_uncertainty
 from curator.review.labels import label_part, set_label
 from curator.review.runs import create_run_from_records
 from curator.storage import judge_cache
@@ -114,7 +115,7 @@ def test_a_fit_on_calibration_labels_grades_the_run_and_is_reused_until_they_cha
     [refit] = run_learned(workspace, run.run_id, [LEARNED])
     assert refit.refitted and refit.model_file != first.model_file
     assert workspace.db.fetchone("SELECT count(*) FROM learned_fits")[0] == 2
-    uncertainty = learned_uncertainty(workspace, run.run_id, "tone")
+    uncertainty = grader_uncertainty(workspace, run.run_id, "tone")
     assert len(uncertainty) == 40 and all(0 <= u <= 1 for u in uncertainty.values())
 
 
@@ -125,7 +126,7 @@ def test_labels_from_another_check_and_only_its_calibration_part(workspace, run)
     assert outcome.error is None and outcome.graded == 40
     examples = learned_sql.calibration_examples(workspace.db, run.run_id, "answered")
     assert examples and all(label_part(item_id, "answered") == "calibration" for item_id, *_ in examples)
-    uncertainty = learned_uncertainty(workspace, run.run_id, "tone")
+    uncertainty = grader_uncertainty(workspace, run.run_id, "tone")
     offered = label_next(workspace, run.run_id, "tone", 5, uncertainty)  # tone itself has no labels yet
     assert [c.uncertainty for c in offered] == sorted(uncertainty.values(), reverse=True)[:5]
 
