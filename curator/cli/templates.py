@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import typer
 from rich.text import Text
 
 from curator.cli.context import console, echo_json, literal, one_line, open_workspace
 from curator.cli.tables import Col, fitted_table
-from curator.errors import NotFoundError
+from curator.errors import CuratorError, NotFoundError
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates import library as template_domain
 from curator.fix.templates.authoring import make_slot
@@ -157,6 +159,89 @@ def preview(
             (literal(example.variant), "bold"), literal(f" input: {example.input!r}\n   target: {example.target!r}")
         )
         console.print(line, highlight=False)
+
+
+@template_app.command("expand")
+def expand(
+    name: str = typer.Argument(..., help="Template name."),
+    slot_name: str = typer.Argument(..., help="The slot whose values a model extends."),
+    model: str = typer.Option(None, "--model", "-m", help="A local model folder, or the endpoint's model name."),
+    endpoint: str = typer.Option(None, "--endpoint", help="An OpenAI-compatible base URL to ask instead."),
+    count: int = typer.Option(20, "--count", "-n", help="How many more values to ask for."),
+    temperature: float = typer.Option(0.8, "--temperature", help="Sampling temperature (0: greedy)."),
+    k: int = typer.Option(1, "--k", "-k", help="Samples of the prompt (seeded seed + i); their values are pooled."),
+    seed: int = typer.Option(0, "--seed", help="Sampling seed."),
+    max_new_tokens: int = typer.Option(256, "--max-new-tokens", help="Tokens per answer."),
+    cpu_threads: int = typer.Option(1, "--cpu-threads", help="Torch threads on the CPU; 0 = torch's default."),
+    show: bool = typer.Option(False, "--list", help="List the slot's proposed and refused values."),
+    accept: list[str] = typer.Option(None, "--accept", help="Accept this proposed value (repeatable)."),
+    accept_all: bool = typer.Option(False, "--accept-all", help="Accept every proposed value."),
+    reject: list[str] = typer.Option(None, "--reject", help="Reject this proposed value (repeatable)."),
+    reject_all: bool = typer.Option(False, "--reject-all", help="Reject every proposed value."),
+    as_json: bool = typer.Option(False, "--json", help="Print the values as JSON."),
+) -> None:
+    """Ask a model for more values of a slot ("N more ways to say this, like these"); they are deduplicated,
+    checked against held-out items and kept as proposals until you accept them (then appended to the slot)."""
+    from curator.fix import slot_expansion
+
+    reviews = [(accept, accept_all, "accepted"), (reject, reject_all, "rejected")]
+    asked = [(values, every, status) for values, every, status in reviews if values or every]
+    if len(asked) + show + (model is not None) != 1:
+        raise CuratorError("give one of --model/--endpoint, --list, --accept(-all) or --reject(-all)")
+    if asked:
+        values, every, status = asked[0]
+        with open_workspace() as ws:
+            moved = slot_expansion.review(ws, name, slot_name, status, None if every else list(values))
+        console.print(f"{status.capitalize()} {len(moved)} value(s) of slot '{one_line(slot_name)}'.", highlight=False)
+        return
+    if show:
+        with open_workspace(read_only=True) as ws:
+            _print_proposals(slot_expansion.list_proposals(ws, name, slot_name), as_json)
+        return
+    with open_workspace() as ws:
+        plan = slot_expansion.plan_expansion(ws, name, slot_name, count, k)
+        folder = ws.root / "jobs" / f"expand-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
+    settings = {"temperature": temperature, "seed": seed, "max_new_tokens": max_new_tokens, "endpoint": endpoint}
+    answers = _ask_for_values(plan, model, endpoint, folder, settings | {"cpu_threads": cpu_threads})
+    from curator.cli.train import reopen_workspace
+
+    with reopen_workspace() as ws:
+        rows = slot_expansion.store_expansion(ws, plan, answers, model, settings | {"job": str(folder)})
+    _print_proposals(rows, as_json)
+
+
+def _ask_for_values(plan, model: str, endpoint: str | None, folder, settings: dict) -> list[str]:
+    """The model's k answers to the expansion prompt (the reviser's judge child, or the endpoint client)."""
+    from curator.jobs.revising import ReviseRequest, ask_model, check_request
+
+    request = ReviseRequest(
+        run=plan.template.name,
+        model=model,
+        endpoint=endpoint,
+        temperature=settings["temperature"],
+        seed=settings["seed"],
+        max_new_tokens=settings["max_new_tokens"],
+        batch_size=plan.k,
+        cpu_threads=settings["cpu_threads"],
+    )
+    check_request(request)
+    folder.mkdir(parents=True, exist_ok=True)
+    requests = [{"key": str(i), "prompt": plan.prompt, "sample_index": i} for i in range(plan.k)]
+    answers, _ = ask_model(request, folder, "expand", requests, what="expanding")
+    return [answers[str(i)] for i in range(plan.k)]
+
+
+def _print_proposals(rows, as_json: bool) -> None:
+    if as_json:
+        keys = ("proposal_id", "slot", "value", "status", "reason", "model")
+        echo_json([{key: getattr(r, key) for key in keys} for r in rows])
+        return
+    if not rows:
+        console.print("No proposed values: `curator template expand TEMPLATE SLOT --model PATH` asks for some.")
+        return
+    cols = [Col("id", justify="right"), Col("value", wrap=True), Col("status"), Col("why", wrap=True, drop=1)]
+    cells = [[str(r.proposal_id), one_line(r.value), r.status, one_line(r.reason or "")] for r in rows]
+    console.print(fitted_table(cols, cells, console.width))
 
 
 def register(app: typer.Typer) -> None:
