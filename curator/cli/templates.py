@@ -184,6 +184,8 @@ def expand(
     checked against held-out items and kept as proposals until you accept them (then appended to the slot)."""
     from curator.fix import slot_expansion
 
+    if endpoint is not None and model is None:
+        raise CuratorError("--endpoint needs --model NAME (the name the server knows the model by)")
     reviews = [(accept, accept_all, "accepted"), (reject, reject_all, "rejected")]
     asked = [(values, every, status) for values, every, status in reviews if values or every]
     if len(asked) + show + (model is not None) != 1:

@@ -96,6 +96,8 @@ def test_expand_through_an_endpoint_then_list_and_accept(ws_path):
 def test_one_action_at_a_time(ws_path):
     both = invoke(ws_path, "template", "expand", "forecast", "sky", "--list", "--accept-all")
     assert isinstance(both.exception, CuratorError) and "give one of --model/--endpoint" in str(both.exception)
+    nameless = invoke(ws_path, "template", "expand", "forecast", "sky", "--endpoint", "http://127.0.0.1:9/v1")
+    assert "--endpoint needs --model NAME" in str(nameless.exception)
 
 
 @pytest.mark.slow
