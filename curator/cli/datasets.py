@@ -11,6 +11,7 @@ from curator.app.widgets.literal import one_line
 from curator.cli.context import console, err_console, open_workspace
 from curator.cli.tables import Col, fitted_table
 from curator.recipes import library as recipe_domain
+from curator.recipes.pair_lengths import pair_lengths_line
 from curator.recipes.spec import load_recipe
 
 dataset_app = typer.Typer(help="Dataset recipes (sources with shares) and their frozen versions.", no_args_is_help=True)
@@ -94,6 +95,9 @@ def build(
             f"(row {nearest['row']}: {one_line(row['prompt'], 50)} ~ held-out item {item})",
             highlight=False,
         )
+    lengths = pair_lengths_line(version.manifest.get("pair_lengths"))
+    if lengths:
+        console.print(f"  {lengths}", highlight=False)
     refused = sum(s["refused_held_out"] for s in version.manifest["sources"])
     if refused:
         err_console.print(f"{refused} row(s) too close to held-out items were left out")

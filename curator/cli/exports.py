@@ -9,6 +9,7 @@ import typer
 from curator.cli.context import console, open_workspace
 from curator.errors import CuratorError
 from curator.exports.library import export_dataset, export_run
+from curator.recipes.pair_lengths import pair_lengths_line
 
 
 def export(
@@ -48,6 +49,9 @@ def export(
     console.print(
         f"Wrote {result.rows:,} {result.shape} rows{of_split} to {result.path}", highlight=False, soft_wrap=True
     )
+    lengths = pair_lengths_line(result.pair_lengths)
+    if lengths:
+        console.print(lengths, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from curator.errors import CuratorError
 from curator.exports import shapes
 from curator.exports.writers import FILE_FORMATS, SUFFIXES, write_rows
 from curator.recipes.library import get_version, parse_version_ref, read_version_rows
+from curator.recipes.pair_lengths import pair_lengths
 from curator.recipes.rollout_kinds import version_shape
 from curator.review.runs import resolve_run
 from curator.storage import exports as export_queries
@@ -24,6 +25,7 @@ class ExportResult:
     rows: int
     shape: str
     file_format: str
+    pair_lengths: dict | None = None  # preference pairs: how often the chosen side is the longer (recipes.pair_lengths)
 
 
 def _check_choice(value: str, allowed: tuple, what: str) -> None:
@@ -80,7 +82,7 @@ def export_run(
     items = export_queries.dev_items_with_verdict(ws.db, run.run_id)
     rows = _run_rows(items, shape, system_prompt)
     write_rows(shapes.require_rows(rows, shape, f"run '{run.name}'"), path, file_format)
-    return ExportResult(path, len(rows), shape, file_format)
+    return ExportResult(path, len(rows), shape, file_format, pair_lengths(rows) if shape == "dpo" else None)
 
 
 JSON_COLUMNS = ("metadata", "input_messages")  # JSON text stored as it came from the log (may hold NaN)
@@ -152,4 +154,4 @@ def export_dataset(
     label = f"{version.recipe_name}-v{version.version}"
     path = safe_destination(folder or ws.exports_dir, name or default_name(label, shape, file_format), force)
     write_rows(shaped, path, file_format)
-    return ExportResult(path, len(shaped), shape, file_format)
+    return ExportResult(path, len(shaped), shape, file_format, pair_lengths(shaped) if shape == "dpo" else None)

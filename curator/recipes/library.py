@@ -13,6 +13,7 @@ from curator.fix.contamination import ContaminationGuard
 from curator.recipes import freezing
 from curator.recipes.allocation import allocate
 from curator.recipes.cot import apply_cot_share
+from curator.recipes.pair_lengths import pair_lengths
 from curator.recipes.prompts import apply_system_prompt, attach_messages
 from curator.recipes.sources import source_rows
 from curator.recipes.spec import RecipeSpec, Source, spec_from_dict
@@ -166,6 +167,7 @@ def build(ws: Workspace, name: str, seed: int | None = None) -> VersionRow:
         "total": len(rows),
         "sources": entries,
         "nearest_held_out": freezing.nearest_held_out(example_queries.held_out_ids(ws.db), rows),
+        "pair_lengths": pair_lengths(rows),
         "content_hash": content_hash,
         "file": ws.storable_path(folder / f"v{version}" / f"v{version}.jsonl"),
     }
