@@ -129,6 +129,11 @@ class Check:
             found = {"items": run.item_count, "pass_rate": run.pass_rate}
             return found | {"backend": settings.get("backend"), "dtype": settings.get("dtype")}
 
+    def import_items(self) -> dict:
+        """The eval items with their dev/held-out split (a plain `curator eval --items FILE` makes every item dev)."""
+        self.curator("import", "import", str(self.work / "eval.jsonl"), "--name", "eval", "--split-field", "split")
+        return {}
+
     def eval(self, name: str, items: str, *extra: str) -> dict:
         args = ["eval", "--model", str(self.model), "--items", items, "--name", name, "--max-new-tokens", "24"]
         if self.cpu:
@@ -183,8 +188,8 @@ class Check:
         self.timed("environment", self.environment)
         self.timed("tiny_model", self.build_model)
         self.write_inputs()
-        checks = ["--checks", str(self.work / "checks.toml")]
-        base = self.timed("eval", lambda: self.eval("base", str(self.work / "eval.jsonl"), *checks))
+        self.timed("import", self.import_items)
+        base = self.timed("eval", lambda: self.eval("base", "eval", "--checks", str(self.work / "checks.toml")))
         if not self.cpu and (base["dtype"] not in ("bfloat16", "float16") or base["backend"] is None):
             raise Failed(f"eval: the GPU eval stored dtype {base['dtype']} and backend {base['backend']}")
         bf16 = self.timed("sft_bf16", lambda: self.train("sft_bf16", "train.jsonl", "--bf16", expect="bf16"))

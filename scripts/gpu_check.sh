@@ -45,12 +45,13 @@ if [ "$INSTALL" = 1 ]; then
   [ -f "$WHEELS" ] || fail "install: no $WHEELS (run scripts/gpu_wheels.sh on a machine that can download)"
   "$PY" scripts/gpu_wheels_pack.py unpack "$WHEELS" "$WORK/wheels" > /dev/null 2> "$WORK/install.log" \
     || fail "install: cannot unpack $WHEELS: $(tail -1 "$WORK/install.log")"
-  # --target: a folder of the work directory first on the path; the preinstalled packages stay as they are.
+  # --target: a folder of the work directory first on the path; the preinstalled packages stay as they are. Its
+  # name must contain `site-packages`: dill (datasets' fingerprints) pickles modules elsewhere by value and fails.
   rm -f "$WORK"/wheels/curator_tui-*.whl  # older archives carried one; the checkout is what runs
-  "$PY" -m pip install --quiet --no-index --find-links "$WORK/wheels" --no-deps --target "$WORK/site" \
+  "$PY" -m pip install --quiet --no-index --find-links "$WORK/wheels" --no-deps --target "$WORK/site-packages" \
     "$WORK"/wheels/*.whl >> "$WORK/install.log" 2>&1 \
     || fail "install: pip failed: $(tail -1 "$WORK/install.log")"
-  export PYTHONPATH="$(pwd):$WORK/site${PYTHONPATH:+:$PYTHONPATH}"
+  export PYTHONPATH="$(pwd):$WORK/site-packages${PYTHONPATH:+:$PYTHONPATH}"
 fi
 left=$((LIMIT_S - ($(date +%s) - started)))
 [ "$left" -gt 30 ] || fail "install took $((LIMIT_S - left)) s: no time left for the steps"
