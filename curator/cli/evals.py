@@ -34,6 +34,11 @@ def eval_command(
         "float32.",
     ),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
+    max_model_len: int = typer.Option(None, "--max-model-len", help="vLLM: longest prompt + output in tokens."),
+    gpu_memory_utilization: float = typer.Option(
+        None, "--gpu-memory-utilization", help="vLLM: share of the GPU's memory it may take (0 to 1; vLLM's 0.9)."
+    ),
+    tensor_parallel_size: int = typer.Option(None, "--tensor-parallel-size", help="vLLM: GPUs to split the model on."),
 ) -> None:
     """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
     from curator.cli.train import reopen_workspace
@@ -42,6 +47,17 @@ def eval_command(
     from curator.inference.dtypes import DTYPES
     from curator.jobs.evals import EvalRequest, check_spec_file, finish_eval, start_eval
 
+    engine = {
+        name: value
+        for name, value in (
+            ("max_model_len", max_model_len),
+            ("gpu_memory_utilization", gpu_memory_utilization),
+            ("tensor_parallel_size", tensor_parallel_size),
+        )
+        if value is not None
+    }
+    if engine and backend == "transformers":
+        raise CuratorError(f"--{next(iter(engine)).replace('_', '-')} is a vLLM option: use --backend vllm or auto")
     request = EvalRequest(
         model=model,
         items=items,
@@ -52,6 +68,7 @@ def eval_command(
         trust_remote_code=trust_remote_code,
         cpu_threads=cpu_threads,
         dtype=dtype,
+        engine=engine,
         generation=GenerationSettings(
             max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size, seed=seed
         ),

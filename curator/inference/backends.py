@@ -203,13 +203,15 @@ class VllmBackend:
 
     name = "vllm"
 
-    def __init__(self, ref: ModelRef, settings: GenerationSettings):
+    def __init__(self, ref: ModelRef, settings: GenerationSettings, engine: dict | None = None):
         from vllm import LLM  # vllm: GPU machines only
 
         check_local(ref)
         self.settings = settings
         self.dtype, self.dtype_reason = resolve_dtype(ref.dtype, "cuda")  # the resolved dtype, stored with the run
         options = {"enable_lora": True, "max_lora_rank": vllm_lora_rank(ref.adapter)} if ref.adapter else {}
+        self.engine = {k: v for k, v in (engine or {}).items() if k in ENGINE_OPTIONS and v is not None}
+        options |= self.engine
         self.llm = LLM(
             model=ref.model,
             trust_remote_code=ref.trust_remote_code,
@@ -239,7 +241,13 @@ class VllmBackend:
         return [[choice.text for choice in result.outputs] for result in results]
 
 
-def load_backend(ref: ModelRef, settings: GenerationSettings, preferred: str = "auto"):
-    """The backend to use for `ref` on this machine, loaded and ready to generate."""
+ENGINE_OPTIONS = ("max_model_len", "gpu_memory_utilization", "tensor_parallel_size")  # vLLM's LLM(...) arguments
+
+
+def load_backend(ref: ModelRef, settings: GenerationSettings, preferred: str = "auto", engine: dict | None = None):
+    """The backend to use for `ref` on this machine, loaded and ready to generate; `engine` holds vLLM's engine
+    options (ignored by transformers, which has none of them)."""
     name = choose_backend(preferred)
-    return (VllmBackend if name == "vllm" else TransformersBackend)(ref, settings)
+    if name == "vllm":
+        return VllmBackend(ref, settings, engine)
+    return TransformersBackend(ref, settings)

@@ -35,6 +35,7 @@ class EvalJob(JsonJobFile):
     dtype: str = "auto"  # auto: bf16 where the device runs it natively, else fp32 (fp16 on such a GPU)
     cancel_file: str | None = None
     generation: dict = field(default_factory=dict)
+    engine: dict = field(default_factory=dict)  # vLLM: max_model_len, gpu_memory_utilization, tensor_parallel_size
 
 
 def read_items(path: str) -> list[dict]:
@@ -51,7 +52,7 @@ def load(job: EvalJob, settings: GenerationSettings, writer: ProgressWriter, tot
     """The backend, loaded with this process's share of the cores; says which dtype and threads, and why."""
     threads = set_cpu_threads(job.cpu_threads)
     ref = ModelRef(job.model, job.adapter, trust_remote_code=job.trust_remote_code, dtype=job.dtype)
-    backend = load_backend(ref, settings, job.backend)
+    backend = load_backend(ref, settings, job.backend, job.engine)
     writer.emit(
         "loaded",
         backend=backend.name,
@@ -90,6 +91,7 @@ def run(job: EvalJob, writer: ProgressWriter) -> dict:
         "dtype_reason": backend.dtype_reason,
         "items": len(items),
         "generation": settings.as_dict(),
+        "engine": getattr(backend, "engine", {}),  # the vLLM engine options used ({} for transformers)
     }
 
 

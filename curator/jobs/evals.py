@@ -39,6 +39,7 @@ class EvalRequest:
     cpu_threads: int = 0  # 0: a fair share of the cores left by the other Curator children
     dtype: str = "auto"  # auto: bf16 where the device runs it natively, else fp32; the one used is stored with the run
     generation: GenerationSettings = field(default_factory=GenerationSettings)
+    engine: dict = field(default_factory=dict)  # vLLM engine options (max_model_len, ...); stored with the run
 
 
 @dataclass
@@ -92,6 +93,7 @@ def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
         cpu_threads=request.cpu_threads,
         dtype=request.dtype,
         generation=request.generation.as_dict(),
+        engine=dict(request.engine),
     )
     items = (
         {"item_key": i.item_key, "input": i.input, "input_messages": i.input_messages}
@@ -142,6 +144,7 @@ def _store_eval(ws: Workspace, handle: EvalHandle, final: dict) -> RunRow:
     settings = {
         "generation": final.get("generation", request.generation.as_dict()),
         "backend": final.get("backend"),
+        "engine": final.get("engine", {}),
         "dtype": final.get("dtype", request.dtype),
         "dtype_reason": final.get("dtype_reason"),
         "eval_job": str(handle.job_dir),

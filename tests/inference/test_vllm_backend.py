@@ -65,3 +65,27 @@ def test_the_adapter_sets_the_lora_rank_and_prompts_go_in_as_token_ids(fake_vllm
     bos = backend.tokenizer.bos_token_id
     assert ids[0] == bos and ids.count(bos) == 1
     assert outputs == [["ok", "ok"]] and params.n == 2 and lora.path == str(adapter)
+
+
+def test_engine_options_reach_vllm_and_nothing_else_does(fake_vllm, tmp_path):
+    engine = {"max_model_len": 4096, "gpu_memory_utilization": 0.5, "tensor_parallel_size": 2, "bogus": 1}
+    backend = VllmBackend(ModelRef(str(tmp_path), dtype="float16"), GenerationSettings(), engine)
+    options = fake_vllm.made[0].options
+    assert (options["max_model_len"], options["gpu_memory_utilization"], options["tensor_parallel_size"]) == (
+        4096,
+        0.5,
+        2,
+    )
+    assert "bogus" not in options and backend.engine == {k: v for k, v in engine.items() if k != "bogus"}
+
+
+def test_an_engine_option_with_the_transformers_backend_is_refused_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from curator.cli.main import app
+
+    items = tmp_path / "eval.jsonl"
+    items.write_text(json.dumps({"id": "a", "input": "hi"}) + "\n")
+    args = ["-w", str(tmp_path / "ws"), "eval", "--model", str(tmp_path), "--items", str(items)]
+    result = CliRunner().invoke(app, [*args, "--backend", "transformers", "--max-model-len", "512"])
+    assert result.exit_code != 0 and "--max-model-len is a vLLM option" in str(result.exception)
