@@ -14,6 +14,9 @@ def eval_command(
         ..., "--model", "-m", help="Any local Hugging Face model folder (vLLM on a CUDA GPU, else transformers)."
     ),
     items: str = typer.Option(..., "--items", "-i", help="A run (name or id) whose inputs to use, or an eval file."),
+    split_field: str = typer.Option(
+        None, "--split-field", help="With an eval file: the field whose value (dev or held_out) is each item's split."
+    ),
     adapter: str = typer.Option(None, "--adapter", "-a", help="LoRA adapter folder to apply on top of the model."),
     checks: Path = typer.Option(None, "--checks", "-c", help="Check spec (TOML); default: the parent run's checks."),
     name: str = typer.Option(None, "--name", help="Name of the new run (default: PARENT@MODEL)."),
@@ -61,6 +64,7 @@ def eval_command(
     request = EvalRequest(
         model=model,
         items=items,
+        split_field=split_field,
         adapter=adapter,
         checks=checks,
         name=name,

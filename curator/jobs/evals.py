@@ -31,6 +31,7 @@ class EvalRequest:
 
     model: str
     items: str | int  # a run (name or id), or the path of an eval file to import first
+    split_field: str | None = None  # in an eval file: the field whose value (dev or held_out) is the item's split
     adapter: str | None = None
     checks: Path | None = None  # a spec file; default: the parent run's stored checks
     name: str | None = None
@@ -53,15 +54,18 @@ class EvalHandle:
     child: ChildProcess
 
 
-def resolve_items(ws: Workspace, ref: str | int) -> RunRow:
-    """The run whose inputs are evaluated: a run by name/id, or an eval file imported as a run."""
+def resolve_items(ws: Workspace, ref: str | int, split_field: str | None = None) -> RunRow:
+    """The run whose inputs are evaluated: a run by name/id, or an eval file imported as a run (each item's split
+    from `split_field` when given, else dev)."""
     if isinstance(ref, int):
         return resolve_run(ws, ref)
     path = Path(ref)
     if path.is_file():
-        from curator.importers import import_file
+        from curator.importers import FieldMapping, import_file
 
-        return import_file(ws, path).run
+        return import_file(ws, path, mapping=FieldMapping(split=split_field) if split_field else None).run
+    if split_field:
+        raise CuratorError("--split-field reads an eval file's items; a stored run keeps the splits it has")
     return resolve_run(ws, ref)
 
 
@@ -81,7 +85,7 @@ def start_eval(ws: Workspace, request: EvalRequest) -> EvalHandle:
     """Record the eval job, write its items and start the child (it ends with this process); returns at once."""
     request = _in_workspace(ws, request)
     _check_paths(request)
-    parent = resolve_items(ws, request.items)
+    parent = resolve_items(ws, request.items, request.split_field)
     job = EvalJob(
         model=str(Path(request.model).resolve()),
         adapter=str(Path(request.adapter).resolve()) if request.adapter else None,
