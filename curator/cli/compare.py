@@ -161,10 +161,9 @@ def comparison_json(ws, result: Comparison) -> dict:
         return resolve_run(ws, run_id).name if run_id is not None else None
 
     payload = result.as_dict()
-    payload.pop("parent", None)
     return {
         "run": payload.pop("run"),
-        "before": result.before_run.name,
+        "before": payload.pop("before"),
         "against": payload.pop("against"),
         "base": name(result.base_run_id),
         "parent": name(result.parent_run_id),

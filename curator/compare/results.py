@@ -155,7 +155,7 @@ class Comparison:
 
         return {
             "run": self.after_run.name,
-            "parent": self.before_run.name,
+            "before": self.before_run.name,
             "against": self.against,
             "settings": {
                 "before": run_settings.stored_generation(self.before_run),
