@@ -11,6 +11,7 @@ from curator.app.widgets.literal import one_line
 from curator.cli.context import console, echo_json, open_workspace
 from curator.cli.tables import Col, fitted_table
 from curator.compare.comparison import (
+    FLIP_KINDS,
     SPLIT_LABELS,
     SPLITS,
     VERDICT_SPLIT,
@@ -18,8 +19,7 @@ from curator.compare.comparison import (
     Comparison,
     ItemChange,
     RowComparison,
-    format_delta,
-    format_rate,
+    row_figures,
 )
 from curator.compare.stats import format_p_value
 
@@ -38,15 +38,7 @@ def comparison_table(title: str, rows: list[RowComparison], width: int) -> Table
         ]
     cells = [
         [one_line(row.name)]
-        + [
-            cell
-            for split in SPLITS
-            for cell in (
-                format_rate(row.before[split].rate),
-                format_rate(row.after[split].rate),
-                format_delta(row.delta(split)),
-            )
-        ]
+        + [row_figures(row, split)[key] for split in SPLITS for key in ("before", "after", "delta")]
         for row in rows
     ]
     return fitted_table(cols, cells, width, title=title)
@@ -73,8 +65,10 @@ def split_table(result: Comparison, split: str, width: int) -> Table:
         cols += [Col("p (Holm)", justify="right", short="p adj.")] if adjusted else []
     cells = [_check_cells(check, split, verdict, adjusted) for check in result.checks]
     every = result.every_check
-    rates = [format_rate(every.before[split].rate), format_rate(every.after[split].rate)]
-    cells.append([Text(every.name, style="bold"), *rates, format_delta(every.delta(split))] + [""] * (len(cols) - 4))
+    figures = row_figures(every, split)
+    cells.append(
+        [Text(every.name, style="bold"), *(figures[k] for k in ("before", "after", "delta"))] + [""] * (len(cols) - 4)
+    )
     return fitted_table(cols, cells, width)
 
 
@@ -84,12 +78,8 @@ def _holm_p(check: CheckComparison) -> float | None:
 
 
 def _check_cells(check: CheckComparison, split: str, verdict: bool, adjusted: bool) -> list:
-    flips = check.flips.get(split)
-    fixed, regressed, still = (
-        str(len(flips.keys(k))) if flips else "0" for k in ("fixed", "regressed", "still_failing")
-    )
-    cells = [one_line(check.name), format_rate(check.before[split].rate), format_rate(check.after[split].rate)]
-    cells += [format_delta(check.delta(split)), fixed, regressed, still]
+    figures = row_figures(check, split)
+    cells = [one_line(check.name)] + [figures[k] for k in ("before", "after", "delta", *FLIP_KINDS)]
     if verdict:
         cells.append(Text(check.verdict, style=VERDICT_STYLES[check.verdict]))
         cells.append(format_p_value(check.test.p_value))

@@ -51,6 +51,7 @@ __all__ = [
     "compare_runs",
     "format_delta",
     "format_rate",
+    "row_figures",
 ]
 
 
@@ -65,6 +66,21 @@ def format_delta(delta: float | None) -> str:
         return ""
     points = round(delta * 100, 1)
     return "±0" if points == 0 else f"{points:+.1f}"
+
+
+def row_figures(row: RowComparison, split: str) -> dict[str, str]:
+    """One compare-table row's figures for a split, as the CLI and the compare screen both show them: before,
+    after and delta, and for a check how many paired items were fixed, regressed and are still failing."""
+    figures = {
+        "before": format_rate(row.before[split].rate),
+        "after": format_rate(row.after[split].rate),
+        "delta": format_delta(row.delta(split)),
+    }
+    flips = getattr(row, "flips", None)  # checks have them; bucket and every-check rows do not
+    if flips is not None:
+        moved = flips.get(split, Flips())
+        figures |= {kind: str(len(moved.keys(kind))) for kind in FLIP_KINDS}
+    return figures
 
 
 def base_and_parent(ws: Workspace, run: RunRow) -> tuple[int | None, int | None]:

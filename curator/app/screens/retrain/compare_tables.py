@@ -13,8 +13,7 @@ from curator.compare.comparison import (
     CheckComparison,
     Comparison,
     RowComparison,
-    format_delta,
-    format_rate,
+    row_figures,
 )
 from curator.compare.stats import format_p
 from curator.review.label_views import CheckStanding
@@ -23,8 +22,8 @@ VERDICT_STYLES = {"improved": "bold green", "regressed": "bold red", "no signifi
 FLIP_COLUMNS = {"fixed": "fixed", "regressed": "regressed", "still_failing": "still failing"}
 
 
-def delta_text(delta: float | None) -> Text:
-    text = format_delta(delta)
+def delta_text(text: str) -> Text:
+    """A change in points (formatted), green when up and red when down."""
     style = "green" if text.startswith("+") else "red" if text.startswith("-") else ""
     return Text(text, style=style, justify="right")
 
@@ -74,11 +73,12 @@ def split_table(
         cells = _check_cells(check, split, columns, narrow, standing if judged else None)
         table.add_row(*cells, key=check.name, height=height)
     every = comparison.every_check
+    figures = row_figures(every, split)
     cells = {
         "name": Text(every.name, style="bold"),
-        "before": figure(format_rate(every.before[split].rate)),
-        "after": figure(format_rate(every.after[split].rate)),
-        "delta": delta_text(every.delta(split)),
+        "before": figure(figures["before"]),
+        "after": figure(figures["after"]),
+        "delta": delta_text(figures["delta"]),
     }
     table.add_row(*(cells.get(key, "") for key in columns), key=every.name)
     return table
@@ -87,20 +87,20 @@ def split_table(
 def _check_cells(
     check: CheckComparison, split: str, columns: list[str], narrow: bool, judged: CheckStanding | None
 ) -> list:
-    flips = check.flips.get(split)
+    figures = row_figures(check, split)
     joint = "\n" if narrow else ", "  # narrow: the p-value under the verdict, in a two-line row
     model = "" if judged is None else f"{joint}model-graded: {calibration_text(judged)}"
     cells = {
         "name": literal_text(f"{MODEL_MARK}{check.name}" if judged else check.name),
-        "before": figure(format_rate(check.before[split].rate)),
-        "after": figure(format_rate(check.after[split].rate)),
-        "delta": delta_text(check.delta(split)),
+        "before": figure(figures["before"]),
+        "after": figure(figures["after"]),
+        "delta": delta_text(figures["delta"]),
         "verdict": Text.assemble(
             (f"{check.verdict}{joint}{format_p(check.test.p_value)}", VERDICT_STYLES[check.verdict]), (model, "yellow")
         ),
     }
     for kind in FLIP_COLUMNS:
-        cells[kind] = figure(str(len(flips.keys(kind))) if flips else "0")
+        cells[kind] = figure(figures[kind])
     return [cells[key] for key in columns]
 
 
@@ -115,8 +115,8 @@ def bucket_table(rows: list[RowComparison], narrow: bool) -> DataTable:
     for row in rows:
         cells: list = [literal_text(row.name)]
         for split in splits:
-            cells += [figure(format_rate(row.before[split].rate)), figure(format_rate(row.after[split].rate))]
-            cells.append(delta_text(row.delta(split)))
+            figures = row_figures(row, split)
+            cells += [figure(figures["before"]), figure(figures["after"]), delta_text(figures["delta"])]
         table.add_row(*cells, key=row.name)
     return table
 
