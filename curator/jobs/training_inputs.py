@@ -10,7 +10,9 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from curator.checks import grade, stored_checks
+from curator.checks import Case, grade_outputs, stored_checks
+from curator.checks.rules import applies
+from curator.checks.spec import MODEL_GRADED_KINDS
 from curator.errors import CuratorError
 from curator.storage import datasets as dataset_queries
 from curator.storage import items as item_queries
@@ -68,9 +70,15 @@ def check_dataset_unchanged(ws: Workspace, recipe_id: int | None, version: int |
         check_hash(ws.resolve_path(found[0]), found[1])
 
 
-def _applicable_checks(specs: list, item) -> set[str]:
+def _applicable_checks(specs: list, items: list) -> dict[int, set[str]]:
+    """item_key -> the checks that apply to it: rule checks graded in one call, model-graded ones by their input
+    conditions only (nothing is embedded or asked to pick a sample)."""
+    rules = [s for s in specs if s.kind not in MODEL_GRADED_KINDS]
+    graded = grade_outputs(rules, [Case(i.input, i.target, i.output or "") for i in items])
+    models = [s for s in specs if s.kind in MODEL_GRADED_KINDS]
     return {
-        s.name for s in specs if grade(s, input=item.input, target=item.target, output=item.output or "").applicable
+        item.item_key: set(grades) | {s.name for s in models if applies(s, item.input)}
+        for item, grades in zip(items, graded, strict=True)
     }
 
 
@@ -81,9 +89,9 @@ def dev_sample(ws: Workspace, run_id: int, specs: list, cap: int = DEV_SAMPLE_CA
     items = list(item_queries.iter_items(ws.db, run_id, split="dev"))
     random.Random(seed).shuffle(items)
     if len(items) > cap:
-        applies = {i.item_key: _applicable_checks(specs, i) for i in items}
+        applying = _applicable_checks(specs, items)
         picked: dict[int, object] = {}
-        queues = [deque(i for i in items if s.name in applies[i.item_key]) for s in specs]
+        queues = [deque(i for i in items if s.name in applying[i.item_key]) for s in specs]
         while len(picked) < cap and any(queues):
             for queue in queues:
                 while queue and queue[0].item_key in picked:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from curator.child.progress import ProgressWriter, is_main_process
 from curator.inference.backends import GenerationSettings, TransformersBackend
-from curator.training.grading import specs_from_dicts, tally
+from curator.training.grading import dev_pass_rates, specs_from_dicts
 from curator.training.job import JobSpec
 
 # Metrics TRL logs per step that the progress events pass on when present (GRPO's reward, DPO's margins).
@@ -164,7 +164,7 @@ class CallbackLogic:
         backend = TransformersBackend.from_loaded(model, self.tokenizer, self.generation)
         with generation_precision(model, self.generation_dtype):
             outputs = backend.generate([item.get("prompt") or item["input"] for item in self.job.dev_items])
-        result = tally(self.specs, self.job.dev_items, outputs)
+        result = dev_pass_rates(self.specs, self.job.dev_items, outputs)
         best = self.early.record(step, result.pass_rate)
         if best:
             self.save_adapter(step)

@@ -15,7 +15,7 @@ def specs_from_dicts(checks: list[dict]) -> list[CheckSpec]:
 
 
 @dataclass
-class GradeTally:
+class DevPassRates:
     """Dev-eval results: how many items pass every check that applies to them (the rate early stopping keeps the
     best checkpoint by), and pass counts per check (shown beside it)."""
 
@@ -36,10 +36,10 @@ class GradeTally:
         }
 
 
-def tally(specs: list[CheckSpec], items: list[dict], outputs: list[str]) -> GradeTally:
+def dev_pass_rates(specs: list[CheckSpec], items: list[dict], outputs: list[str]) -> DevPassRates:
     """Dev-eval pass counts: each output graded against its item (input, target) by every spec, in one
     `grade_outputs` call; a check that applies but gives no verdict counts for nothing."""
-    result = GradeTally({spec.name: [0, 0] for spec in specs})
+    result = DevPassRates({spec.name: [0, 0] for spec in specs})
     cases = [Case(item.get("input"), item.get("target"), output) for item, output in zip(items, outputs, strict=True)]
     for grades in grade_outputs(specs, cases):
         graded = [(name, g) for name, g in grades.items() if g.graded]

@@ -12,7 +12,7 @@ from curator.inference.backends import GenerationSettings
 from curator.jobs.training_inputs import dev_sample, eval_generation
 from curator.review.runs import create_run_from_records, resolve_run
 from curator.training.callbacks import CallbackLogic, generation_of
-from curator.training.grading import tally
+from curator.training.grading import dev_pass_rates
 from curator.training.job import JobSpec
 
 CHECKS = """
@@ -66,7 +66,7 @@ def test_dev_evals_use_the_source_runs_generation_settings_and_dtype(workspace):
 def test_the_pass_rate_counts_items_passing_every_check_and_each_check_is_reported():
     specs = [CheckSpec("a", "regex", {"pattern": "x"}), CheckSpec("b", "regex", {"pattern": "y"})]
     items = [{"input": "1"}, {"input": "2"}, {"input": "3"}, {"input": "4"}]
-    result = tally(specs, items, ["xy", "x", "x", "xy"])
+    result = dev_pass_rates(specs, items, ["xy", "x", "x", "xy"])
     assert result.pass_rate == 0.5  # 2 of 4 items pass both; 6 of 8 (item, check) pairs would read 75%
     assert result.as_dict()["per_check"] == {"a": 1.0, "b": 0.5}
 
