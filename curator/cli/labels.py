@@ -10,7 +10,7 @@ from curator.errors import CuratorError
 from curator.review import label_queues
 from curator.review import labels as label_domain
 from curator.review.calibration import CalibrationReport, calibrate
-from curator.review.calibration_stats import Interval
+from curator.review.calibration_rows import report_rows
 from curator.review.label_views import grader_uncertainty
 from curator.review.runs import resolve_run
 from curator.storage.labels import VerdictLabel
@@ -169,36 +169,10 @@ def _label_json(row: VerdictLabel) -> dict:
     }
 
 
-def _share(value: float | None, interval: Interval | None = None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1%}" + (f" [{interval.low:.1%}, {interval.high:.1%}]" if interval else "")
-
-
 def _report_table(r: CalibrationReport, width: int):
     status = "uncalibrated" if r.uncalibrated else "calibrated"
     title = one_line(f"{r.check_name} ({r.check_kind}, version {r.check_version}, {status}) on run {r.run_name}")
-    cells, bias = r.confusion, r.length_bias
-    rows = [
-        ("test labels", f"{r.test_labels} ({cells.label_passes} pass, {cells.label_fails} fail)"),
-        ("  not graded by the check", str(r.test_not_graded)),
-        ("calibration labels (not scored)", str(r.calibration_labels)),
-        ("check pass / label pass", f"{cells.true_pass} true passes, {cells.false_fail} false fails"),
-        ("check pass / label fail", f"{cells.false_pass} false passes, {cells.true_fail} true fails"),
-        ("TPR (Wilson 95%)", _share(r.tpr, r.tpr_interval)),
-        ("TNR (Wilson 95%)", _share(r.tnr, r.tnr_interval)),
-        ("accuracy / majority baseline", f"{_share(r.accuracy)} / {_share(r.majority_baseline)}"),
-        ("Cohen's kappa", "—" if r.kappa is None else f"{r.kappa:.3f}"),
-        ("raw pass rate on the run", f"{_share(r.raw_pass_rate)} of {r.graded_items:,} graded"),
-        ("corrected pass rate (bootstrap 95%)", _share(r.corrected_pass_rate, r.corrected_interval)),
-        ("length rho: check / labels", f"{_rho(bias.check.rho)} / {_rho(bias.labels.rho)} (words)"),
-        ("clean test", "yes" if r.clean_test else "no"),
-    ]
-    return fitted_table(_REPORT_COLUMNS, rows, width, title=title)
-
-
-def _rho(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.2f}"
+    return fitted_table(_REPORT_COLUMNS, report_rows(r), width, title=title)
 
 
 def register(app: typer.Typer) -> None:

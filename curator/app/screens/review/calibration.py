@@ -22,39 +22,9 @@ from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.review import browse
 from curator.review.calibration import CalibrationReport, calibrate
-from curator.review.calibration_stats import Interval
+from curator.review.calibration_rows import report_rows
 
 KEYS_HINT = "p false passes · f false fails · d every disagreement · l label next · v next check"
-
-
-def share(value: float | None, interval: Interval | None = None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1%}" + (f" [{interval.low:.1%}, {interval.high:.1%}]" if interval else "")
-
-
-def rho(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.2f}"
-
-
-def report_rows(r: CalibrationReport) -> list[tuple[str, str]]:
-    """The report's figures, in the CLI's order and words."""
-    cells, bias = r.confusion, r.length_bias
-    return [
-        ("test labels", f"{r.test_labels} ({cells.label_passes} pass, {cells.label_fails} fail)"),
-        ("  not graded by the check", str(r.test_not_graded)),
-        ("calibration labels (not scored)", str(r.calibration_labels)),
-        ("check pass / label pass", f"{cells.true_pass} true passes, {cells.false_fail} false fails"),
-        ("check pass / label fail", f"{cells.false_pass} false passes, {cells.true_fail} true fails"),
-        ("TPR (Wilson 95%)", share(r.tpr, r.tpr_interval)),
-        ("TNR (Wilson 95%)", share(r.tnr, r.tnr_interval)),
-        ("accuracy / majority baseline", f"{share(r.accuracy)} / {share(r.majority_baseline)}"),
-        ("Cohen's kappa", "—" if r.kappa is None else f"{r.kappa:.3f}"),
-        ("raw pass rate on the run", f"{share(r.raw_pass_rate)} of {r.graded_items:,} graded"),
-        ("corrected pass rate (bootstrap 95%)", share(r.corrected_pass_rate, r.corrected_interval)),
-        ("length rho: check / labels", f"{rho(bias.check.rho)} / {rho(bias.labels.rho)} (words)"),
-        ("clean test", "yes" if r.clean_test else "no"),
-    ]
 
 
 def confusion_table(r: CalibrationReport) -> Table:
