@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 
 import pytest
+from chat_endpoint import chat_endpoint
 from fixwork import weather_run
 from typer.testing import CliRunner
 
@@ -91,32 +90,10 @@ def test_bad_input_is_one_line_and_changes_nothing(ws_path, args, message):
         assert revisions.list_revisions(ws) == []
 
 
-class _Reviser(http.server.BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat endpoint whose every answer is the fixed output."""
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        self.rfile.read(int(self.headers["Content-Length"]))
-        choice = {"index": 0, "message": {"role": "assistant", "content": FIXED}, "finish_reason": "stop"}
-        data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data.encode())))
-        self.end_headers()
-        self.wfile.write(data.encode())
-
-    def log_message(self, *args):
-        pass
-
-
 def test_revise_run_through_an_endpoint_prints_and_stores_the_set(ws_path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Reviser)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
+    with chat_endpoint(FIXED) as (url, _):
         done = invoke(ws_path, "revise", "base", "--model", "m", "--endpoint", url, "--max-change", "0.7", "--json")
         table = invoke(ws_path, "revise", "base", "--model", "m", "--endpoint", url, "--principles", "Be exact.")
-    finally:
-        server.shutdown()
     assert done.exit_code == 0, done.output
     stored = json.loads(done.output)
     assert (stored["revise_set_id"], stored["counts"], stored["skipped_held_out"]) == (1, {"proposed": 1}, 1)

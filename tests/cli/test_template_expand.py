@@ -3,11 +3,10 @@ held-out surface form is refused, nothing is generated from proposals, accepted 
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 
 import pytest
+from chat_endpoint import chat_endpoint
 from fixwork import weather_run
 from typer.testing import CliRunner
 
@@ -25,25 +24,7 @@ FORECAST = {
 }
 
 
-class _Proposer(http.server.BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat endpoint that proposes three values, one a held-out item's surface form."""
-
-    prompts: list[str] = []
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).prompts.append(body["messages"][0]["content"])
-        content = "1. overcast\n2. misty\n3. drizzly"
-        choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-        data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data.encode())))
-        self.end_headers()
-        self.wfile.write(data.encode())
-
-    def log_message(self, *args):
-        pass
+PROPOSALS = "1. overcast\n2. misty\n3. drizzly"
 
 
 @pytest.fixture
@@ -66,16 +47,10 @@ def _inputs(path) -> list[str]:
 
 
 def test_expand_through_an_endpoint_then_list_and_accept(ws_path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proposer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    _Proposer.prompts = []
-    try:
+    with chat_endpoint(PROPOSALS) as (url, prompts):  # one proposal is a held-out item's surface form
         done = invoke(ws_path, "template", "expand", "forecast", "sky", "--model", "m", "--endpoint", url, "--k", "2")
-    finally:
-        server.shutdown()
     assert done.exit_code == 0, done.output
-    assert len(_Proposer.prompts) == 2 and "cloudy\ngrey" in _Proposer.prompts[0]
+    assert len(prompts) == 2 and "cloudy\ngrey" in prompts[0]
     listed = json.loads(invoke(ws_path, "template", "expand", "forecast", "sky", "--list", "--json").output)
     assert [(r["value"], r["status"]) for r in listed] == [
         ("overcast", "contaminated"),

@@ -4,12 +4,11 @@ is asserted: stored, graded, dropped with reasons."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import socket
-import threading
 
 import pytest
+from chat_endpoint import chat_endpoint
 from fixwork import CHECKS_TOML, weather_run
 
 from curator.checks import load_spec_text, run_checks
@@ -135,46 +134,22 @@ def test_a_cancelled_revise_stores_nothing(workspace, demo_model_dir):
     assert revisions.list_revisions(workspace) == []
 
 
-class _Reviser(http.server.BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat endpoint that answers every prompt with the same text."""
-
-    answer = TAG + "Sunny."
-    prompts: list[str] = []
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).prompts.append(body["messages"][0]["content"])
-        choice = {"index": 0, "message": {"role": "assistant", "content": self.answer}, "finish_reason": "stop"}
-        data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data.encode())))
-        self.end_headers()
-        self.wfile.write(data.encode())
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def endpoint():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Reviser)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with chat_endpoint(TAG + "Sunny.") as served:
+        yield served
 
 
 def test_an_endpoint_reviser_is_asked_both_steps_and_its_revisions_are_graded(workspace, sunny_run, endpoint):
-    _Reviser.prompts = []
-    request = ReviseRequest(sunny_run.name, "served-model", endpoint=endpoint, max_change=0.8)
+    url, prompts = endpoint
+    request = ReviseRequest(sunny_run.name, "served-model", endpoint=url, max_change=0.8)
     report = run_revising(workspace, request)
     rows = revisions.list_revisions(workspace, sunny_run.name)
-    assert len(_Reviser.prompts) == 10 and all("Sunny." in r.revised for r in rows)
+    assert len(prompts) == 10 and all("Sunny." in r.revised for r in rows)
     assert [r.status for r in rows] == ["proposed" if r.change <= 0.8 else "dropped" for r in rows]
     assert report.kept >= 1 and rows[3].status == "proposed" and rows[3].critique == TAG + "Sunny."
     settings = revision_queries.revise_set_settings(workspace.db, report.revise_set_id)
-    assert (settings["backend"], settings["endpoint"]) == ("endpoint", endpoint)
+    assert (settings["backend"], settings["endpoint"]) == ("endpoint", url)
 
 
 def test_an_unreachable_endpoint_is_one_line_and_stores_nothing(workspace, sunny_run):

@@ -3,12 +3,11 @@ and `curator jobs --cancel ID` stops it through the cancel file its steps watch.
 
 from __future__ import annotations
 
-import http.server
 import json
 import socket
-import threading
 
 import pytest
+from chat_endpoint import chat_endpoint
 from fixwork import CHECKS_TOML, weather_run
 from typer.testing import CliRunner
 
@@ -26,29 +25,10 @@ from curator.workspace import Workspace
 FIXED = "<display_weather>☀</display_weather> It is sunny."
 
 
-class _Reviser(http.server.BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat endpoint whose every answer is the fixed output."""
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        self.rfile.read(int(self.headers["Content-Length"]))
-        choice = {"index": 0, "message": {"role": "assistant", "content": FIXED}, "finish_reason": "stop"}
-        data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data.encode())))
-        self.end_headers()
-        self.wfile.write(data.encode())
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def endpoint():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Reviser)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with chat_endpoint(FIXED) as (url, _):
+        yield url
 
 
 def test_a_revise_run_is_a_job_that_records_its_revise_set(workspace, endpoint):
