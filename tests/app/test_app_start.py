@@ -52,8 +52,6 @@ async def test_opening_the_app_settles_a_job_whose_process_died_and_says_so(work
     app = noting_app(workspace)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert any(
-            note.startswith(f"job {job.job_id} had lost its process: now succeeded") for note in app.notes
-        )
+        assert any(note.startswith(f"job {job.job_id} had lost its process: now succeeded") for note in app.notes)
     stored = job_domain.get_job(workspace, job.job_id)
     assert (stored.status, stored.adapter_path) == ("succeeded", str(adapter))
