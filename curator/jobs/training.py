@@ -284,6 +284,8 @@ def reeval_with_adapter(
         eval_options["dtype"] = stored["dtype"]  # the dtype the run's outputs were generated in
     if stored.get("backend") in ("transformers", "vllm") and eval_options.get("backend", "auto") == "auto":
         eval_options["backend"] = stored["backend"]  # and the engine: compare refuses a transformers/vLLM pair
+    if stored.get("engine") and "engine" not in eval_options:
+        eval_options["engine"] = stored["engine"]  # vLLM's engine options (max_model_len, ...) as the run had them
     request = EvalRequest(
         model=str(ws.resolve_path(job.base_model)),
         adapter=adapter,

@@ -37,6 +37,7 @@ def make_run(
     dtype=None,
     adapter=None,
     backend=None,
+    engine=None,
 ):
     """A run of the demo items: output kind `outputs[item_id]` (default "full"), its settings and adapter (a
     re-eval run has one; the base run does not)."""
@@ -48,6 +49,8 @@ def make_run(
         settings["dtype"] = dtype
     if settings and backend:
         settings["backend"] = backend
+    if settings and engine:
+        settings["engine"] = engine
     parent_id = parent.run_id if parent else None
     run = create_run_from_records(ws, name, records, parent_run_id=parent_id, settings=settings, adapter=adapter)
     run_checks(ws, run.run_id, demo_checks())

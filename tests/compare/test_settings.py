@@ -153,3 +153,10 @@ def test_reeval_uses_the_parents_backend_unless_another_is_asked_for(workspace, 
     job_domain.reeval_with_adapter(workspace, job_id)
     job_domain.reeval_with_adapter(workspace, job_id, backend="transformers")
     assert [request.backend for request in sent] == ["vllm", "transformers"]
+
+
+def test_reeval_keeps_the_parents_vllm_engine_options(workspace, tmp_path, sent):
+    engine = {"max_model_len": 2048, "gpu_memory_utilization": 0.6}
+    parent = make_run(workspace, "base", {}, per_case=1, generation=PARENT, backend="vllm", engine=engine)
+    job_domain.reeval_with_adapter(workspace, _succeeded_job(workspace, tmp_path, parent.run_id))
+    assert sent[0].backend == "vllm" and sent[0].engine == engine
