@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from curator.pids import pid_alive
+
 ENV_DIR = "CURATOR_CORES_DIR"
 RECHECK_S = 2.0
 
@@ -45,16 +47,6 @@ class Claim:
     started: float
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def live_claims(folder: Path) -> list[Claim]:
     """Claims of processes that still run, oldest first; files of ended processes are removed."""
     claims = []
@@ -64,7 +56,7 @@ def live_claims(folder: Path) -> list[Claim]:
             claim = Claim(int(data["pid"]), int(data["requested"]), float(data["started"]))
         except (OSError, ValueError, KeyError, TypeError):
             continue  # being written, or not ours
-        if _alive(claim.pid):
+        if pid_alive(claim.pid):
             claims.append(claim)
         else:
             path.unlink(missing_ok=True)

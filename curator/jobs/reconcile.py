@@ -7,13 +7,13 @@ outputs are stored by it), so such a job whose watcher is gone is recorded as fa
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from curator.child.progress import read_events
 from curator.jobs.process import FINAL_EVENTS
+from curator.pids import pid_alive
 from curator.storage import job_processes as process_queries
 from curator.storage import jobs as job_queries
 from curator.storage.job_processes import ChildJobRow
@@ -40,16 +40,6 @@ def _cmdline(pid: int) -> str | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # EPERM: it exists
-        return True
-    return True
-
-
 def _processes_running(job_file: str) -> bool:
     """Whether any process on this machine has the job file on its command line (Linux; False elsewhere)."""
     proc = Path("/proc")
@@ -71,7 +61,7 @@ def child_alive(job: JobRow | ChildJobRow) -> bool:
         if sys.platform.startswith("linux") and job_file:
             return _processes_running(job_file)
         return True  # no pid and no way to look: leave it as it is
-    if not _pid_alive(job.pid):
+    if not pid_alive(job.pid):
         return False
     line = _cmdline(job.pid)
     return line is None or not job_file or job_file in line

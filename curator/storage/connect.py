@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from curator.errors import CuratorError, WorkspaceLockedError
+from curator.pids import pid_alive
 
 LOCK_WAIT_S = 30.0  # how long an open waits for another process to let go of the file ($CURATOR_LOCK_WAIT_S)
 NOTE_AFTER_S = 0.5  # a wait longer than this is announced (once) through the notice set with set_wait_notice
@@ -47,13 +48,9 @@ def is_asked_for(path: Path) -> bool:
         pid = name[len(prefix) :]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if not pid_alive(int(pid)):
             Path(path.parent / name).unlink(missing_ok=True)
             continue
-        except OSError:
-            pass  # alive, another user's
         return True
     return False
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from curator.errors import CuratorError
+from curator.pids import pid_alive
 
 MARKER = ".curator-export"  # inside every folder Curator writes; only such a folder may be replaced
 _DEBRIS = re.compile(r"(?:tmp_)?\..+\.curator-(?P<pid>\d+)\.[^.]+\.tmp\Z")  # ours (and DuckDB's `tmp_` copy of ours)
@@ -49,18 +50,6 @@ def reported_write_errors(path: Path) -> Iterator[None]:
         raise write_error(path, error) from None
 
 
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # EPERM: it exists, under another user
-        return True
-    return True
-
-
 def clean_debris(folder: Path) -> list[Path]:
     """Remove the temporary files and folders that writes killed part-way left in `folder`; returns them."""
     removed = []
@@ -70,7 +59,7 @@ def clean_debris(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         match = _DEBRIS.match(entry.name)
-        if match is None or _process_alive(int(match.group("pid"))):
+        if match is None or _alive_or_self(int(match.group("pid"))):
             continue
         try:
             if entry.is_dir() and not entry.is_symlink():
@@ -218,3 +207,7 @@ def rewrite_lines(path: Path, change) -> None:
             os.replace(temporary, path)
         finally:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _alive_or_self(pid: int) -> bool:
+    return pid == os.getpid() or pid_alive(pid)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from curator.errors import BadInputError, CuratorError, NotFoundError
 from curator.jobs import training as job_domain
+from curator.pids import pid_alive
 from curator.recipes import library
 from curator.recipes.spec import spec_from_dict
 from curator.review.runs import resolve_run
@@ -114,21 +115,9 @@ def create_sweep(ws: Workspace, request: SweepRequest) -> SweepRow:
     return get_sweep(ws, name)
 
 
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def runner_alive(sweep: SweepRow) -> bool:
     """Whether a process (this one included) is running this sweep's queue now."""
-    return sweep.status == "running" and _pid_alive(sweep.runner_pid)
+    return sweep.status == "running" and pid_alive(sweep.runner_pid)
 
 
 def run_sweep(
