@@ -3,10 +3,12 @@ or the app quit. Its child runs on in its own session and writes its outcome to 
 process is gone, the outcome is recorded from the file (the adapter registered if it succeeded), or the job is
 marked failed when the file has no outcome. A job still `queued` a minute after it was recorded, with no process,
 never started (its creator died first). Eval and sampling children end with the process that waits on them (their
-outputs are stored by it), so such a job whose watcher is gone is recorded as failed or cancelled."""
+outputs are stored by it), so such a job whose watcher is gone is recorded as failed or cancelled. Work sent to an
+endpoint has no child: the process doing it names itself in the job folder (`worker.pid`), and counts as the child."""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from curator.storage.jobs import JobRow
 from curator.workspace import Workspace
 
 QUEUED_GRACE_S = 60
+WORKER_FILE = "worker.pid"
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,40 @@ def _processes_running(job_file: str) -> bool:
     return False
 
 
+def _start_ticks(pid: int) -> str:
+    """When process `pid` started, in clock ticks since boot (Linux /proc), "" when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return ""
+    return fields[19] if len(fields) > 19 else ""
+
+
+def record_worker(job_dir: str | Path) -> None:
+    """Name this process as the one doing the job's work (endpoint work runs here, with no child to name)."""
+    pid = os.getpid()
+    (Path(job_dir) / WORKER_FILE).write_text(f"{pid} {_start_ticks(pid)}".strip(), encoding="utf-8")
+
+
+def _worker_alive(job_dir: str) -> bool | None:
+    """Whether the process the job folder names as its worker still runs (its start time, where readable, telling
+    a reused pid apart); None when the folder names none."""
+    try:
+        pid_text, _, ticks = (Path(job_dir) / WORKER_FILE).read_text(encoding="utf-8").partition(" ")
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return None
+    return pid_alive(pid) and (not ticks or _start_ticks(pid) in ("", ticks))
+
+
 def child_alive(job: JobRow | ChildJobRow) -> bool:
     """Whether the job's child process still runs: its recorded pid is alive and (where the command line can be
-    read) still names the job file, so a reused pid is not mistaken for the child."""
+    read) still names the job file, so a reused pid is not mistaken for the child. A job with no child pid whose
+    folder names a worker (endpoint work) is alive while that process is."""
     job_file = str(Path(job.job_dir) / "job.json") if job.job_dir else ""
+    worker = _worker_alive(job.job_dir) if job.pid is None and job.job_dir else None
+    if worker is not None:
+        return worker
     if job.pid is None:
         if sys.platform.startswith("linux") and job_file:
             return _processes_running(job_file)
