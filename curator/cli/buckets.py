@@ -64,14 +64,25 @@ def new(
     console.print(f"Bucket '{bucket.name}' made. Next: `curator bucket add NAME RUN ITEM_ID...`", highlight=False)
 
 
+def _item_keys(ws, target, item_ids: list[str]) -> list[int]:
+    """The keys of the items the user named (each once); an unknown id is one clear error."""
+    return list(dict.fromkeys(item_by_ref(ws, target, ref).item_key for ref in item_ids))
+
+
+ITEM_IDS = typer.Argument(None, help="Item ids as the app and `curator show` print them.")
+
+
+ITEM_FILTER = typer.Option(
+    None, "--filter", "-f", help=f"Instead of ids: every item this filter matches ({FILTER_TERMS})."
+)
+
+
 @bucket_app.command("add")
 def add(
     name: str = typer.Argument(..., help="Bucket name."),
     run: str = typer.Argument(..., help="Run name or id."),
-    item_ids: list[str] = typer.Argument(None, help="Item ids as the app and `curator show` print them."),
-    item_filter: str = typer.Option(
-        None, "--filter", "-f", help=f"Instead of ids: every item this filter matches ({FILTER_TERMS})."
-    ),
+    item_ids: list[str] = ITEM_IDS,
+    item_filter: str = ITEM_FILTER,
 ) -> None:
     """Put items of a run in a bucket (one undoable action, as in the app); items already in it stay."""
     if bool(item_ids) == (item_filter is not None):
@@ -82,9 +93,28 @@ def add(
         if item_filter is not None:
             added = bucket_domain.label_filter(ws, parse_filter(ws, target.run_id, item_filter), bucket)
         else:
-            keys = list(dict.fromkeys(item_by_ref(ws, target, ref).item_key for ref in item_ids))
-            added = bucket_domain.label_items(ws, target.run_id, keys, bucket)
+            added = bucket_domain.label_items(ws, target.run_id, _item_keys(ws, target, item_ids), bucket)
     console.print(f"{added:,} item(s) of run '{target.name}' put in bucket '{bucket.name}'.", highlight=False)
+
+
+@bucket_app.command("remove-items")
+def remove_items(
+    name: str = typer.Argument(..., help="Bucket name."),
+    run: str = typer.Argument(..., help="Run name or id."),
+    item_ids: list[str] = ITEM_IDS,
+    item_filter: str = ITEM_FILTER,
+) -> None:
+    """Take items of a run out of a bucket (all or nothing); the items, their notes and the bucket stay."""
+    if bool(item_ids) == (item_filter is not None):
+        raise CuratorError("give item ids or --filter (one of them)")
+    with open_workspace() as ws:
+        bucket = _bucket(ws, name)
+        target = resolve_run(ws, run)
+        if item_filter is not None:
+            removed = bucket_domain.unlabel_filter(ws, parse_filter(ws, target.run_id, item_filter), bucket)
+        else:
+            removed = bucket_domain.unlabel_items(ws, target.run_id, _item_keys(ws, target, item_ids), bucket)
+    console.print(f"{removed:,} item(s) of run '{target.name}' taken out of bucket '{bucket.name}'.", highlight=False)
 
 
 @bucket_app.command("rename")

@@ -107,6 +107,16 @@ def label_filter(ws: Workspace, item_filter: ItemFilter, bucket: BucketRow | New
     return bucket_queries.add_labels_for_filter(ws.db, item_filter, bucket.bucket_id)
 
 
+def unlabel_items(ws: Workspace, run_id: int, item_keys: list[int], bucket: BucketRow) -> int:
+    """Take items out of a bucket (one transaction); returns how many were in it. Items and notes stay."""
+    return bucket_queries.remove_labels(ws.db, run_id, list(item_keys), bucket.bucket_id)
+
+
+def unlabel_filter(ws: Workspace, item_filter: ItemFilter, bucket: BucketRow) -> int:
+    """Take every item the filter matches out of a bucket (one transaction); returns how many were in it."""
+    return bucket_queries.remove_labels_for_filter(ws.db, item_filter, bucket.bucket_id)
+
+
 def add_note(ws: Workspace, run_id: int, item_key: int, text: str, bucket: BucketRow | None = None) -> int:
     text = text.strip()
     if not text:

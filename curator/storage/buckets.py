@@ -148,6 +148,41 @@ def add_labels_for_filter(db: Database, item_filter: ItemFilter, bucket_id: int 
         return _finish_label_action(cur, action_id, bucket_id)
 
 
+def _forget_removed(cur, action_ids: list[int | None]) -> None:
+    """Lower the undo log's counts by the labels taken out (an action left with none is dropped from it)."""
+    counts: dict[int, int] = {}
+    for action_id in action_ids:
+        if action_id is not None:
+            counts[action_id] = counts.get(action_id, 0) + 1
+    for action_id, n in counts.items():
+        cur.execute("UPDATE label_actions SET item_count = item_count - ? WHERE action_id = ?", [n, action_id])
+    cur.execute("DELETE FROM label_actions WHERE kind = 'label' AND item_count <= 0")
+
+
+def _delete_labels(cur, run_id: int, item_keys: list[int], bucket_id: int) -> int:
+    removed = cur.execute(
+        """DELETE FROM labels WHERE run_id = ? AND bucket_id = ? AND item_key IN (SELECT unnest(?::BIGINT[]))
+           RETURNING action_id""",
+        [run_id, bucket_id, item_keys],
+    ).fetchall()
+    _forget_removed(cur, [a for (a,) in removed])
+    return len(removed)
+
+
+def remove_labels(db: Database, run_id: int, item_keys: list[int], bucket_id: int) -> int:
+    """Take items out of a bucket; returns how many were in it."""
+    with db.transaction() as cur:
+        return _delete_labels(cur, run_id, item_keys, bucket_id)
+
+
+def remove_labels_for_filter(db: Database, item_filter: ItemFilter, bucket_id: int) -> int:
+    """Take every item the filter matches out of a bucket (one transaction); returns how many were in it."""
+    keys_sql, params = filter_sql(item_filter)
+    with db.transaction() as cur:
+        keys = [k for (k,) in cur.execute(keys_sql, params).fetchall()]
+        return _delete_labels(cur, item_filter.run_id, keys, bucket_id)
+
+
 def add_note(db: Database, run_id: int, item_key: int, text: str, bucket_id: int | None = None) -> int:
     with db.transaction() as cur:
         action_id = _start_action(cur, run_id, "note", bucket_id)

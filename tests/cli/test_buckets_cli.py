@@ -115,3 +115,34 @@ def test_names_print_literally_and_wrap_at_80_columns(ws_path):
     assert "\x1b" not in out and "\\x1b[2J" in out and "[bold]not" in out and "markup[/]" in out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "…" not in out
+
+
+def test_remove_items_by_id_and_by_filter_leaves_the_rest(ws_path):
+    invoke(ws_path, "bucket", "new", "b")
+    invoke(ws_path, "bucket", "add", "b", "acts", "dev-act-0", "dev-act-1", "dev-act-3", "dev-act-6", "dev-act-9")
+    done = invoke(ws_path, "bucket", "remove-items", "b", "acts", "dev-act-1", "dev-act-2", "dev-act-1")
+    assert done.exit_code == 0, done.output
+    assert "1 item(s) of run 'acts' taken out of bucket 'b'" in done.output  # dev-act-2 was not in it
+    assert shown_items(ws_path, "b") == ["dev-act-0", "dev-act-3", "dev-act-6", "dev-act-9"]
+    done = invoke(ws_path, "bucket", "remove-items", "b", "acts", "--filter", "failing:answer split:dev")
+    assert done.exit_code == 0 and "3 item(s)" in done.output, done.output
+    assert shown_items(ws_path, "b") == ["dev-act-9"]
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        (("nope", "acts", "dev-act-1"), NotFoundError, "no bucket named 'nope' (make it with"),
+        (("b", "acts", "dev-act-1", "dev-act-99"), NotFoundError, "has no item with id 'dev-act-99'"),
+        (("b", "acts"), CuratorError, "give item ids or --filter"),
+        (("b", "acts", "--filter", "failing:nope"), NotFoundError, "has no check 'nope'"),
+        (("b", "missing-run", "dev-act-1"), NotFoundError, "no run named 'missing-run'"),
+    ],
+)
+def test_remove_items_bad_input_is_one_clear_error_and_takes_nothing_out(ws_path, args, error, message):
+    invoke(ws_path, "bucket", "new", "b")
+    invoke(ws_path, "bucket", "add", "b", "acts", "dev-act-1", "dev-act-2")
+    done = invoke(ws_path, "bucket", "remove-items", *args)
+    assert done.exit_code != 0 and isinstance(done.exception, error), done.output
+    assert message in str(done.exception) and "\n" not in str(done.exception)
+    assert shown_items(ws_path, "b") == ["dev-act-1", "dev-act-2"]

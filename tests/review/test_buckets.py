@@ -116,3 +116,17 @@ def test_fuzzy_score_matches_in_order_and_prefers_tight_matches():
     assert buckets.fuzzy_score("mt", "missing-tag") is not None
     assert buckets.fuzzy_score("tm", "missing-tag") is None
     assert buckets.fuzzy_score("emo", "emoji") > buckets.fuzzy_score("emo", "extra-models")
+
+
+def test_unlabel_takes_items_out_and_undo_takes_back_only_what_is_left(workspace):
+    run_id = make_run(workspace)
+    a, b = buckets.create_bucket(workspace, "a"), buckets.create_bucket(workspace, "b")
+    buckets.label_items(workspace, run_id, [1, 2, 3], a)
+    buckets.label_items(workspace, run_id, [2], b)
+    assert buckets.unlabel_items(workspace, run_id, [2, 4], a) == 1
+    assert label_rows(workspace) == [("a", 1), ("a", 3), ("b", 2)]
+    assert buckets.unlabel_filter(workspace, ItemFilter(run_id, failing_check="c"), b) == 1
+    assert label_rows(workspace) == [("a", 1), ("a", 3)]
+    undone = buckets.undo_last(workspace, run_id)  # b's action has no label left: a's is the newest
+    assert (undone.bucket_name, undone.item_count) == ("a", 2)
+    assert label_rows(workspace) == [] and buckets.undo_last(workspace, run_id) is None
