@@ -39,6 +39,34 @@ class EndpointJudge:
         return OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s, max_retries=0)
 
 
+def endpoint_judge(options: dict) -> EndpointJudge:
+    """The endpoint a judge check's options name, with its generation parameters and timeout."""
+    return EndpointJudge(
+        options["endpoint"],
+        options["model"],
+        temperature=options["temperature"],
+        seed=options["seed"],
+        max_new_tokens=options["max_new_tokens"],
+        timeout_s=options["timeout_s"],
+    )
+
+
+def sample_requests(prompts: list[str], samples: int) -> list[dict]:
+    """One request per prompt and sample (`key` is "prompt index:sample index"), for `ask_endpoint`."""
+    return [
+        {"key": f"{index}:{sample}", "prompt": prompt, "sample_index": sample}
+        for index, prompt in enumerate(prompts)
+        for sample in range(samples)
+    ]
+
+
+def endpoint_answers(options: dict, prompts: list[str]) -> list[list[str]]:
+    """Per prompt, the endpoint's answers to each of the judge's samples (a JudgeAnswerer's shape)."""
+    samples = options["samples"]
+    answers = ask_endpoint(endpoint_judge(options), sample_requests(prompts, samples))
+    return [[answers[f"{index}:{sample}"] for sample in range(samples)] for index in range(len(prompts))]
+
+
 def _one_line(text: str, limit: int = 160) -> str:
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

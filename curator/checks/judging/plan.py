@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from curator.checks.judging.cache_keys import cache_key, sha256
-from curator.checks.judging.verdicts import Verdict, read_answer, vote
+from curator.checks.judging.verdicts import Verdict, verdict_of
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,4 @@ class JudgePlan:
 
 def verdicts(plan: JudgePlan, answers: dict[str, str], options: dict) -> list[tuple[int, Verdict]]:
     """(item_key, verdict) for every item of the plan, from the answers to all its keys."""
-    scale, score_range, threshold = options["scale"], options.get("score_range"), options.get("threshold")
-    out = []
-    for item_key, keys in plan.items:
-        readings = [read_answer(answers[key], scale, score_range, threshold) for key in keys]
-        out.append((item_key, vote(readings, scale, threshold)))
-    return out
+    return [(item_key, verdict_of([answers[key] for key in keys], options)) for item_key, keys in plan.items]

@@ -112,6 +112,12 @@ def vote(readings: list[Reading], scale: str, threshold: float | None = None) ->
     return Verdict(True, passed, score, agreement, _reason(passed, score, threshold, agreement, total))
 
 
+def verdict_of(answers: list[str], options: dict) -> Verdict:
+    """The verdict of one prompt's sampled answers under a judge's options (scale, score range, threshold)."""
+    scale, score_range, threshold = options["scale"], options.get("score_range"), options.get("threshold")
+    return vote([read_answer(answer, scale, score_range, threshold) for answer in answers], scale, threshold)
+
+
 def _reason(passed: bool, score: float | None, threshold: float | None, agreement: float, total: int) -> str:
     word = "PASS" if passed else "FAIL"
     text = f"judge: {word}" if score is None else f"judge: score {score:g} ({'>=' if passed else '<'} {threshold:g})"
