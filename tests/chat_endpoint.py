@@ -1,23 +1,26 @@
 """A stand-in OpenAI-compatible chat endpoint on 127.0.0.1, for tests of the code that talks to one (revisions,
-slot expansion): it answers every prompt with one fixed text and keeps the prompts it was sent."""
+slot expansion, judges): it answers every prompt with one fixed text (or what `answer(prompt)` returns) and keeps
+the prompts it was sent."""
 
 import http.server
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
 @contextmanager
-def chat_endpoint(answer: str) -> Iterator[tuple[str, list[str]]]:
+def chat_endpoint(answer: str | Callable[[str], str]) -> Iterator[tuple[str, list[str]]]:
     """The endpoint's base URL and the list its prompts are appended to, while the block runs."""
     prompts: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's name
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            prompts.append(body["messages"][0]["content"])
-            choice = {"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}
+            prompt = body["messages"][0]["content"]
+            prompts.append(prompt)
+            text = answer(prompt) if callable(answer) else answer
+            choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
             data = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]})
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

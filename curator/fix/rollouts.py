@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from curator.checks import Case, RewardSpec, grade_outputs, stored_checks, stored_results
 from curator.checks.rewards import MEAN_OF_CHECKS, all_passed, load_rewards
@@ -33,6 +34,9 @@ from curator.storage import rollouts as rollout_queries
 from curator.storage.browse import ItemFilter
 from curator.storage.rollouts import InputSummary, RolloutRow, SampleSetRow
 from curator.workspace import Workspace
+
+if TYPE_CHECKING:
+    from curator.checks.judging.grading import JudgeAnswerer
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,17 @@ def plan_sampling(
     return SamplingPlan(run.run_id, run.name, chosen, dev, len(rows) - len(dev), spec)
 
 
-def grade_samples(ws: Workspace, plan: SamplingPlan, samples: dict[int, list[str]]) -> list[dict]:
-    """One graded row per sample: the run's stored checks, whether all passed, and the reward."""
+def grade_samples(
+    ws: Workspace, plan: SamplingPlan, samples: dict[int, list[str]], judges: JudgeAnswerer | None = None
+) -> list[dict]:
+    """One graded row per sample: the run's stored checks, whether all passed, and the reward. `judges` answers
+    the judge checks (curator.jobs.judging.cached_answerer: the cache, then the model); without it a judge is left
+    not graded."""
     specs = stored_checks(ws, plan.run_id)
     cases = [
         (item, index, output) for item in plan.items for index, output in enumerate(samples.get(item["item_key"], []))
     ]
-    grades = grade_outputs(specs, [Case(item["input"], item["target"], output) for item, _, output in cases])
+    grades = grade_outputs(specs, [Case(item["input"], item["target"], output) for item, _, output in cases], judges)
     graded = []
     for (item, index, output), grade in zip(cases, grades, strict=True):
         results = stored_results(grade)
@@ -101,10 +109,16 @@ def grade_samples(ws: Workspace, plan: SamplingPlan, samples: dict[int, list[str
 
 
 def store_rollouts(
-    ws: Workspace, plan: SamplingPlan, model: str, adapter: str | None, settings: dict, samples: dict[int, list[str]]
+    ws: Workspace,
+    plan: SamplingPlan,
+    model: str,
+    adapter: str | None,
+    settings: dict,
+    samples: dict[int, list[str]],
+    judges: JudgeAnswerer | None = None,
 ) -> SampleSetRow:
-    """Grade the samples and store them with their sample set in one write."""
-    graded = grade_samples(ws, plan, samples)
+    """Grade the samples (judges through `judges`) and store them with their sample set in one write."""
+    graded = grade_samples(ws, plan, samples, judges)
     with ws.db.transaction() as cur:
         set_id = rollout_queries.insert_sample_set(
             cur, plan.run_id, model, adapter, settings, plan.reward_spec.to_json(), plan.item_filter

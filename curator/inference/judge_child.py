@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.child.entry import child_main
@@ -21,6 +21,7 @@ from curator.child.job_file import JsonJobFile
 from curator.child.progress import ProgressWriter
 from curator.inference.backends import GenerationSettings, ModelRef, load_backend
 from curator.inference.eval_child import read_items, set_cpu_threads
+from curator.inference.judge_local import generate_answers
 
 
 @dataclass
@@ -39,20 +40,6 @@ class JudgeJob(JsonJobFile):
     generation: dict = field(default_factory=dict)  # GenerationSettings fields
 
 
-def _reseed(backend, settings: GenerationSettings) -> None:
-    """Point a loaded backend at new settings (another sample's seed) without reloading the model."""
-    backend.settings = settings
-    if getattr(backend, "name", "") == "vllm" and hasattr(backend, "params"):  # a vLLM backend that keeps its params
-        from vllm import SamplingParams  # vllm: GPU machines only
-
-        backend.params = SamplingParams(
-            temperature=settings.temperature,
-            top_p=settings.top_p,
-            max_tokens=settings.max_new_tokens,
-            seed=settings.seed,
-        )
-
-
 def run(job: JudgeJob, writer: ProgressWriter) -> dict:
     requests = read_items(job.requests_file)
     if not Path(job.model).is_dir():
@@ -64,23 +51,13 @@ def run(job: JudgeJob, writer: ProgressWriter) -> dict:
     total = len(requests)
     writer.emit("loaded", backend=backend.name, dtype=backend.dtype, total=total)
     started = time.monotonic()
-    groups: dict[tuple[int, str], list[dict]] = {}
-    for request in requests:
-        generation = json.dumps(request.get("generation") or {}, sort_keys=True)
-        groups.setdefault((int(request.get("sample_index", 0)), generation), []).append(request)
-    answers: dict[str, str] = {}
-    for (sample_index, generation), group in sorted(groups.items()):
-        chosen = replace(settings, **json.loads(generation))
-        _reseed(backend, replace(chosen, seed=chosen.seed + sample_index))
-        before = len(answers)
 
-        def progressed(done: int, before: int = before) -> None:
-            if job.cancel_file and Path(job.cancel_file).exists():
-                raise JobCancelled("judging cancelled")
-            writer.emit("generated", done=before + done, total=total)
+    def progressed(done: int) -> None:
+        if job.cancel_file and Path(job.cancel_file).exists():
+            raise JobCancelled("judging cancelled")
+        writer.emit("generated", done=done, total=total)
 
-        outputs = backend.generate([r["prompt"] for r in group], progressed)  # progressed(items done)
-        answers.update((r["key"], output) for r, output in zip(group, outputs, strict=True))
+    answers = generate_answers(backend, settings, requests, progressed)
     seconds = time.monotonic() - started
     with open(job.answers_file, "w", encoding="utf-8") as out:
         for key, answer in answers.items():

@@ -14,6 +14,7 @@ from curator.inference.backends import GenerationSettings
 from curator.inference.dtypes import DTYPES
 from curator.inference.sample_child import SampleJob
 from curator.jobs.child_jobs import outcome_error, read_outputs, record_outcome, start_child_job
+from curator.jobs.judging import cached_answerer
 from curator.jobs.process import ChildProcess
 from curator.storage.rollouts import SampleSetRow
 from curator.workspace import Workspace
@@ -137,7 +138,8 @@ def _store_samples(ws: Workspace, handle: SampleHandle, final: dict) -> SampleSe
         "job": str(handle.job_dir),
         "job_id": handle.job_id,
     }
-    return rollout_domain.store_rollouts(ws, handle.plan, request.model, request.adapter, settings, samples)
+    judges = cached_answerer(ws)  # judge checks: cached answers, then the endpoint or the judge child
+    return rollout_domain.store_rollouts(ws, handle.plan, request.model, request.adapter, settings, samples, judges)
 
 
 def run_sampling(

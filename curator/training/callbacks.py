@@ -18,7 +18,7 @@ from pathlib import Path
 
 from curator.child.progress import ProgressWriter, is_main_process
 from curator.inference.backends import GenerationSettings, TransformersBackend
-from curator.training.grading import dev_pass_rates, specs_from_dicts
+from curator.training.grading import child_judges, dev_pass_rates, specs_from_dicts
 from curator.training.job import JobSpec
 
 # Metrics TRL logs per step that the progress events pass on when present (GRPO's reward, DPO's margins).
@@ -87,6 +87,7 @@ class CallbackLogic:
     def __init__(self, job: JobSpec, writer: ProgressWriter, stop, trainer, tokenizer):
         self.job, self.writer, self.stop, self.trainer, self.tokenizer = job, writer, stop, trainer, tokenizer
         self.specs = specs_from_dicts(job.checks)
+        self.judges = child_judges(self.specs)  # a local judge model loads at the first eval, once
         self.generation, self.generation_dtype = generation_of(job)
         self.early = EarlyStopping(job.trainer.patience)
         self.train_started = time.monotonic()
@@ -164,7 +165,7 @@ class CallbackLogic:
         backend = TransformersBackend.from_loaded(model, self.tokenizer, self.generation)
         with generation_precision(model, self.generation_dtype):
             outputs = backend.generate([item.get("prompt") or item["input"] for item in self.job.dev_items])
-        result = dev_pass_rates(self.specs, self.job.dev_items, outputs)
+        result = dev_pass_rates(self.specs, self.job.dev_items, outputs, self.judges)
         best = self.early.record(step, result.pass_rate)
         if best:
             self.save_adapter(step)
