@@ -30,13 +30,12 @@ from curator.inference.judge_child import JudgeJob
 from curator.inference.judge_endpoint import EndpointError, EndpointJudge, ask_endpoint
 from curator.jobs.child_jobs import jobs_root, record_outcome
 from curator.jobs.process import ChildProcess
-from curator.jobs.reconcile import WORKER_FILE, record_worker
+from curator.jobs.reconcile import record_worker
 from curator.storage import job_processes as job_queries
 from curator.workspace import Workspace
 
 EventCallback = Callable[[dict], None]
-# Told when a step's child starts (step, pid or None for an endpoint, progress file): the job row names it.
-ChildCallback = Callable[[str, int | None, str], None]
+ChildCallback = Callable[[str, int | None, str], None]  # a step's child started: step, pid (None: endpoint), progress
 STEPS = ("critique", "revision")
 
 
@@ -120,8 +119,7 @@ def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
     job_dir = jobs_root(ws) / f"revise-{job_id}"
     try:
         job_dir.mkdir(parents=True, exist_ok=True)
-        for left in ("cancel", WORKER_FILE):  # a folder left by a workspace reset
-            (job_dir / left).unlink(missing_ok=True)
+        (job_dir / "cancel").unlink(missing_ok=True)  # a folder left by a workspace reset
         job_queries.set_child_paths(ws.db, job_id, str(job_dir), str(job_dir / "critique-progress.jsonl"))
     except BaseException as error:
         job_queries.finish_child_job(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
@@ -130,10 +128,7 @@ def plan_revising(ws: Workspace, request: ReviseRequest) -> ReviseHandle:
 
 
 def mark_step(ws: Workspace, handle: ReviseHandle, pid: int | None, progress_path: str) -> None:
-    """The job row names the child of the step under way (its pid, which `curator jobs --cancel` stops); with an
-    endpoint (no child) the job folder names this process, so reconciling does not take the job for dead."""
-    if pid is None:
-        record_worker(handle.job_dir)
+    """The job row names the child of the step under way (its pid, which `curator jobs --cancel` stops)."""
     job_queries.set_child_paths(ws.db, handle.job_id, str(handle.job_dir), progress_path)
     job_queries.mark_child_running(ws.db, handle.job_id, pid)
 
@@ -195,6 +190,7 @@ def ask_model(
     """One judge child (or the endpoint) answering `requests` (key, prompt, sample_index: sample i is drawn with
     seed + i); returns {key: answer} and the seconds spent generating. Also what `curator template expand` asks."""
     if request.endpoint is not None:
+        record_worker(folder)  # no child: the job folder names this process, so reconciling sees the work alive
         on_child(step, None, "")
         return _ask_endpoint(request, step, requests, on_event, should_cancel, what)
     with (folder / f"{step}-requests.jsonl").open("w", encoding="utf-8") as out:
