@@ -92,21 +92,22 @@ def pair_dataset(ws, run) -> tuple[str | None, dict]:
     return f"{version.recipe_name}@{version.version}", counts
 
 
-def train_from_loop1(ws, state, loop1, dataset: str, loss_type: str):
-    """A DPO job with `loss_type` continuing loop 1's adapter (the demo's budget), then the base run re-evaluated."""
+def train_from_loop1(ws, state, parent_adapter: str, dataset: str, loss_type: str):
+    """A DPO job with `loss_type` continuing loop 1's adapter, then the base run re-evaluated. Budget: loop 1's
+    6 epochs (its 36 steps are 6 epochs of its 48 rows), so a few pairs are not seen 30 times over."""
     from curator.demo.retrain import DEMO_LORA, DEMO_TRAINER
     from curator.demo.setup import DEMO_GENERATION, DEMO_THREADS
     from curator.errors import CuratorError
     from curator.jobs import training as job_domain
 
     run = state.base_run
-    trainer = dataclasses.replace(DEMO_TRAINER, method="dpo", loss_type=loss_type)
+    trainer = dataclasses.replace(DEMO_TRAINER, method="dpo", loss_type=loss_type, max_steps=-1)
     started = time.monotonic()
     request = job_domain.TrainingRequest(
         dataset=dataset,
         base_model=str(state.model_path),
         source_run=run.name,
-        parent_adapter=loop1.job.adapter_path,
+        parent_adapter=parent_adapter,
         lora=DEMO_LORA,
         trainer=trainer,
         generation=DEMO_GENERATION.as_dict(),
@@ -136,7 +137,33 @@ def per_check(ws, new_run, loop1_run) -> dict:
     return {c.name: c.as_dict() for c in changes}
 
 
-def measure(ws, state, args) -> dict:
+def stored_loop1(ws):
+    """Loop 1's succeeded SFT job and its re-eval run in a kept workspace (for --resume)."""
+    from curator.errors import CuratorError
+    from curator.storage import jobs as job_queries
+    from curator.storage.runs import get_run
+
+    for job in job_queries.list_jobs(ws.db):
+        if job.config.get("dataset", "").startswith("weather-fix-loop1") and job.produced_run_id:
+            return job, get_run(ws.db, job.produced_run_id)
+    raise CuratorError("no loop-1 job with a re-eval run in this workspace: run without --resume")
+
+
+def stored_revisions(ws, run) -> dict:
+    """Per author: how many revisions ended in each status (kept ones: their example's), and why the rest not."""
+    from curator.fix.revisions import list_revisions
+
+    summary = {}
+    for row in list_revisions(ws, run.name):
+        author = summary.setdefault(row.author, {"statuses": Counter(), "why_not": Counter()})
+        author["statuses"][row.status] += 1
+        if row.status in ("draft", "dropped"):
+            author["why_not"][(row.reason or "").split(":")[0]] += 1
+    return {name: {key: dict(counts) for key, counts in parts.items()} for name, parts in summary.items()}
+
+
+def loop1_and_revisions(ws, state, args) -> tuple[str, object, dict]:
+    """Loop 1, then the analyst's edits and the model's revisions of its still-failing dev outputs."""
     from curator.demo.script import run_script
 
     log("loop 1 (SFT from the base)")
@@ -147,7 +174,17 @@ def measure(ws, state, args) -> dict:
     report["analyst_edits"] = analyst_edits(ws, loop1.run)
     log("model revisions")
     report["model_revisions"] = model_revisions(ws, loop1.run, str(state.model_path), args.max_new_tokens)
-    dataset, report["pairs"] = pair_dataset(ws, loop1.run)
+    return loop1.job.adapter_path, loop1.run, report
+
+
+def measure(ws, state, args) -> dict:
+    if args.resume:
+        job, run = stored_loop1(ws)
+        adapter, report = job.adapter_path, {"loop1": {"run": run.name, "resumed": True}}
+    else:
+        adapter, run, report = loop1_and_revisions(ws, state, args)
+    report["revisions"] = stored_revisions(ws, run)
+    dataset, report["pairs"] = pair_dataset(ws, run)
     report["dataset"] = dataset
     if dataset is None:
         report["finding"] = f"only {report['pairs']['total']} pairs (< {MIN_PAIRS}): nothing trained"
@@ -155,13 +192,13 @@ def measure(ws, state, args) -> dict:
     report["methods"] = {}
     for method, loss_type in METHODS.items():
         log(f"{method} ({loss_type}) from the loop-1 adapter")
-        new_run, train_s, eval_s = train_from_loop1(ws, state, loop1, dataset, loss_type)
+        new_run, train_s, eval_s = train_from_loop1(ws, state, adapter, dataset, loss_type)
         report["methods"][method] = {
             "loss_type": loss_type,
             "run": new_run.name,
             "train_s": round(train_s, 1),
             "eval_s": round(eval_s, 1),
-            "checks": per_check(ws, new_run, loop1.run),
+            "checks": per_check(ws, new_run, run),
         }
     return report
 
@@ -172,7 +209,10 @@ def main() -> None:
     parser.add_argument("--dtype", default="auto", help="auto, bfloat16 or float32 for the evals.")
     parser.add_argument("--max-new-tokens", type=int, default=128, help="The reviser's tokens per answer.")
     parser.add_argument("--workspace", help="Keep the workspace here (default: a temporary folder).")
+    parser.add_argument("--resume", action="store_true", help="Reuse --workspace's loop 1 and revisions.")
     args = parser.parse_args()
+    if args.resume and not args.workspace:
+        parser.error("--resume needs --workspace")
 
     from curator.demo.setup import prepare_demo
     from curator.workspace import Workspace
