@@ -56,6 +56,15 @@ register_actions(
         "Save, then generate checked examples (asks how many) and review them",
     ),
     ActionSpec(
+        "fix.template.expand",
+        "fix.template",
+        "ctrl+o",
+        "expand_slot",
+        "More values",
+        "Ask a model (a local folder or an endpoint) for more values of the slot highlighted in the slot table; "
+        "the held-out guard vets them and you accept them before any example is generated (saves first)",
+    ),
+    ActionSpec(
         "fix.template.delete_variant",
         "fix.template",
         "delete",
@@ -66,6 +75,38 @@ register_actions(
     ActionSpec(
         "fix.template.back", "fix.template", "escape", "back", "Back", "Leave the editor (asks when edits are unsaved)"
     ),
+)
+
+register_actions(
+    "More values for a slot",
+    ActionSpec(
+        "fix.expand.cancel",
+        "fix.expand",
+        "escape",
+        "cancel",
+        "Cancel",
+        "Close the form; while the model runs, stop it (nothing is stored)",
+    ),
+)
+
+register_actions(
+    "Proposed values",
+    ActionSpec(
+        "fix.proposals.accept", "fix.proposals", "a", "accept", "Accept", "Append the highlighted value to the slot"
+    ),
+    ActionSpec("fix.proposals.reject", "fix.proposals", "r", "reject", "Reject", "Reject the highlighted value"),
+    ActionSpec(
+        "fix.proposals.accept_all",
+        "fix.proposals",
+        "A",
+        "accept_all",
+        "Accept all",
+        "Append every proposed value (refused ones are never added)",
+    ),
+    ActionSpec(
+        "fix.proposals.reject_all", "fix.proposals", "R", "reject_all", "Reject all", "Reject every proposed value"
+    ),
+    ActionSpec("fix.proposals.back", "fix.proposals", "escape", "back", "Back", "Back to the template editor"),
 )
 
 register_actions(

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.screens.fix.slot_editing import SlotEditing, hint_text
+from curator.app.screens.fix.slot_expanding import SlotExpanding
 from curator.app.screens.fix.template_storing import StoringKeys
 from curator.app.screens.fix.template_text import (
     DEFAULT_GENERATE,
@@ -38,7 +39,7 @@ from curator.fix.templates.spec import TemplateSpec
 from curator.workspace import Workspace
 
 
-class TemplateEditorScreen(SlotEditing, StoringKeys, ReportsWorkerFailures, Screen):
+class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, ReportsWorkerFailures, Screen):
     """Edit a template (stored, or started from a failing item); the preview follows every keystroke."""
 
     CSS_PATH = "fix.tcss"
