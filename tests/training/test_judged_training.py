@@ -2,13 +2,19 @@
 the child's answerer (an endpoint here, the stand-in one; a local judge model loaded once per process)."""
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
 from chat_endpoint import chat_endpoint
+from loopwork import weather_run
+from trainwork import DATASETS
+from typer.testing import CliRunner
 
 from curator.checks import CheckSpec, spec
+from curator.cli.main import app
 from curator.inference import judge_local
+from curator.jobs import judging
 from curator.training.grading import answer_in_child, child_judges, dev_pass_rates, specs_from_dicts
 from curator.training.rewards import checks_reward
 
@@ -54,6 +60,7 @@ def test_no_judge_no_answerer():
     assert child_judges([CheckSpec("short", "regex", {"pattern": "x"})]) is None
 
 
+@pytest.mark.slow
 def test_a_local_judge_model_loads_once_and_leaves_the_training_rng_alone(demo_model_dir):
     judge = spec.validate_specs([CheckSpec("polite", "judge", {"model": str(demo_model_dir), "rubric": RUBRIC})])[0]
     options = judge.options | {"samples": 2, "temperature": 0.7, "max_new_tokens": 4}
@@ -65,3 +72,24 @@ def test_a_local_judge_model_loads_once_and_leaves_the_training_rng_alone(demo_m
     assert torch.equal(torch.random.get_rng_state(), state)
     loaded = [key for key in judge_local._LOADED if key[0] == str(demo_model_dir.resolve())]
     assert len(loaded) == 1
+
+
+@pytest.mark.slow
+def test_a_grpo_job_whose_reward_and_dev_evals_include_a_judge_finishes(workspace, tmp_path, demo_model_dir):
+    with chat_endpoint(lambda prompt: "Verdict: PASS" if "<" in prompt.split("Reply:")[-1] else "FAIL") as (url, asked):
+        run = weather_run(workspace, per_case=1)
+        judge = CheckSpec("tagged", "judge", {"model": "judge-model", "endpoint": url, "rubric": RUBRIC})
+        judging.raise_failures(judging.run_all_checks(workspace, run.run_id, spec.validate_specs([judge])))
+        workspace.close()
+        data = DATASETS["grpo"](tmp_path / "grpo.jsonl")
+        args = ["-w", str(workspace.root), "train", "--dataset", str(data), "--model", str(demo_model_dir)]
+        args += ["--method", "grpo", "--run", "weather", "--max-steps", "2", "--eval-every", "2", "--lora-r", "4"]
+        args += ["--device", "cpu", "--cpu-threads", "1", "--max-length", "128", "--num-generations", "4"]
+        args += ["--batch-size", "8", "--max-completion-length", "12", "--reward-weight", "tagged=1"]
+        before = len(asked)
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in open(Path(workspace.root) / "models/adapters/job-1/progress.jsonl")]
+    [evaluation] = [e for e in events if e["event"] == "eval"]
+    assert evaluation["per_check"]["tagged"] is not None  # the judge graded the dev outputs in the child
+    assert len(asked) > before  # and was asked for the sampled completions and the dev outputs
