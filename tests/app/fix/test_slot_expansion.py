@@ -21,6 +21,7 @@ from curator.app.screens.fix.template_editor import TemplateEditorScreen
 from curator.fix.slot_expansion import list_proposals
 from curator.fix.templates import spec_from_dict
 from curator.fix.templates.library import create_template, get_template
+from curator.jobs.reconcile import _processes_running as processes_running
 from curator.review.runs import create_run_from_records
 
 FORECAST = {
@@ -207,3 +208,18 @@ async def test_escape_stops_the_call_and_stores_nothing(editor, workspace):
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(editor.screen, TemplateEditorScreen), deadline_s=10)
     assert list_proposals(workspace, "forecast") == [] and stored_sky(workspace) == ["cloudy", "grey"]
+
+
+async def test_escape_stops_a_local_model_child(editor, workspace, demo_model_dir):
+    async with editor.run_test(size=(160, 45)) as pilot:
+        dialog = await open_form_on_sky(editor, pilot)
+        dialog.query_one("#expand-model", Input).value = str(demo_model_dir)
+        dialog.query_one("#expand-model", Input).focus()
+        await pilot.press("enter")
+        job_files = lambda: list((workspace.root / "jobs").glob("expand-*/job.json"))  # noqa: E731
+        await until(pilot, lambda: job_files() and processes_running(str(job_files()[0])))
+        await pilot.press("escape")
+        assert "stopping the model" in screen_text(editor)
+        await until(pilot, lambda: isinstance(editor.screen, TemplateEditorScreen), deadline_s=60)
+        assert not processes_running(str(job_files()[0]))  # the child is gone before the form closes
+    assert list_proposals(workspace, "forecast") == []
