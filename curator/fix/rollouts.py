@@ -84,9 +84,8 @@ def plan_sampling(
 def grade_samples(
     ws: Workspace, plan: SamplingPlan, samples: dict[int, list[str]], judges: JudgeAnswerer | None = None
 ) -> list[dict]:
-    """One graded row per sample: the run's stored checks, whether all passed, and the reward. `judges` answers
-    the judge checks (curator.jobs.judging.cached_answerer: the cache, then the model); without it a judge is left
-    not graded."""
+    """One graded row per sample: the run's stored checks, whether all passed, and the reward; `judges` answers the
+    judge checks (curator.jobs.judging.cached_answerer), without it a judge is left not graded."""
     specs = stored_checks(ws, plan.run_id)
     cases = [
         (item, index, output) for item in plan.items for index, output in enumerate(samples.get(item["item_key"], []))
