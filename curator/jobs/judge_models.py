@@ -17,6 +17,7 @@ from curator.checks.spec import CheckSpec
 from curator.errors import CuratorError
 from curator.inference.judge_child import JudgeJob
 from curator.inference.judge_endpoint import EndpointError, ask_endpoint, endpoint_judge
+from curator.inference.judge_local import GENERATION_KEYS
 from curator.jobs.process import ChildProcess
 from curator.storage import judge_cache
 from curator.workspace import Workspace
@@ -105,7 +106,7 @@ def ask_endpoint_for(judge: PendingJudge, progress: ProgressCallback, should_can
 
 
 def _generation(options: dict) -> dict:
-    return {key: options[key] for key in ("temperature", "seed", "max_new_tokens", "batch_size")}
+    return {key: options[key] for key in GENERATION_KEYS}
 
 
 def ask_child_for(
@@ -115,13 +116,7 @@ def ask_child_for(
     label = ", ".join(judge.spec.name for judge in group)
     job_dir = ws.root / "jobs" / f"judge-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
     job_dir.mkdir(parents=True)
-    wanted: dict[str, dict] = {}
-    for judge in group:
-        for request in judge.missing:
-            wanted.setdefault(request.key, request.as_json() | {"generation": _generation(judge.spec.options)})
-    with (job_dir / "requests.jsonl").open("w", encoding="utf-8") as out:
-        for request in wanted.values():
-            out.write(json.dumps(request, ensure_ascii=False) + "\n")
+    wanted = _write_requests(job_dir / "requests.jsonl", group)
     job = JudgeJob(
         model=model,
         requests_file=str(job_dir / "requests.jsonl"),
@@ -150,15 +145,28 @@ def ask_child_for(
     final = child.wait(on_event, should_cancel=should_cancel)
     if final.get("event") != "succeeded":
         raise CuratorError("cancelled" if final.get("event") == "cancelled" else final.get("error", "the judge failed"))
-    answers = {}
-    with open(job.answers_file, encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            answers[record["key"]] = record["answer"]
+    answers = _read_answers(Path(job.answers_file))
     if set(answers) != set(wanted):
         raise CuratorError(f"the judge child answered {len(answers)} of {len(wanted)} prompts; see {job_dir}")
     for judge in group:
         judge.answers = {request.key: answers[request.key] for request in judge.missing}
+
+
+def _write_requests(path: Path, group: list[PendingJudge]) -> dict[str, dict]:
+    """The distinct requests of a group of judges (each with its judge's generation settings), written as JSON lines."""
+    wanted: dict[str, dict] = {}
+    for judge in group:
+        for request in judge.missing:
+            wanted.setdefault(request.key, request.as_json() | {"generation": _generation(judge.spec.options)})
+    with path.open("w", encoding="utf-8") as out:
+        for request in wanted.values():
+            out.write(json.dumps(request, ensure_ascii=False) + "\n")
+    return wanted
+
+
+def _read_answers(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as lines:
+        return {record["key"]: record["answer"] for record in map(json.loads, lines)}
 
 
 def cached_answerer(ws: Workspace, local: LocalSettings = LocalSettings(), should_cancel=lambda: False):
@@ -181,12 +189,16 @@ def cached_answerer(ws: Workspace, local: LocalSettings = LocalSettings(), shoul
     return answers
 
 
+def _quiet(name: str, done: int, total: int) -> None:
+    """No progress lines: best-of-k reports its own."""
+
+
 def _ask_model(ws: Workspace, judge: PendingJudge, local: LocalSettings, should_cancel) -> None:
-    quiet = lambda *a: None  # noqa: E731 - best-of-k reports its own progress
+    """The judge's missing answers from its endpoint or its local folder's child; a failure names the judge."""
     try:
         if judge.local_model is None:
-            judge.answers = ask_endpoint_for(judge, quiet, should_cancel)
+            judge.answers = ask_endpoint_for(judge, _quiet, should_cancel)
         else:
-            ask_child_for(ws, judge.local_model, [judge], quiet, should_cancel, local)
+            ask_child_for(ws, judge.local_model, [judge], _quiet, should_cancel, local)
     except (EndpointError, CuratorError) as error:
         raise CuratorError(f"judge '{judge.spec.name}': {error}") from None
