@@ -223,3 +223,19 @@ async def test_escape_stops_a_local_model_child(editor, workspace, demo_model_di
         await until(pilot, lambda: isinstance(editor.screen, TemplateEditorScreen), deadline_s=60)
         assert not processes_running(str(job_files()[0]))  # the child is gone before the form closes
     assert list_proposals(workspace, "forecast") == []
+
+
+async def test_proposals_left_waiting_are_listed_again_without_asking(editor):
+    with chat_endpoint(PROPOSALS) as (url, prompts):
+        async with editor.run_test(size=(160, 45)) as pilot:
+            await ask(editor, pilot, url)
+            await until(pilot, lambda: isinstance(editor.screen, SlotProposalsScreen) and proposal_rows(editor))
+            await pilot.press("escape")  # nothing decided
+            await until(pilot, lambda: isinstance(editor.screen, TemplateEditorScreen))
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: isinstance(editor.screen, SlotExpansionDialog))
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: isinstance(editor.screen, SlotProposalsScreen) and proposal_rows(editor))
+            await pilot.pause()
+            assert "2 waiting for you, 3 in all" in screen_text(editor)
+            assert len(prompts) == 1  # the model was asked once

@@ -87,6 +87,14 @@ register_actions(
         "Cancel",
         "Close the form; while the model runs, stop it (nothing is stored)",
     ),
+    ActionSpec(
+        "fix.expand.list",
+        "fix.expand",
+        "ctrl+r",
+        "list_waiting",
+        "Waiting",
+        "List the slot's proposals (earlier ones waiting too) without asking the model",
+    ),
 )
 
 register_actions(

@@ -7,11 +7,10 @@ from dataclasses import replace
 
 from textual.widgets import DataTable
 
-from curator.app.screens.fix.slot_expansion_dialog import SlotExpansionDialog
+from curator.app.screens.fix.slot_expansion_dialog import ExpansionOutcome, SlotExpansionDialog
 from curator.app.screens.fix.slot_proposals import SlotProposalsScreen
 from curator.app.widgets.literal import one_line
 from curator.fix.templates.spec import TemplateSpec
-from curator.storage.slot_proposals import SlotProposalRow
 
 
 def with_more_values(spec: TemplateSpec, slot: str, values: list[str]) -> TemplateSpec:
@@ -39,12 +38,14 @@ class SlotExpanding:
             SlotExpansionDialog(self.workspace, self.spec.name, slot), callback=lambda rows: self._proposed(slot, rows)
         )
 
-    def _proposed(self, slot: str, rows: list[SlotProposalRow] | None) -> None:
-        if rows is None:
+    def _proposed(self, slot: str, outcome: ExpansionOutcome | None) -> None:
+        if outcome is None:
             self.notify("no values asked for: nothing was stored", timeout=3)
             return
-        proposed = sum(r.status == "proposed" for r in rows)
-        note = f"{len(rows)} new value(s): {proposed} proposed, {len(rows) - proposed} refused by the guard"
+        note = ""
+        if outcome.rows is not None:
+            proposed = sum(r.status == "proposed" for r in outcome.rows)
+            note = f"{len(outcome.rows)} new value(s): {proposed} proposed, {len(outcome.rows) - proposed} refused"
         self.app.push_screen(
             SlotProposalsScreen(self.workspace, self.spec.name, slot, note),
             callback=lambda values: self._accepted(slot, values or []),

@@ -1,6 +1,6 @@
 """Asking a model for more values of a slot ("N more ways to say this, like these"): the form (model folder or
 endpoint, how many values, samples, temperature), then a worker that makes the call as `curator template expand`
-does, with progress shown and escape stopping the model. It dismisses with the stored proposals (or None)."""
+does, with progress shown and escape stopping the model. It dismisses with what it ended with (None: nothing)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,17 @@ FIELDS = (
 )
 
 
-class SlotExpansionDialog(ReportsWorkerFailures, ModalScreen[list[SlotProposalRow] | None]):
+@dataclass(frozen=True)
+class ExpansionOutcome:
+    """The proposals the model's answers made, or None when the analyst asked to list those waiting."""
+
+    rows: list[SlotProposalRow] | None
+
+
+HINT = "enter asks the model · ctrl+r lists the proposals waiting · escape cancels"
+
+
+class SlotExpansionDialog(ReportsWorkerFailures, ModalScreen[ExpansionOutcome | None]):
     """The expansion form for one slot of a stored template; enter asks, escape cancels (or stops the model)."""
 
     CSS_PATH = "fix.tcss"
@@ -78,7 +88,7 @@ class SlotExpansionDialog(ReportsWorkerFailures, ModalScreen[list[SlotProposalRo
             )
             yield Static(
                 "A model proposes them; the held-out guard vets them; nothing is generated until you accept.",
-                classes="field-label",
+                id="expand-intro",
             )
             with Grid(id="expand-fields"):
                 for field_id, title, placeholder in FIELDS:
@@ -88,7 +98,7 @@ class SlotExpansionDialog(ReportsWorkerFailures, ModalScreen[list[SlotProposalRo
                         placeholder=placeholder,
                         id=field_id,
                     )
-            yield Static(Text("enter asks the model · escape cancels", style="dim"), id="expand-status")
+            yield Static(Text(HINT, style="dim"), id="expand-status")
 
     def on_mount(self) -> None:
         self.query_one("#expand-model", Input).focus()
@@ -147,7 +157,7 @@ class SlotExpansionDialog(ReportsWorkerFailures, ModalScreen[list[SlotProposalRo
     @on(ValuesProposed)
     def _proposed(self, message: ValuesProposed) -> None:
         self.running = None
-        self.dismiss(message.rows)
+        self.dismiss(ExpansionOutcome(message.rows))
 
     @on(ExpansionStopped)
     def _stopped(self) -> None:
@@ -159,6 +169,11 @@ class SlotExpansionDialog(ReportsWorkerFailures, ModalScreen[list[SlotProposalRo
         if message.group == "fix-expand":
             self.running = None
             self._status(f"nothing stored: {message.error}", "red")
+
+    def action_list_waiting(self) -> None:
+        """List the slot's proposals without asking the model (earlier ones may be waiting)."""
+        if self.running is None:
+            self.dismiss(ExpansionOutcome(None))
 
     def action_cancel(self) -> None:
         """Leave; while the model runs, stop it first (a second escape leaves at once)."""

@@ -54,6 +54,7 @@ class SlotProposalsScreen(ReportsWorkerFailures, ModalScreen[list[str]]):
             yield Label(Text.assemble("Proposed values for slot ", (one_line(self.slot), "bold")))
             yield Static(literal_text(self.note or "loading…", "dim"), id="proposals-status")
             yield DataTable(id="proposals-table", cursor_type="row")
+            yield Static("", id="proposal-detail")
             yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -81,8 +82,21 @@ class SlotProposalsScreen(ReportsWorkerFailures, ModalScreen[list[str]]):
         if self.rows:
             table.move_cursor(row=min(row, len(self.rows) - 1))
         table.focus()
-        if not self.rows:
-            self._status("no proposals for this slot yet")
+        if not self.note:  # listed without asking the model: say how many wait
+            waiting = sum(p.status == "proposed" for p in self.rows)
+            self.note = f"{waiting} waiting for you, {len(self.rows)} in all" if self.rows else "no proposals yet"
+            self._status(self.note)
+
+    @on(DataTable.RowHighlighted, "#proposals-table")
+    def _show_detail(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted value and why the guard refused it, whole (the table cuts long ones)."""
+        proposal = self.rows[event.cursor_row] if 0 <= event.cursor_row < len(self.rows) else None
+        shown = Text()
+        if proposal is not None:
+            shown = Text.assemble((one_line(proposal.value), "bold"), f"  {proposal.status}")
+            if proposal.reason:
+                shown.append(f": {one_line(proposal.reason)}")
+        self.query_one("#proposal-detail", Static).update(shown)
 
     def _highlighted(self) -> SlotProposalRow | None:
         row = self.query_one("#proposals-table", DataTable).cursor_row
