@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import typer
 from rich.text import Text
 
@@ -200,37 +198,22 @@ def expand(
         with open_workspace(read_only=True) as ws:
             _print_proposals(slot_expansion.list_proposals(ws, name, slot_name), as_json)
         return
+    from curator.jobs import expanding
+
     with open_workspace() as ws:
         plan = slot_expansion.plan_expansion(ws, name, slot_name, count, k)
-        folder = ws.root / "jobs" / f"expand-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
+        folder = expanding.expansion_folder(ws)
     settings = {"temperature": temperature, "seed": seed, "max_new_tokens": max_new_tokens, "endpoint": endpoint}
-    answers = _ask_for_values(plan, model, endpoint, folder, settings | {"cpu_threads": cpu_threads})
+    request = expanding.expansion_request(
+        plan, model, endpoint, temperature=temperature, seed=seed, max_new_tokens=max_new_tokens,
+        cpu_threads=cpu_threads,
+    )  # fmt: skip
+    answers = expanding.ask_for_values(plan, request, folder)
     from curator.cli.train import reopen_workspace
 
     with reopen_workspace() as ws:
         rows = slot_expansion.store_expansion(ws, plan, answers, model, settings | {"job": str(folder)})
     _print_proposals(rows, as_json)
-
-
-def _ask_for_values(plan, model: str, endpoint: str | None, folder, settings: dict) -> list[str]:
-    """The model's k answers to the expansion prompt (the reviser's judge child, or the endpoint client)."""
-    from curator.jobs.revising import ReviseRequest, ask_model, check_request
-
-    request = ReviseRequest(
-        run=plan.template.name,
-        model=model,
-        endpoint=endpoint,
-        temperature=settings["temperature"],
-        seed=settings["seed"],
-        max_new_tokens=settings["max_new_tokens"],
-        batch_size=plan.k,
-        cpu_threads=settings["cpu_threads"],
-    )
-    check_request(request)
-    folder.mkdir(parents=True, exist_ok=True)
-    requests = [{"key": str(i), "prompt": plan.prompt, "sample_index": i} for i in range(plan.k)]
-    answers, _ = ask_model(request, folder, "expand", requests, what="expanding")
-    return [answers[str(i)] for i in range(plan.k)]
 
 
 def _print_proposals(rows, as_json: bool) -> None:

@@ -4,10 +4,8 @@ dialog's worker calls `propose_values` off the UI thread."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from curator.errors import CuratorError, NotFoundError
 from curator.fix import slot_expansion
@@ -80,28 +78,18 @@ def propose_values(
     should_cancel: Callable[[], bool],
 ) -> list[SlotProposalRow]:
     """Ask the model for more values of `slot` and store what the guard made of them (nothing when cancelled)."""
-    from curator.jobs.revising import ReviseRequest, ask_model, check_request
+    from curator.jobs import expanding
 
     plan = slot_expansion.plan_expansion(ws, template_name, slot, settings.count, settings.k)
     model = settings.model if settings.endpoint else str(ws.local_folder(settings.model))
-    request = ReviseRequest(
-        run=plan.template.name,
-        model=model,
-        endpoint=settings.endpoint,
-        temperature=settings.temperature,
-        batch_size=plan.k,
-        cpu_threads=1,
-    )
-    check_request(request)
-    folder = Path(ws.root) / "jobs" / f"expand-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}"
-    folder.mkdir(parents=True, exist_ok=True)
-    requests = [{"key": str(i), "prompt": plan.prompt, "sample_index": i} for i in range(plan.k)]
-    answers, _ = ask_model(request, folder, "expand", requests, on_event, should_cancel, what="expanding")
+    request = expanding.expansion_request(plan, model, settings.endpoint, temperature=settings.temperature)
+    folder = expanding.expansion_folder(ws)
+    answers = expanding.ask_for_values(plan, request, folder, on_event, should_cancel)
     if should_cancel():
         raise CuratorError("expanding cancelled: nothing was stored")
     stored = {"temperature": settings.temperature, "seed": request.seed, "max_new_tokens": request.max_new_tokens}
     stored |= {"endpoint": settings.endpoint, "job": str(folder)}
-    return slot_expansion.store_expansion(ws, plan, [answers[str(i)] for i in range(plan.k)], model, stored)
+    return slot_expansion.store_expansion(ws, plan, answers, model, stored)
 
 
 def progress_line(event: dict) -> str | None:
