@@ -49,6 +49,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         run_name: str
         run_items: int
         cursor_row: int
+        bucket_names: dict[int, str]
 
     @dataclass
     class InheritedLoaded(Message):
@@ -68,6 +69,14 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
     @dataclass
     class FilterFailed(Message):
         error: str
+        bucket_names: dict[int, str]
+
+    @dataclass
+    class RowFound(Message):
+        """Where an item stands in the filter shown (read in a worker, for the cursor)."""
+
+        items: FilteredItems
+        row: int
 
     @dataclass
     class FilterLabelled(Message):
@@ -92,6 +101,8 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         self.recent: list[BucketRow] = []
         self.run_name = ""
         self.run_items = 0
+        self.bucket_names: dict[int, str] = {}
+        """Bucket names by id, for the title (read with the filter's index, off the UI thread)."""
         self.failing: dict[str, int] = {}
         self.failures_per_check: dict[str, int] | None = None
         """Failures per check of the filter without its failing-check part (None until counted)."""
@@ -139,10 +150,11 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
     @work(thread=True, exclusive=True, exit_on_error=False, group="filter")
     def _build_index(self, item_filter: ItemFilter, keep_key: int | None) -> None:
         ws = self.app.workspace
+        names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(ws)}
         try:
             items = FilteredItems(ws, item_filter)
         except CuratorError as error:
-            self.post_message(self.FilterFailed(str(error)))
+            self.post_message(self.FilterFailed(str(error), names))
             return
         name, total = browse.run_header(ws, item_filter.run_id)
         cursor_row = items.index_of(keep_key) if keep_key is not None else 0
@@ -155,6 +167,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
                 name,
                 total,
                 cursor_row,
+                names,
             )
         )
         failing = items.failing_counts()
@@ -169,6 +182,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
         self.items, self.check_names, self.failing = message.items, message.check_names, {}
         self.standings = message.standings
         self.run_name, self.run_items = message.run_name, message.run_items
+        self.bucket_names = message.bucket_names
         self._show_title()
         self.query_one(ItemTable).show(message.items, message.check_names, message.cursor_row, message.standings)
 
@@ -180,6 +194,7 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
 
     @on(FilterFailed)
     def _filter_failed(self, message: FilterFailed) -> None:
+        self.bucket_names = message.bucket_names
         if self.items is not None:
             self.item_filter = self.items.filter
         self.notify(message.error, severity="error", markup=False)
@@ -193,10 +208,10 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
             self._show_title(error=message.error)
 
     def _show_title(self, error: str | None = None) -> None:
-        names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(self.app.workspace)}
         count = self.items.count if self.items else 0
         failing = {name: self.failing.get(name, 0) for name in self.check_names} if self.failing and count else {}
-        title = filter_title(self.run_name, describe_filter(self.item_filter, names), count, self.run_items, failing)
+        described = describe_filter(self.item_filter, self.bucket_names)
+        title = filter_title(self.run_name, described, count, self.run_items, failing)
         title.append_text(model_graded_summary(self.standings, self.check_names))
         title.append_text(self.verdict_hint())
         if self.ticked:
@@ -225,8 +240,17 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
 
     def _back_from_item(self, item_key: int | None) -> None:
         if item_key is not None and self.items is not None:
-            table = self.query_one(ItemTable)
-            table.cursor_row = self.items.index_of(item_key)
+            self._find_row(self.items, item_key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="find-row")
+    def _find_row(self, items: FilteredItems, item_key: int) -> None:
+        """The row of the item the detail screen was left on (a query over the filter)."""
+        self.post_message(self.RowFound(items, items.index_of(item_key)))
+
+    @on(RowFound)
+    def _row_found(self, message: RowFound) -> None:
+        if message.items is self.items:
+            self.query_one(ItemTable).cursor_row = message.row
 
 
 registry.register_screen("browser", "Item browser", BrowserScreen)
