@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import fields
 from pathlib import Path
 
 import typer
 
 from curator.cli.context import console, open_workspace, progress
+from curator.cli.train import given_settings, setting_options
+from curator.inference.engine_settings import EngineSettings
+from curator.training.job import flag
 
 
 def eval_command(
@@ -37,11 +42,7 @@ def eval_command(
         "float32.",
     ),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Allow the model's own Python code."),
-    max_model_len: int = typer.Option(None, "--max-model-len", help="vLLM: longest prompt + output in tokens."),
-    gpu_memory_utilization: float = typer.Option(
-        None, "--gpu-memory-utilization", help="vLLM: share of the GPU's memory it may take (0 to 1; vLLM's 0.9)."
-    ),
-    tensor_parallel_size: int = typer.Option(None, "--tensor-parallel-size", help="vLLM: GPUs to split the model on."),
+    **engine_options,
 ) -> None:
     """Generate outputs with a local model over a run's inputs, store them as a new run and apply the checks."""
     from curator.cli.train import reopen_workspace
@@ -50,17 +51,7 @@ def eval_command(
     from curator.inference.dtypes import DTYPES
     from curator.jobs.evals import EvalRequest, check_spec_file, finish_eval, start_eval
 
-    engine = {
-        name: value
-        for name, value in (
-            ("max_model_len", max_model_len),
-            ("gpu_memory_utilization", gpu_memory_utilization),
-            ("tensor_parallel_size", tensor_parallel_size),
-        )
-        if value is not None
-    }
-    if engine and backend == "transformers":
-        raise CuratorError(f"--{next(iter(engine)).replace('_', '-')} is a vLLM option: use --backend vllm or auto")
+    engine = engine_settings(engine_options, backend)
     request = EvalRequest(
         model=model,
         items=items,
@@ -72,7 +63,7 @@ def eval_command(
         trust_remote_code=trust_remote_code,
         cpu_threads=cpu_threads,
         dtype=dtype,
-        engine=engine,
+        engine=engine.options(),
         generation=GenerationSettings(
             max_new_tokens=max_new_tokens, temperature=temperature, batch_size=batch_size, seed=seed
         ),
@@ -106,6 +97,26 @@ def eval_command(
         else f"Stored run '{run.name}' ({run.item_count:,} items, parent '{run.parent_name}').",
         highlight=False,
     )
+
+
+def engine_settings(options: dict, backend: str) -> EngineSettings:
+    """The vLLM engine options given (each refused in one line with the transformers backend, or when vLLM would
+    refuse its value); the defaults for those left out."""
+    from curator.errors import CuratorError
+
+    given = given_settings(EngineSettings, "", options)
+    if given and backend == "transformers":
+        first = next(f for f in fields(EngineSettings) if f.name in given)
+        raise CuratorError(f"{flag(first)} is a vLLM option: use --backend vllm or auto")
+    engine = EngineSettings(**given)
+    problem = engine.problem()
+    if problem:
+        raise CuratorError(problem)
+    return engine
+
+
+_parameters = list(inspect.signature(eval_command).parameters.values())[:-1]  # all but **engine_options
+eval_command.__signature__ = inspect.Signature(_parameters + setting_options((("", EngineSettings),)))
 
 
 def register(app: typer.Typer) -> None:

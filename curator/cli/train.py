@@ -11,10 +11,12 @@ import typer
 from curator.app.widgets.literal import literal
 from curator.cli.context import console, err_console, open_workspace
 from curator.errors import CuratorError
+from curator.inference.engine_settings import EngineSettings
 from curator.training.job import LoraSettings, TrainerSettings, flag
 
 _TYPES = {"int": int, "float": float, "bool": bool}
-_GROUPS = (("lora_", LoraSettings), ("", TrainerSettings))  # LoRA parameters get a prefix: no clash by name
+# LoRA parameters get a prefix: no clash by name
+_GROUPS = (("lora_", LoraSettings), ("", TrainerSettings), ("", EngineSettings))
 
 
 def _targets(value: str) -> str | list[str]:
@@ -28,11 +30,11 @@ def _option(name: str, annotation, default, *decls: str, help: str) -> inspect.P
     )
 
 
-def _setting_options() -> list[inspect.Parameter]:
-    """One option per LoraSettings/TrainerSettings field: its flag, type and help come from the field; left out, a
-    setting takes the default the retrain form shows for the same model, device and method (one function)."""
+def setting_options(groups=_GROUPS) -> list[inspect.Parameter]:
+    """One option per field of the settings dataclasses: its flag, type and help come from the field; left out, a
+    setting takes the default the retrain form shows for the same model, device, method and run (one function)."""
     options = []
-    for prefix, kind in _GROUPS:
+    for prefix, kind in groups:
         for f in fields(kind):
             annotation = _TYPES.get(f.type, str)
             default = "sft" if f.name == "method" else None
@@ -54,7 +56,7 @@ _JOB_OPTIONS = [
 ]
 
 
-def _given(kind, prefix: str, options: dict) -> dict:
+def given_settings(kind, prefix: str, options: dict) -> dict:
     """The settings of `kind` given on the command line (left-out ones are None)."""
     values = {f.name: options[prefix + f.name] for f in fields(kind) if options[prefix + f.name] is not None}
     if "target_modules" in values:
@@ -69,9 +71,16 @@ def settings_for(ws, options: dict) -> tuple[LoraSettings, TrainerSettings]:
     # a device given on the command line picks its own defaults (a CPU job on a GPU machine gets the CPU's)
     device = options.get("device") if options.get("device") in ("cpu", "cuda") else "auto"
     lora, trainer = default_settings(ws, options["model"], method=options["method"] or "sft", device=device)
-    return replace(lora, **_given(LoraSettings, "lora_", options)), replace(
-        trainer, **_given(TrainerSettings, "", options)
+    return replace(lora, **given_settings(LoraSettings, "lora_", options)), replace(
+        trainer, **given_settings(TrainerSettings, "", options)
     )
+
+
+def engine_for(ws, options: dict) -> EngineSettings:
+    """vLLM's engine options for the job: the run's (as the retrain form shows them), the options given on top."""
+    from curator.jobs.run_settings import default_engine
+
+    return replace(default_engine(ws, options["run"]), **given_settings(EngineSettings, "", options))
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float] | None:
@@ -93,7 +102,8 @@ def _weights(pairs: list[str] | None) -> dict[str, float] | None:
 def train(**options) -> None:
     """Train a LoRA adapter (SFT, DPO, KTO or GRPO) on a frozen dataset version in a child process, with early
     stopping on the checks. Settings left out take the defaults the retrain form shows for the same model (by its
-    size and the device) and method."""
+    size and the device) and method; vLLM's options, the run's, are kept with the job for its re-eval (and GRPO's
+    --use-vllm)."""
     from curator.jobs.training import TrainingRequest, create_job, get_job, record_event, start_job
 
     launcher = options["launcher"]
@@ -108,6 +118,7 @@ def train(**options) -> None:
             trainer=trainer,
             rewards_file=options["rewards"],
             reward_weights=_weights(options["reward_weight"]),
+            engine=engine_for(ws, options),
         )
         job = create_job(ws, request, launcher)
         handle = start_job(ws, job.job_id, launcher)
@@ -125,7 +136,7 @@ def train(**options) -> None:
     console.print(f"job {done.job_id} succeeded: adapter {literal(adapter)}", highlight=False)
 
 
-train.__signature__ = inspect.Signature(_JOB_OPTIONS + _setting_options())
+train.__signature__ = inspect.Signature(_JOB_OPTIONS + setting_options())
 
 
 def reopen_workspace(interval_s: float = 1.0):

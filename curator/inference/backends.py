@@ -14,6 +14,7 @@ from pathlib import Path
 
 from curator.inference.chat import prompt_token_ids
 from curator.inference.dtypes import DTYPES, check_dtype, resolve_dtype  # noqa: F401 (DTYPES, check_dtype: re-exported)
+from curator.inference.engine_settings import EngineSettings
 
 Progress = Callable[[int], None]
 
@@ -210,7 +211,7 @@ class VllmBackend:
         self.settings = settings
         self.dtype, self.dtype_reason = resolve_dtype(ref.dtype, "cuda")  # the resolved dtype, stored with the run
         options = {"enable_lora": True, "max_lora_rank": vllm_lora_rank(ref.adapter)} if ref.adapter else {}
-        self.engine = {k: v for k, v in (engine or {}).items() if k in ENGINE_OPTIONS and v is not None}
+        self.engine = EngineSettings.from_options(engine).options()  # the options changed from vLLM's defaults
         options |= self.engine
         self.llm = LLM(
             model=ref.model,
@@ -239,9 +240,6 @@ class VllmBackend:
         results = self.llm.generate(requests, params, lora_request=self.lora)
         on_progress(len(results) * k)
         return [[choice.text for choice in result.outputs] for result in results]
-
-
-ENGINE_OPTIONS = ("max_model_len", "gpu_memory_utilization", "tensor_parallel_size")  # vLLM's LLM(...) arguments
 
 
 def load_backend(ref: ModelRef, settings: GenerationSettings, preferred: str = "auto", engine: dict | None = None):

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from curator.checks import stored_checks
 from curator.errors import CuratorError, NotFoundError
-from curator.inference.backends import DTYPES, GenerationSettings
+from curator.inference.engine_settings import EngineSettings
 from curator.jobs.process import ChildProcess
+from curator.jobs.run_settings import inherited_eval_options, reeval_generation, run_engine
 from curator.jobs.training_inputs import (
     DatasetRef,
     TrainingRequest,
@@ -50,11 +51,12 @@ def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python"
     check_launcher(launcher)
     lora, trainer = request.lora or LoraSettings(), request.trainer or TrainerSettings()
     validate_request(request, lora, trainer)
-    problem = settings_problem(lora, trainer)
+    problem = settings_problem(lora, trainer) or (request.engine or EngineSettings()).problem()
     if problem:
         raise CuratorError(problem)
     dataset = resolve_dataset(ws, request.dataset)
     source = resolve_run(ws, request.source_run) if request.source_run else None
+    engine = request.engine or run_engine(source)
     if trainer.method == "grpo" and source is None:
         raise CuratorError("--method grpo needs --run: the run's checks are the reward of every sampled completion")
     rewards = reward_spec(ws, request, source)
@@ -66,6 +68,7 @@ def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python"
         "dataset": dataset.label,
         "method": trainer.method,
         "rewards": rewards,
+        "engine": asdict(engine),  # the re-eval's (and GRPO's) vLLM engine options
     }
     job_id = job_queries.insert_job(  # paths relative inside the workspace: a copied workspace uses its own files
         ws.db,
@@ -78,7 +81,7 @@ def create_job(ws: Workspace, request: TrainingRequest, launcher: str = "python"
         parent_adapter=ws.storable_path(request.parent_adapter) if request.parent_adapter else None,
     )
     try:
-        return _write_job_file(ws, job_id, request, dataset, (lora, trainer, generation), source, rewards)
+        return _write_job_file(ws, job_id, request, dataset, (lora, trainer, generation, engine), source, rewards)
     except BaseException as error:  # no job left queued that could never start
         job_queries.mark_finished(ws.db, job_id, "failed", error=str(error) or type(error).__name__)
         raise
@@ -89,11 +92,11 @@ def _write_job_file(
     job_id: int,
     request: TrainingRequest,
     dataset: DatasetRef,
-    settings: tuple[LoraSettings, TrainerSettings, dict],
+    settings: tuple[LoraSettings, TrainerSettings, dict, EngineSettings],
     source,
     rewards: dict | None = None,
 ) -> JobRow:
-    lora, trainer, generation = settings
+    lora, trainer, generation, engine = settings
     job_dir = ws.models_dir / "adapters" / f"job-{job_id}"
     checks = stored_checks(ws, source.run_id) if source else []
     spec = JobSpec(
@@ -105,6 +108,7 @@ def _write_job_file(
         lora=lora,
         trainer=trainer,
         generation=generation,
+        engine=engine,
         job_id=job_id,
         dev_items=dev_sample(ws, source.run_id, checks, seed=trainer.seed) if source else [],
         checks=[json.loads(s.to_json()) for s in checks],
@@ -235,40 +239,18 @@ def reeval_run_name(ws: Workspace, run: RunRow, job_id: int) -> str:
     return f"{resolve_run(ws, base_id).name if base_id is not None else run.name}@job{job_id}"
 
 
-def reeval_generation(
-    run: RunRow, requested: GenerationSettings | None, allow_settings_mismatch: bool = False
-) -> GenerationSettings:
-    """The parent run's stored generation settings (only the batch size may differ); the requested or default ones
-    when the parent was imported. A request that differs is refused unless `allow_settings_mismatch`."""
-    from curator.compare.settings import ALLOW_FLAG, differences, stored_generation
-
-    stored = stored_generation(run)
-    if stored is None:
-        return requested or GenerationSettings()
-    known = {name: value for name, value in stored.items() if name in GenerationSettings.__dataclass_fields__}
-    if requested is not None:
-        changed = differences(known, {k: v for k, v in requested.as_dict().items() if k in known})
-        if changed and allow_settings_mismatch:
-            return requested
-        if changed:
-            raise CuratorError(
-                f"run '{run.name}' was generated with other settings ({', '.join(changed)}): re-evaluation uses "
-                f"the run's own, or pass {ALLOW_FLAG}"
-            )
-        known["batch_size"] = requested.batch_size
-    return GenerationSettings(**known)
-
-
 def reeval_with_adapter(
     ws: Workspace,
     job_id: int,
     run_ref: str | int | None = None,
     *,
     allow_settings_mismatch: bool = False,
+    should_cancel: Callable[[], bool] = lambda: False,
     **eval_options,
 ):
     """Re-evaluate a run's items with base + the job's adapter under the run's own generation settings, dtype and
-    backend (unless others are asked for); the new run is recorded as the job's product."""
+    backend, and the job's vLLM engine options (unless others are asked for); the new run is recorded as the job's
+    product. `should_cancel` stops the eval child (nothing is stored)."""
     from curator.jobs.evals import EvalRequest, run_eval
 
     job = get_job(ws, job_id)
@@ -279,13 +261,7 @@ def reeval_with_adapter(
     run = resolve_run(ws, ref)
     on_event = eval_options.pop("on_event", lambda e: None)
     generation = reeval_generation(run, eval_options.pop("generation", None), allow_settings_mismatch)
-    stored = run.settings or {}
-    if stored.get("dtype") in DTYPES and eval_options.get("dtype", "auto") == "auto":
-        eval_options["dtype"] = stored["dtype"]  # the dtype the run's outputs were generated in
-    if stored.get("backend") in ("transformers", "vllm") and eval_options.get("backend", "auto") == "auto":
-        eval_options["backend"] = stored["backend"]  # and the engine: compare refuses a transformers/vLLM pair
-    if stored.get("engine") and "engine" not in eval_options:
-        eval_options["engine"] = stored["engine"]  # vLLM's engine options (max_model_len, ...) as the run had them
+    eval_options = inherited_eval_options(run, (job.config or {}).get("engine"), eval_options)
     request = EvalRequest(
         model=str(ws.resolve_path(job.base_model)),
         adapter=adapter,
@@ -294,6 +270,6 @@ def reeval_with_adapter(
         generation=generation,
         **eval_options,
     )
-    new_run = run_eval(ws, request, on_event=on_event)
+    new_run = run_eval(ws, request, on_event=on_event, should_cancel=should_cancel)
     job_queries.set_produced_run(ws.db, job_id, new_run.run_id)
     return new_run

@@ -14,6 +14,7 @@ from curator.checks import Case, grade_outputs, stored_checks
 from curator.checks.rules import applies
 from curator.checks.spec import MODEL_GRADED_KINDS
 from curator.errors import CuratorError
+from curator.inference.engine_settings import EngineSettings
 from curator.storage import datasets as dataset_queries
 from curator.storage import items as item_queries
 from curator.storage.runs import RunRow
@@ -38,6 +39,7 @@ class TrainingRequest:
     generation: dict | None = None  # dev-eval generation settings; None: the source run's own
     rewards_file: str | None = None  # GRPO: a checks TOML whose [rewards] table weights the source run's checks
     reward_weights: dict[str, float] | None = None  # GRPO: check name -> weight (the form); None: the file or the mean
+    engine: EngineSettings | None = None  # vLLM options of the re-eval and GRPO's use_vllm; None: the source run's
 
 
 @dataclass(frozen=True)

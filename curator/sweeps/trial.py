@@ -10,9 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from curator.errors import CuratorError, NotFoundError
-from curator.inference.dtypes import DTYPES
 from curator.jobs import training as job_domain
-from curator.jobs.evals import EvalRequest, finish_eval, start_eval
 from curator.jobs.reconcile import child_alive, reconcile_job
 from curator.recipes.library import build, get_version, save_recipe
 from curator.recipes.spec import spec_from_dict
@@ -92,46 +90,44 @@ def _follow_orphan(ws: Workspace, job, stop: ShouldStop):
     return job_queries.get_job(ws.db, job.job_id)
 
 
-def reeval_run(ws: Workspace, sweep: SweepRow, job, on_event: EventCallback, stop: ShouldStop):
-    """The base run's items through base + the job's adapter with the base run's generation settings, dtype and
-    backend (as `reeval_with_adapter`), cancellable between polls; a run the job already produced is reused."""
+def _run_made_before(ws: Workspace, sweep: SweepRow, job):
+    """The job's re-eval run when it exists: the one linked to the job, or one a runner stored but died before
+    linking (linked now); else None."""
     if job.produced_run_id is not None:
         return resolve_run(ws, job.produced_run_id)
     base = resolve_run(ws, sweep.base_run_id)
     adapter = job_domain.usable_adapter(ws, job.job_id)
-    name = job_domain.reeval_run_name(ws, base, job.job_id)
     try:
-        made = resolve_run(ws, name)  # stored, but the runner died before linking it to the job
-        if made.adapter and ws.resolve_path(made.adapter) == ws.resolve_path(adapter):
-            job_queries.set_produced_run(ws.db, job.job_id, made.run_id)
-            return made
+        made = resolve_run(ws, job_domain.reeval_run_name(ws, base, job.job_id))
     except NotFoundError:
-        pass
-    generation = job_domain.reeval_generation(base, None)
-    threads = (job.config.get("trainer") or {}).get("cpu_threads", 0)
-    stored = base.settings or {}  # the dtype and engine the base run's outputs came from: compare needs the same
-    backend = stored.get("backend") if stored.get("backend") in ("transformers", "vllm") else "auto"
-    request = EvalRequest(
-        model=str(ws.resolve_path(job.base_model)), adapter=adapter, items=base.run_id, name=name,
-        generation=generation, cpu_threads=threads, backend=backend,
-        dtype=stored["dtype"] if stored.get("dtype") in DTYPES else "auto",
-    )  # fmt: skip
-    handle = start_eval(ws, request)
-    final = handle.child.wait(lambda e: on_event("eval", e | {"job_id": job.job_id}), should_cancel=stop)
-    if final.get("event") == "cancelled" or stop():
-        finish_quietly(ws, handle, final)
-        raise TrialCancelled(f"re-eval of job {job.job_id} cancelled")
-    run = finish_eval(ws, handle, final)
-    job_queries.set_produced_run(ws.db, job.job_id, run.run_id)
-    return run
+        return None
+    if not (made.adapter and ws.resolve_path(made.adapter) == ws.resolve_path(adapter)):
+        return None
+    job_queries.set_produced_run(ws.db, job.job_id, made.run_id)
+    return made
 
 
-def finish_quietly(ws: Workspace, handle, final: dict) -> None:
-    """Record a cancelled eval child's end (nothing is stored)."""
+def reeval_run(ws: Workspace, sweep: SweepRow, job, on_event: EventCallback, stop: ShouldStop):
+    """The base run's items through base + the job's adapter (`reeval_with_adapter`: the base run's generation
+    settings, dtype, backend and engine options), cancellable; a run the job already produced is reused."""
+    made = _run_made_before(ws, sweep, job)
+    if made is not None:
+        return made
+    last = {}
+
+    def forward(event: dict) -> None:
+        last["event"] = event.get("event")
+        on_event("eval", event | {"job_id": job.job_id})
+
     try:
-        finish_eval(ws, handle, final | {"event": "cancelled"})
+        return job_domain.reeval_with_adapter(
+            ws, job.job_id, sweep.base_run_id, should_cancel=stop, on_event=forward,
+            cpu_threads=(job.config.get("trainer") or {}).get("cpu_threads", 0),
+        )  # fmt: skip
     except CuratorError:
-        pass
+        if stop() or last.get("event") == "cancelled":  # `sweep cancel`, Ctrl-C, or the eval child cancelled
+            raise TrialCancelled(f"re-eval of job {job.job_id} cancelled") from None
+        raise
 
 
 def run_trial(

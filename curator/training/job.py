@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from curator.inference.dtypes import DTYPES
+from curator.inference.engine_settings import EngineSettings
 from curator.training.losses import loss_problem
 
 METHODS = ("sft", "dpo", "kto", "grpo")
@@ -88,6 +89,7 @@ class JobSpec:
     dev_items: list[dict] = field(default_factory=list)  # {"item_key", "input", "prompt", "target"}; never held-out
     checks: list[dict] = field(default_factory=list)  # serialised CheckSpec dicts
     generation: dict = field(default_factory=dict)  # GenerationSettings fields for the dev evals
+    engine: EngineSettings = field(default_factory=EngineSettings)  # vLLM's options (GRPO with use_vllm)
     rewards: dict = field(default_factory=dict)  # GRPO: a RewardSpec as JSON ({"weights", "partial"}); {}: the mean
     trust_remote_code: bool = False
     job_id: int | None = None
@@ -115,6 +117,7 @@ class JobSpec:
         values = dict(data)
         values["lora"] = _settings(LoraSettings, data.get("lora") or {}, "lora")
         values["trainer"] = _settings(TrainerSettings, data.get("trainer") or {}, "trainer")
+        values["engine"] = _settings(EngineSettings, data.get("engine") or {}, "engine")
         return cls(**values)
 
     @classmethod

@@ -52,6 +52,28 @@ def common_arguments(job: JobSpec, device: str, precision: str | None = None) ->
     }
 
 
+# The job's vLLM engine options under GRPOConfig's names (colocated vLLM: TRL's default `vllm_mode`).
+GRPO_VLLM_NAMES = {
+    "max_model_len": "vllm_max_model_length",
+    "gpu_memory_utilization": "vllm_gpu_memory_utilization",
+    "tensor_parallel_size": "vllm_tensor_parallel_size",
+}
+
+
+def grpo_vllm_arguments(job: JobSpec) -> dict:
+    """GRPO's vLLM options from the job's engine options (only those changed from TRL's defaults, and only with
+    use_vllm); an option this TRL's GRPOConfig lacks fails in one line instead of being dropped."""
+    import trl  # ~8 s, child process only
+
+    if not job.trainer.use_vllm:
+        return {}
+    arguments = {GRPO_VLLM_NAMES[name]: value for name, value in job.engine.options().items()}
+    missing = sorted(set(arguments) - set(trl.GRPOConfig.__dataclass_fields__))
+    if missing:
+        raise ValueError(f"this TRL's GRPOConfig has no {', '.join(missing)}: upgrade trl or leave those options out")
+    return arguments
+
+
 def method_config(job: JobSpec, device: str, precision: str | None = None):
     """The TRL config of the job's method."""
     import trl  # ~8 s, child process only
@@ -70,6 +92,7 @@ def method_config(job: JobSpec, device: str, precision: str | None = None):
         beta=t.beta,
         use_vllm=t.use_vllm,
         log_completions=False,
+        **grpo_vllm_arguments(job),
         **common,
     )
 

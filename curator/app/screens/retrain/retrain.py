@@ -1,6 +1,7 @@
-"""The retrain form: every LoRA and trainer setting, built from the settings dataclasses; submitting creates the job.
+"""The retrain form: every LoRA, trainer and vLLM engine setting, built from the settings dataclasses; submitting
+creates the job.
 
-The fields, their order and their labels come from `LoraSettings` and `TrainerSettings` (a field's
+The fields, their order and their labels come from `LoraSettings`, `TrainerSettings` and `EngineSettings` (a field's
 `metadata["help"]` is its label's tooltip), so a setting added there shows up here with no change to this file.
 """
 
@@ -23,12 +24,17 @@ from curator.app.screens.retrain import actions as _actions  # noqa: F401  (decl
 from curator.app.widgets.literal import literal
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
+from curator.inference.engine_settings import EngineSettings
 from curator.jobs import training as job_domain
+from curator.jobs.run_settings import default_engine
 from curator.training.defaults import METHOD_RATE_SCALE, learning_rate_for
 from curator.training.job import LoraSettings, TrainerSettings
 from curator.workspace import Workspace
 
-SECTIONS = (("lora", LoraSettings), ("trainer", TrainerSettings))
+SECTIONS = (("lora", LoraSettings), ("trainer", TrainerSettings), ("engine", EngineSettings))
+# A section's words on its labels and tooltips, where its name alone would not say what it is for.
+SECTION_LABELS = {"engine": "vLLM"}
+SECTION_NOTES = {"engine": "Used when the re-eval after training (and GRPO with use_vllm) runs on vLLM."}
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 
@@ -98,12 +104,17 @@ class RetrainForm(ReportsWorkerFailures, ModalScreen[int | None]):
         lora: LoraSettings | None = None,
         trainer: TrainerSettings | None = None,
         generation: dict | None = None,
+        engine: EngineSettings | None = None,
     ) -> None:
         super().__init__()
         self.workspace, self.dataset, self.source_run = workspace, dataset, source_run
         self.base_model = workspace.storable_path(base_model) if base_model else ""
         """Shown relative to the workspace when the model is inside it."""
-        self.settings = {"lora": lora or LoraSettings(), "trainer": trainer or TrainerSettings()}
+        self.settings = {
+            "lora": lora or LoraSettings(),
+            "trainer": trainer or TrainerSettings(),
+            "engine": engine or default_engine(workspace, source_run),  # the source run's, as its re-eval uses
+        }
         self.generation = generation
         given = self.settings["trainer"]
         self._sft_rate = given.learning_rate / METHOD_RATE_SCALE.get(given.method, 1.0)
@@ -126,20 +137,25 @@ class RetrainForm(ReportsWorkerFailures, ModalScreen[int | None]):
                     yield Label("parent adapter")
                     yield Input("", id="parent_adapter", placeholder="optional adapter folder", select_on_focus=False)
                     for section, kind in SECTIONS:
-                        for field in dataclasses.fields(kind):
-                            label = Label(f"{section} {label_for(field)}")
-                            label.tooltip = field.metadata.get("help")
-                            yield label
-                            current = shown(getattr(self.settings[section], field.name))
-                            # Focus puts the cursor at the end: a key typed on arrival edits the value, never
-                            # replaces a selected value unseen.
-                            value = Input(current, id=f"{section}-{field.name}", select_on_focus=False)
-                            value.tooltip = field.metadata.get("help")
-                            yield value
+                        yield from self._section_fields(section, kind)
             yield Static("", id="retrain-error")
             with Horizontal(id="retrain-buttons"):
                 yield Button("Start training (ctrl+s)", variant="primary", id="start")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _section_fields(self, section: str, kind) -> ComposeResult:
+        """A label and an input per setting of `kind`, showing its current value."""
+        for field in dataclasses.fields(kind):
+            tooltip = " ".join(filter(None, (field.metadata.get("help"), SECTION_NOTES.get(section))))
+            label = Label(f"{SECTION_LABELS.get(section, section)} {label_for(field)}")
+            label.tooltip = tooltip
+            yield label
+            current = shown(getattr(self.settings[section], field.name))
+            # Focus puts the cursor at the end: a key typed on arrival edits the value, never replaces a
+            # selected value unseen.
+            value = Input(current, id=f"{section}-{field.name}", select_on_focus=False)
+            value.tooltip = tooltip
+            yield value
 
     def _settings(self, section: str, kind):
         values = {
@@ -166,6 +182,7 @@ class RetrainForm(ReportsWorkerFailures, ModalScreen[int | None]):
             lora=self._settings("lora", LoraSettings),
             trainer=self._settings("trainer", TrainerSettings),
             generation=self.generation,
+            engine=self._settings("engine", EngineSettings),
         )
 
     @on(Input.Changed, "#trainer-method")
