@@ -59,6 +59,13 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
         error: str | None = None
 
     @dataclass
+    class JobRead(Message):
+        """The job's stored status and error, read in a worker."""
+
+        status: str
+        error: str | None
+
+    @dataclass
     class ReevalProgressed(Message):
         """The re-eval child reported progress (only the newest line matters)."""
 
@@ -71,7 +78,8 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
         super().__init__()
         self.workspace, self.job_id = workspace, job_id
         self.reeval_options = reeval_options or {}
-        self.status = job_domain.get_job(workspace, job_id).status
+        self.status = "reading"
+        """The job's status: the app's watch of it when it has one, else as stored (read in a worker on mount)."""
         self.losses: list[tuple[int, float]] = []
         self.pass_rates: list[tuple[int, float]] = []
         self.produced_run: RunRow | None = None
@@ -80,7 +88,7 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="training"):
             yield Static(f"Training job {self.job_id}", id="training-title")
-            yield Static(Text(self.status), id="training-status")
+            yield Static(Text("reading the job…"), id="training-status")
             yield ProgressBar(id="training-progress", show_eta=True)
             with Horizontal(id="training-plots"):
                 yield PlotextPlot(id="loss-plot")
@@ -91,19 +99,40 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
     def on_mount(self) -> None:
         for plot_id, title in (("#loss-plot", "training loss"), ("#pass-plot", "dev pass rate")):
             self.query_one(plot_id, PlotextPlot).plt.title(title)
-        watch = getattr(self.app, "training_watches", {}).get(self.job_id)
-        if watch is not None:
+        watch = self._watch()
+        if watch is not None:  # what the app followed so far is in memory: replayed at once
+            self.status = watch.status
+            self._set_status(watch.status)
             for event in watch.events:
                 self.show_event(event)
-            if not watch.following and watch.status not in ACTIVE:
-                self.show_end(watch.status, job_domain.get_job(self.workspace, self.job_id).error)
-        elif self.status not in ACTIVE:
-            self.show_end(self.status, job_domain.get_job(self.workspace, self.job_id).error)
+        if watch is None or not watch.following:  # the stored status (no watch) or the error of an ended job
+            self._read_job()
+
+    def _watch(self):
+        return getattr(self.app, "training_watches", {}).get(self.job_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="job")
+    def _read_job(self) -> None:
+        job = job_domain.get_job(self.workspace, self.job_id)
+        self.post_message(self.JobRead(job.status, job.error))
+
+    @on(JobRead)
+    def _job_read(self, message: JobRead) -> None:
+        watch = self._watch()
+        if watch is None:
+            self.status = message.status
+            self._set_status(message.status)
+            self.refresh_bindings()
+        elif watch.following:  # followed again since the read: the app shows what comes
+            return
+        status = watch.status if watch is not None else message.status
+        if status not in ACTIVE:
+            self.show_end(status, message.error)
 
     @property
     def following(self) -> bool:
         """True while the app runs this job's child."""
-        watch = getattr(self.app, "training_watches", {}).get(self.job_id)
+        watch = self._watch()
         return bool(watch and watch.following)
 
     def show_event(self, event: dict) -> None:
@@ -202,7 +231,10 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
 
     @on(WorkFailed)
     def _work_failed(self, message: WorkFailed) -> None:
-        """A worker of this screen crashed (the app showed and logged it): take the "re-evaluating" line down."""
+        """A worker of this screen crashed (the app showed and logged it): take its "reading"/"re-evaluating"
+        line down."""
+        if message.group == "job":
+            self._set_status(f"reading the job failed: {message.error}")
         if message.group == "reeval":
             self.reevaluating = False
             self.refresh_bindings()
