@@ -5,7 +5,7 @@ from __future__ import annotations
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.generation import vetter_for
 from curator.fix.templates import library as template_domain
-from curator.fix.templates.spec import TemplateError
+from curator.sandbox.errors import TemplateError
 from curator.storage import examples as example_queries
 from curator.storage import items as item_queries
 from curator.storage.examples import ExampleRow

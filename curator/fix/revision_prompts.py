@@ -2,7 +2,7 @@
 
 The critique template sees `principles`, `input`, `output`, `failures` (one `- check: reason` line per failing
 check) and `reasons` ({check: reason}); the revision template sees the same and `critique`. They render in the
-template sandbox (`fix/templates/engine.py`): no attribute tricks, bounded loops, sizes and time.
+template sandbox (`sandbox/engine.py`): no attribute tricks, bounded loops, sizes and time.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curator.errors import BadInputError
-from curator.fix.templates.engine import CompiledText, compile_text
+from curator.sandbox.engine import CompiledText, compile_text
 
 DEFAULT_PRINCIPLES = (
     "Fix only what the failing checks name. Keep every other word, tag and character exactly as it is: "

@@ -14,8 +14,8 @@ from curator.errors import CuratorError
 from curator.fix.contamination import DEFAULT_THRESHOLD, ContaminationGuard, normalise
 from curator.fix.templates import TemplateRenderer
 from curator.fix.templates import library as template_domain
-from curator.fix.templates.engine import compile_text
 from curator.fix.templates.library import TemplateRecord
+from curator.sandbox.engine import compile_text
 from curator.storage import examples as example_queries
 from curator.storage import slot_proposals as proposal_queries
 from curator.storage.slot_proposals import SlotProposalRow

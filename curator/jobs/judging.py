@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from curator.checks.judging import plan as judge_plan
-from curator.checks.judging.prompts import TemplateError, compile_rubric, render_prompt
+from curator.checks.judging.prompts import compile_rubric, render_prompt
 from curator.checks.runner import run_checks
 from curator.checks.spec import MODEL_GRADED_KINDS, CheckSpec, validate_specs
 from curator.child.failures import JobCancelled
@@ -26,6 +26,7 @@ from curator.jobs.judge_models import (
 )
 from curator.jobs.learning import LEARNED_KIND, LearnedOutcome, run_learned
 from curator.review.runs import resolve_run
+from curator.sandbox.errors import TemplateError
 from curator.storage import checks as check_sql
 from curator.storage import judge_cache
 from curator.workspace import Workspace

@@ -24,13 +24,13 @@ from curator.fix.revision_runs import (
     plan_revisions,
     store_model_revisions,
 )
-from curator.fix.templates.spec import TemplateError
 from curator.inference.dtypes import DTYPES
 from curator.inference.judge_child import JudgeJob
 from curator.inference.judge_endpoint import EndpointError, EndpointJudge, ask_endpoint
 from curator.jobs.child_jobs import jobs_root, record_outcome
 from curator.jobs.process import ChildProcess
 from curator.jobs.reconcile import record_worker
+from curator.sandbox.errors import TemplateError
 from curator.storage import job_processes as job_queries
 from curator.workspace import Workspace
 

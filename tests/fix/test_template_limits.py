@@ -8,9 +8,10 @@ import time
 import pytest
 
 from curator.errors import BadInputError
-from curator.fix.templates import TemplateRenderer, deadline, spec_from_dict
+from curator.fix.templates import TemplateRenderer, spec_from_dict
 from curator.fix.templates import library as template_domain
-from curator.fix.templates.deadline import render_deadline
+from curator.sandbox import deadline
+from curator.sandbox.deadline import render_deadline
 
 LONG = "{% set s = 'x' * 100000 %}"
 NS = "{% set ns = namespace(x='ab') %}"

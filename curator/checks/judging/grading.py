@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from curator.checks.judging.prompts import TemplateError, compile_rubric, render_prompt
+from curator.checks.judging.prompts import compile_rubric, render_prompt
 from curator.checks.judging.verdicts import Verdict, verdict_of
 from curator.checks.rules import Grade, not_graded
 from curator.checks.spec import CheckSpec
+from curator.sandbox.errors import TemplateError
 
 
 class JudgeAnswerer(Protocol):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from curator.checks.judging.rubric import RUBRIC_NAMES, judge_prompt, rubric_values
 from curator.checks.spec import CheckSpec
-from curator.fix.templates.engine import CompiledText, TemplateError, compile_text
+from curator.sandbox.engine import CompiledText, compile_text
+from curator.sandbox.errors import TemplateError
 
 __all__ = ["CompiledText", "TemplateError", "compile_rubric", "render_prompt"]
 

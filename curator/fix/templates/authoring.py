@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from curator.fix.templates.engine import no_tags
-from curator.fix.templates.spec import Slot, TemplateError, TemplateSpec, Variant, ZippedSlots, typed_value
+from curator.fix.templates.spec import Slot, TemplateSpec, Variant, ZippedSlots, typed_value
+from curator.sandbox.engine import no_tags
+from curator.sandbox.errors import TemplateError
 
 _JINJA_OPENERS = re.compile(r"(\{\{|\{%|\{#)")
 _JINJA_REGION = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.DOTALL)

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from curator.errors import CuratorError, NotFoundError
 from curator.fix.templates.authoring import spec_from_texts
-from curator.fix.templates.deadline import SAVE_CHECK_S, render_deadline
 from curator.fix.templates.rendering import TemplateRenderer
 from curator.fix.templates.spec import TemplateSpec, spec_from_dict
 from curator.review import buckets as bucket_domain
 from curator.review.browse import item_by_ref
 from curator.review.runs import resolve_run
+from curator.sandbox.deadline import SAVE_CHECK_S, render_deadline
 from curator.storage import items as item_queries
 from curator.storage import templates as template_queries
 from curator.unique_names import first_free_name

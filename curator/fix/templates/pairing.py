@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from curator.fix.templates.authoring import set_slot_values
-from curator.fix.templates.spec import TemplateError, TemplateSpec, ZippedSlots, typed_value
+from curator.fix.templates.spec import TemplateSpec, ZippedSlots, typed_value
+from curator.sandbox.errors import TemplateError
 
 GROUP_JOINER = " + "
 """How a paired group is named in the editor: `phrase + emoji`."""

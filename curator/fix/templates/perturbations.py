@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from curator.fix.templates.spec import TemplateError
+from curator.sandbox.errors import TemplateError
 
 PUNCTUATION_MARKS = (".", "!", ",", "?", "...")
 

@@ -9,9 +9,10 @@ import time
 from dataclasses import dataclass
 
 from curator.errors import CuratorError
-from curator.fix.templates.engine import CompiledText, compile_text
 from curator.fix.templates.perturbations import expand_value
-from curator.fix.templates.spec import TemplateError, TemplateSpec
+from curator.fix.templates.spec import TemplateSpec
+from curator.sandbox.engine import CompiledText, compile_text
+from curator.sandbox.errors import TemplateError
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from curator.errors import BadInputError
+from curator.sandbox.errors import TemplateError
 
 _INTEGER = re.compile(r"[-+]?(?:0|[1-9]\d*)\Z")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9]\d*)\.\d+\Z")
@@ -75,16 +75,6 @@ class TemplateSpec:
             "max_examples": self.max_examples,
             "time_limit_s": self.time_limit_s,
         }
-
-
-class TemplateError(BadInputError):
-    """A template cannot be used: names the template, the field and (for syntax errors) the line."""
-
-    def __init__(self, name: str, problem: str, field: str | None = None, line: int | None = None):
-        super().__init__(f"template '{name}'", problem, line=line, field=field)
-        self.template_name = name
-        where = f"template '{name}'" + (f", field '{field}'" if field else "") + (f", line {line}" if line else "")
-        self.args = (f"{where}: {problem}",)
 
 
 def typed_value(value):

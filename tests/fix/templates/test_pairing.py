@@ -6,7 +6,7 @@ import pytest
 
 from curator.fix.templates import spec_from_dict
 from curator.fix.templates.pairing import add_group_rows, add_slot_values, parse_rows
-from curator.fix.templates.spec import TemplateError
+from curator.sandbox.errors import TemplateError
 
 SPEC = {
     "name": "weather",

@@ -34,8 +34,8 @@ from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix.generation import GenerationReport, generate
 from curator.fix.templates import library as template_domain
-from curator.fix.templates.deadline import render_deadline
 from curator.fix.templates.spec import TemplateSpec
+from curator.sandbox.deadline import render_deadline
 from curator.workspace import Workspace
 
 

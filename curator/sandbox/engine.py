@@ -20,9 +20,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from curator.fix.templates import deadline
-from curator.fix.templates import size_limits as size
-from curator.fix.templates.spec import TemplateError
+from curator.sandbox import deadline
+from curator.sandbox import size_limits as size
+from curator.sandbox.errors import TemplateError
 
 _TAG = re.compile(r"</?[A-Za-z_][\w-]*\s*/?>")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined")
