@@ -10,14 +10,19 @@ included.
 Prints one JSON line: model, items, max_new_tokens, judge_s, judge_items_per_s, bare_s, bare_generate_s,
 bare_items_per_s, ratio (judge items/s over bare items/s), warm_s, cache_speedup (judge_s over warm_s),
 model_calls_warm (0 when the cache answers everything), not_graded; learned_items, learned_labels,
-learned_10k_s (fit plus grading; learned_10k_cpu_s its CPU time, all threads), learned_rerun_s (the same check again: fit reused, vectors from the cache).
-`--learned-only` prints only the learned figures.
+learned_10k_s (fit plus grading; learned_10k_cpu_s its CPU time, all threads), learned_rerun_s (the same check
+again: fit reused, vectors from the cache), learned_load_1m (load average before and after), and the bare encoder
+alone in the same process: learned_encoder, learned_encoder_threads, learned_encoder_texts_per_s (and per CPU
+second), learned_encoder_load_1m. `--learned-only` prints only the learned figures; `--learned-items N` grades N
+items instead of 10,000; `--compare-fp32` grades the same rows again with fp32 vectors (fp32_* figures) and adds
+learned_fp32_verdict_agreement, learned_fp32_max_p_diff and learned_fp32_mean_p_diff.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -53,30 +58,42 @@ def _maybe_untagged(output: str, index: int) -> str:
     return output.split("<display_weather>")[0] if index % 3 == 0 else output
 
 
-def learned_figures(tmp: Path, items: int = 10_000, labels: int = 300) -> dict:
-    """Fit a learned check on `labels` labels and grade `items` distinct outputs; then the same again."""
-    from curator.checks import CheckSpec
-    from curator.jobs.learning import run_learned
-    from curator.review.labels import set_label
-    from curator.review.runs import create_run_from_records
-    from curator.workspace import Workspace
-
-    rows = [
+def learned_rows(items: int) -> list[dict]:
+    """`items` rows whose inputs and outputs are all distinct (a ticket number in each)."""
+    return [
         {**r, "input": f"{r['input']} (ticket {i})", "output": f"{_maybe_untagged(r['output'], i)} Ref {i}."}
         for i, r in enumerate(records(items))
     ]
+
+
+def learned_figures(tmp: Path, items: int = 10_000, labels: int = 300, model: str | None = None) -> dict:
+    """Fit a learned check on `labels` labels and grade `items` distinct outputs; then the same again. `model`:
+    the embedder's name (default: what a new fit uses). The per-item scores come back under "scores"."""
+    from curator.checks import CheckSpec
+    from curator.checks.learned.encoder import load_encoder
+    from curator.jobs.learning import run_learned
+    from curator.review.labels import set_label
+    from curator.review.runs import create_run_from_records
+    from curator.storage import judge_cache
+    from curator.workspace import Workspace
+
+    rows = learned_rows(items)
     spec = CheckSpec("learned", "learned")
-    with Workspace.open(tmp / "learned-ws") as ws:
+    embedder = load_encoder(model) if model else None
+    load_before = os.getloadavg()[0]
+    with Workspace.open(tmp / f"learned-ws-{model or 'default'}") as ws:
         run = create_run_from_records(ws, "learned-bench", rows)
-        run_learned(ws, run.run_id, [spec])  # stores the check (not graded: no labels yet) so it can be labelled
+        run_learned(ws, run.run_id, [spec], embedder=embedder)  # stores the check (not graded) to be labelled
         for row in rows[:labels]:
             set_label(ws, run.run_id, row["item_id"], "learned", "<display_weather>" in row["output"])
         started, cpu_started = time.perf_counter(), time.process_time()
-        [outcome] = run_learned(ws, run.run_id, [spec])
+        [outcome] = run_learned(ws, run.run_id, [spec], embedder=embedder)
         fit_and_grade_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+        load_after = os.getloadavg()[0]
         started = time.perf_counter()
-        [again] = run_learned(ws, run.run_id, [spec])
+        [again] = run_learned(ws, run.run_id, [spec], embedder=embedder)
         rerun_s = time.perf_counter() - started
+        scores = [score for _, _, _, score, *_ in judge_cache.verdict_rows(ws.db, run.run_id, "learned")]
     for done in (outcome, again):
         if done.error or done.reason:
             raise SystemExit(f"learned check failed: {done.error or done.reason}")
@@ -86,7 +103,59 @@ def learned_figures(tmp: Path, items: int = 10_000, labels: int = 300) -> dict:
         "learned_10k_s": round(fit_and_grade_s, 2),
         "learned_10k_cpu_s": round(cpu_s, 2),
         "learned_rerun_s": round(rerun_s, 2),
+        "learned_load_1m": [round(load_before, 2), round(load_after, 2)],
+        **bare_encoder(model),
+        "scores": scores,
     }
+
+
+def bare_encoder(model: str | None, texts: int = 2_000) -> dict:
+    """Texts/s of the learned grader's encoder alone on `texts` new distinct texts of the bench's kind (model
+    loaded already), on the threads it chooses, with the load average beside it."""
+    from curator.checks.learned.encoder import LEARNED_MODEL, load_encoder
+    from curator.checks.learned.threads import encoding_threads
+
+    rows = learned_rows(texts // 2)
+    sample = [f"{r['input']} (bare)" for r in rows] + [f"{r['output']} (bare)" for r in rows]
+    encoder = load_encoder(model or LEARNED_MODEL)
+    with encoding_threads() as threads:
+        pass
+    started, cpu_started = time.perf_counter(), time.process_time()
+    encoder.encode(sample)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return {
+        "learned_encoder": encoder.name,
+        "learned_encoder_threads": threads,
+        "learned_encoder_texts_per_s": round(len(sample) / wall, 1),
+        "learned_encoder_texts_per_cpu_s": round(len(sample) / cpu, 1),
+        "learned_encoder_load_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def agreement(scores: list[float], reference: list[float]) -> dict:
+    """How the grades of one encoder agree with another's (same items, same labels): verdicts at p >= 0.5."""
+    import numpy as np
+
+    a, b = np.asarray(scores), np.asarray(reference)
+    return {
+        "learned_fp32_verdict_agreement": round(float(np.mean((a >= 0.5) == (b >= 0.5))), 5),
+        "learned_fp32_max_p_diff": round(float(np.abs(a - b).max()), 4),
+        "learned_fp32_mean_p_diff": round(float(np.abs(a - b).mean()), 5),
+    }
+
+
+def learned_report(args) -> dict:
+    """The learned figures (and with --compare-fp32, the same run with fp32 vectors and the verdicts' agreement)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = learned_figures(Path(tmp), items=args.learned_items)
+        if args.compare_fp32:
+            from curator.checks.learned.encoder import DEFAULT_MODEL
+
+            fp32 = learned_figures(Path(tmp), items=args.learned_items, model=DEFAULT_MODEL)
+            figures |= {f"fp32_{k}": v for k, v in fp32.items() if k != "scores"}
+            figures |= agreement(figures["scores"], fp32["scores"])
+    figures.pop("scores")
+    return figures
 
 
 def bare_generate(requests: Path, model: str, args) -> tuple[float, float]:
@@ -113,10 +182,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="Torch CPU threads, judge child and bare alike.")
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--learned-only", action="store_true", help="Only the learned grader's figures.")
+    parser.add_argument("--learned-items", type=int, default=10_000, help="Items the learned check grades.")
+    parser.add_argument(
+        "--compare-fp32", action="store_true", help="Grade again with fp32 vectors and report the agreement."
+    )
     args = parser.parse_args()
     if args.learned_only:
-        with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(learned_figures(Path(tmp))))
+        print(json.dumps(learned_report(args)))
         return
 
     from curator.checks import CheckSpec
@@ -155,7 +227,7 @@ def main() -> None:
             warm_s = time.perf_counter() - started
             [requests] = sorted((ws.root / "jobs").glob("judge-*/requests.jsonl"))
             bare_s, bare_generate_s = bare_generate(requests, model, args)
-        learned = learned_figures(Path(tmp))
+    learned = learned_report(args)
     for outcome in (cold, warm):
         if outcome.error:
             raise SystemExit(f"judge failed: {outcome.error}")

@@ -119,7 +119,7 @@ def _grade(ws: Workspace, run_id: int, spec: CheckSpec, names: set[str], outcome
     if keys:
         from curator.checks.learned.grading import grades_from_probabilities
 
-        matrix = features(_vectors(ws, inputs, embedder), _vectors(ws, outputs, embedder))
+        matrix = _pair_features(ws, inputs, outputs, embedder)
         grades = grades_from_probabilities(weights.probabilities(matrix).tolist())
     outcome.graded, outcome.passed = len(grades), sum(g.passed for g in grades)
     outcome.model_file = str(path)
@@ -141,10 +141,7 @@ def _fit_file(ws: Workspace, run_id: int, spec: CheckSpec, hash_: str, examples:
     known = learned_sql.find_fit(ws.db, run_id, spec.name, hash_)
     if known is not None and ws.resolve_path(known).is_file():
         return ws.resolve_path(known)
-    matrix = features(
-        _vectors(ws, [text for _, _, text, _ in examples], embedder),
-        _vectors(ws, [text for _, _, _, text in examples], embedder),
-    )
+    matrix = _pair_features(ws, [text for _, _, text, _ in examples], [text for _, _, _, text in examples], embedder)
     passed = [bool(p) for _, p, _, _ in examples]
     weights = fit(matrix, passed, spec.options, embedder.name, hash_)
     safe_name = re.sub(r"[^\w.-]", "_", spec.name)[:60]
@@ -167,16 +164,25 @@ def _applicable_items(ws: Workspace, run_id: int, spec: CheckSpec) -> tuple[list
     return keys, inputs, outputs
 
 
-def _vectors(ws: Workspace, texts: list[str], embedder) -> np.ndarray:
-    from curator.patterns.embeddings import embed_texts  # through the DuckDB cache: a text is embedded once
+def _pair_features(ws: Workspace, inputs: list[str], outputs: list[str], embedder) -> np.ndarray:
+    """Feature rows of (input, output) pairs: every distinct text of both sides embedded once, in one pass through
+    the DuckDB cache (an input shared by many outputs, or a text embedded before, costs nothing more)."""
+    from curator.patterns.embeddings import embed_texts
 
-    return embed_texts(ws, texts, embedder)
+    vectors = embed_texts(ws, inputs + outputs, embedder)
+    return features(vectors[: len(inputs)], vectors[len(inputs) :])
 
 
 def _default_embedder(model: str | None = None):
-    from curator.patterns.embeddings import load_embedder
+    """The embedder a fit names, or for a new fit the configured model (the packaged one with int8 layers)."""
+    from curator.checks.learned.encoder import DEFAULT_MODEL, LEARNED_MODEL, load_encoder
+    from curator.checks.learned.int8 import split_name
+    from curator.patterns.embeddings import configured_model, load_embedder
 
-    return load_embedder(model)
+    if model is None:
+        model = configured_model()
+        model = LEARNED_MODEL if model == DEFAULT_MODEL else model
+    return load_encoder(model) if split_name(model)[1] else load_embedder(model)
 
 
 def _store(ws: Workspace, run_id: int, spec: CheckSpec, keys: list[int], grades: list[Grade]) -> None:

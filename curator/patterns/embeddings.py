@@ -214,6 +214,10 @@ def difference_texts(
     return table.column("item_key").to_numpy().astype(np.int64, copy=False), texts
 
 
+def _length_order(hash_text: tuple[str, str]) -> tuple[int, str]:
+    return len(hash_text[1]), hash_text[0]
+
+
 def _missing_differences(
     ws: Workspace, run_id: int, model: str, scope: str, item_keys: list[int] | None
 ) -> tuple[int, int, list[str], list[str]]:
@@ -221,7 +225,7 @@ def _missing_differences(
     _, texts = difference_texts(ws, run_id, scope, item_keys)
     distinct = {text_hash(t): t for t in texts}
     known = cache.cached_hashes(ws.db, model, list(distinct))
-    missing = sorted(((h, t) for h, t in distinct.items() if h not in known), key=lambda ht: (len(ht[1]), ht[0]))
+    missing = sorted(((h, t) for h, t in distinct.items() if h not in known), key=_length_order)
     return len(texts), len(distinct), [h for h, _ in missing], [t for _, t in missing]
 
 
@@ -234,14 +238,15 @@ def field_texts(ws: Workspace, run_id: int, field: str, item_keys: list[int]) ->
 
 
 def embed_texts(ws: Workspace, texts: list[str], embedder: Embedder) -> np.ndarray:
-    """Vectors of arbitrary texts through the cache (rows aligned with `texts`)."""
+    """Vectors of arbitrary texts through the cache (rows aligned with `texts`); each distinct text is encoded at
+    most once, shortest first so that each encode call's batches hold texts of about one length."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     hashes = [text_hash(t) for t in texts]
     known = cache.cached_hashes(ws.db, embedder.name, hashes)
-    todo = {h: t for h, t in zip(hashes, texts, strict=False) if h not in known}
+    todo = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items(), key=_length_order)
     if todo:
-        encode_and_store(ws, embedder, list(todo), list(todo.values()))
+        encode_and_store(ws, embedder, [h for h, _ in todo], [t for _, t in todo])
     found, vectors = cache.vectors_by_hash(ws.db, embedder.name, sorted(set(hashes)))
     row_of = {h: i for i, h in enumerate(found)}
     return vectors[[row_of[h] for h in hashes]]

@@ -27,8 +27,16 @@ def grade_learned(options: dict, inputs: list[str], outputs: list[str]) -> list[
     try:
         weights = load_weights(fitted["file"])
         encoder = load_encoder(weights.embedding_model)
-        matrix = features(encoder.encode(inputs), encoder.encode(outputs))
+        matrix = _pair_features(encoder, inputs, outputs)
         probabilities = weights.probabilities(matrix)
     except LearnedFileError as error:
         return [not_graded(f"not graded: {error}") for _ in inputs]
     return grades_from_probabilities(np.asarray(probabilities).tolist())
+
+
+def _pair_features(encoder, inputs: list[str], outputs: list[str]) -> np.ndarray:
+    """Feature rows of (input, output) pairs, each distinct text encoded once (GRPO samples share their prompt)."""
+    distinct = list(dict.fromkeys([*inputs, *outputs]))
+    vectors = encoder.encode(distinct)
+    row_of = {text: row for row, text in enumerate(distinct)}
+    return features(vectors[[row_of[t] for t in inputs]], vectors[[row_of[t] for t in outputs]])
