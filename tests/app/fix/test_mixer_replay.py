@@ -2,7 +2,10 @@
 not show."""
 
 import pytest
+from review_support import settle
+from textual.widgets import Input
 
+from curator.app.curator_app import CuratorApp
 from curator.app.screens.fix.mixer import MixerScreen, source_argument, source_from_form
 from curator.errors import CuratorError
 from curator.recipes import library as recipe_domain
@@ -24,7 +27,7 @@ def test_an_unknown_replay_choice_is_named():
         source_from_form("replay", "base, gold", "50", set())
 
 
-def test_the_mixer_keeps_the_system_prompt_it_does_not_show(workspace):
+async def test_the_mixer_keeps_the_system_prompt_it_does_not_show(workspace):
     raw = {
         "name": "mix",
         "total": 1,
@@ -32,6 +35,13 @@ def test_the_mixer_keeps_the_system_prompt_it_does_not_show(workspace):
         "sources": [{"kind": "seed", "share": 1, "rows": [{"prompt": "a", "completion": "b"}]}],
     }
     recipe_domain.save_recipe(workspace, spec_from_dict(raw))
-    screen = MixerScreen(workspace, "mix")
-    screen.total = 2
-    assert screen.spec().system_prompt == "Be brief." and screen.spec().total == 2
+    app = CuratorApp(workspace)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = MixerScreen(workspace, "mix")
+        app.push_screen(screen)
+        await settle(pilot)  # the stored recipe is read in a worker
+        assert screen.query_one("#recipe-total", Input).value == "1"
+        screen.query_one("#recipe-total", Input).value = "2"
+        await settle(pilot)
+        assert screen.spec().system_prompt == "Be brief." and screen.spec().total == 2
