@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
-from curator.app.screens.fix.mixer_messages import MixBuilt, MixRefused, NewestVersionRead, RecipeRead, RecipeSaved
+from curator.app.screens.fix.mixer_recipe import StoredRecipe
 from curator.app.screens.fix.mixer_sources import (
     ARGUMENT_HINTS,
     SourcesPlanned,
@@ -23,10 +23,9 @@ from curator.app.screens.fix.mixer_sources import (
 )
 from curator.app.screens.retrain import actions as _loop_actions  # noqa: F401  (declares the retrain binding read below)
 from curator.app.screens.sweeps.screen import SweepsScreen  # also declares the sweeps binding read below
-from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal
-from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
+from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.recipes import library as recipe_domain
 from curator.recipes.allocation import allocate
@@ -35,7 +34,7 @@ from curator.recipes.spec import SOURCE_KINDS, RecipeSpec, Source
 from curator.workspace import Workspace
 
 
-class MixerScreen(ReportsWorkerFailures, Screen):
+class MixerScreen(StoredRecipe, ReportsWorkerFailures, Screen):
     """Compose a recipe (a stored one, or a new one under `recipe_name`); every change recounts the sources."""
 
     CSS_PATH = "fix.tcss"
@@ -88,20 +87,6 @@ class MixerScreen(ReportsWorkerFailures, Screen):
             "source", "kind", "from", "share", "rows", "available", ""
         )
         self._read_recipe(self.opened_on)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mixer-recipe")
-    def _read_recipe(self, name: str | None) -> None:
-        known = {r.name for r in recipe_domain.list_recipes(self.workspace)}
-        self.post_message(RecipeRead(recipe_domain.get_recipe(self.workspace, name) if name in known else None))
-
-    def on_recipe_read(self, message: RecipeRead) -> None:
-        """Show the stored recipe (a new one keeps the defaults), then count its sources."""
-        spec = message.spec
-        if spec is not None:
-            self.total, self.seed, self.sources, self.saved_spec = spec.total, spec.seed, list(spec.sources), spec
-            self.query_one("#recipe-total", Input).value = str(spec.total)
-            self.query_one("#recipe-seed", Input).value = str(spec.seed)
-        self.recount()
 
     def spec(self) -> RecipeSpec:
         """The recipe the screen shows (settings it does not show, like the system prompt, kept as saved)."""
@@ -205,91 +190,8 @@ class MixerScreen(ReportsWorkerFailures, Screen):
             self.editing = None
             self.recount()
 
-    def action_build(self) -> None:
-        """Save the recipe and freeze a version (in a worker: the build writes the dataset); problems (too-small
-        source, bad shares) are shown, nothing built."""
-        self.query_one("#mixer-result", Static).update(Text("building…"))
-        self._build(self.spec())
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mixer-build")
-    def _build(self, spec: RecipeSpec) -> None:
-        saved = None
-        try:
-            saved = recipe_domain.save_recipe(self.workspace, spec)
-            version = recipe_domain.build(self.workspace, spec.name)
-        except CuratorError as problem:
-            self.post_message(MixRefused(str(problem), saved))
-            return
-        self.post_message(MixBuilt(saved, version))
-
-    def on_mix_built(self, message: MixBuilt) -> None:
-        self.saved_spec, version = message.spec, message.version
-        parts = ", ".join(f"{s['name']} {s['rows']}" for s in version.manifest["sources"])
-        built = f"built {version.recipe_name} v{version.version}: {version.row_count} rows ({parts}) -> {version.path}"
-        self.query_one("#mixer-result", Static).update(Text(literal(built)))
-
-    def on_mix_refused(self, message: MixRefused) -> None:
-        self.saved_spec = message.saved or self.saved_spec
-        if message.leaving:
-            self.leaving = False
-            self.app.push_screen(
-                ConfirmDialog(f"The recipe cannot be saved: {message.problem}. Leave without saving?", "Leave unsaved"),
-                callback=lambda yes: yes and self.dismiss(None),
-            )
-            return
-        self.query_one("#mixer-result", Static).update("")
-        self.query_one("#mixer-warnings", Static).update(Text(literal(message.problem)))
-
-    @on(WorkFailed)
-    def _work_failed(self, message: WorkFailed) -> None:
-        """A worker crashed (the app showed and logged it): take "building…" down, let escape try again."""
-        if message.group == "mixer-build":
-            self.query_one("#mixer-result", Static).update(Text(literal(f"build failed: {message.error}")))
-        elif message.group == "mixer-save":
-            self.leaving = False
-
-    def action_retrain(self) -> None:
-        """The retrain form on the recipe's newest built version (the app fills in the base model and run)."""
-        self._read_newest_version(self.recipe_name)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mixer-versions")
-    def _read_newest_version(self, name: str) -> None:
-        versions = recipe_domain.list_versions(self.workspace, name)
-        self.post_message(NewestVersionRead(name, versions[-1].version if versions else None))
-
-    def on_newest_version_read(self, message: NewestVersionRead) -> None:
-        if message.version is None:
-            self.notify(f"'{message.recipe_name}' has no built version yet: ctrl+b builds one", markup=False)
-            return
-        self.app.open_retrain(f"{message.recipe_name}@{message.version}", self.app.current_run_id)
-
     def action_open_sweeps(self) -> None:
         self.app.push_screen(SweepsScreen(self.workspace, self.recipe_name))
-
-    def action_back(self) -> None:
-        """Leave, saving the recipe (in a worker) so that the mixer reopens on it; a recipe that cannot be saved
-        asks first."""
-        if self.leaving:
-            return
-        if not self.sources or self.spec().to_dict() == (self.saved_spec.to_dict() if self.saved_spec else None):
-            self.dismiss(self.recipe_name if self.saved_spec else None)
-            return
-        self.leaving = True
-        self._save_on_leaving(self.spec())
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mixer-save")
-    def _save_on_leaving(self, spec: RecipeSpec) -> None:
-        try:
-            saved = recipe_domain.save_recipe(self.workspace, spec)
-        except CuratorError as problem:
-            self.post_message(MixRefused(str(problem), leaving=True))
-            return
-        self.post_message(RecipeSaved(saved))
-
-    def on_recipe_saved(self, message: RecipeSaved) -> None:
-        self.saved_spec = message.spec
-        self.notify(f"recipe '{self.recipe_name}' saved", timeout=2, markup=False)
-        self.dismiss(self.recipe_name)
 
 
 registry.register_screen("mixer", "Dataset mixer", MixerScreen)

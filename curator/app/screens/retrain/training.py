@@ -6,13 +6,10 @@ job trains; reopened, it replays the events so far.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Log, ProgressBar, Static
 from textual_plotext import PlotextPlot
@@ -20,6 +17,7 @@ from textual_plotext import PlotextPlot
 from curator.app import registry
 from curator.app.screens.retrain import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.screens.retrain.stop_dialog import KEEP, StopJobDialog
+from curator.app.screens.retrain.training_messages import JobRead, ReevalProgressed, Reevaluated
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
@@ -50,29 +48,6 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
     CSS_PATH = "loop.tcss"
     BINDINGS = registry.bindings("loop.training")
     ACTION_SCOPES = ("loop.training",)
-
-    @dataclass
-    class Reevaluated(Message):
-        """The re-eval run is stored."""
-
-        run: RunRow | None
-        error: str | None = None
-
-    @dataclass
-    class JobRead(Message):
-        """The job's stored status and error, read in a worker."""
-
-        status: str
-        error: str | None
-
-    @dataclass
-    class ReevalProgressed(Message):
-        """The re-eval child reported progress (only the newest line matters)."""
-
-        line: str
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, TrainingScreen.ReevalProgressed)
 
     def __init__(self, workspace: Workspace, job_id: int, reeval_options: dict | None = None) -> None:
         super().__init__()
@@ -114,7 +89,7 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="job")
     def _read_job(self) -> None:
         job = job_domain.get_job(self.workspace, self.job_id)
-        self.post_message(self.JobRead(job.status, job.error))
+        self.post_message(JobRead(job.status, job.error))
 
     @on(JobRead)
     def _job_read(self, message: JobRead) -> None:
@@ -218,16 +193,16 @@ class TrainingScreen(ReportsWorkerFailures, Screen):
         def progressed(event: dict) -> None:
             line = eval_progress_line(event)
             if line:
-                self.post_message(self.ReevalProgressed(line))
+                self.post_message(ReevalProgressed(line))
 
         try:
             run = job_domain.reeval_with_adapter(
                 self.workspace, self.job_id, **self.reeval_options, on_event=progressed
             )
         except Exception as error:  # noqa: BLE001 - shown to the user as one line
-            self.post_message(self.Reevaluated(None, str(error)))
+            self.post_message(Reevaluated(None, str(error)))
             return
-        self.post_message(self.Reevaluated(run))
+        self.post_message(Reevaluated(run))
 
     @on(WorkFailed)
     def _work_failed(self, message: WorkFailed) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from curator.app import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app import registry
 from curator.app.screens.review.browser_filters import FilterKeys, TickedItems, filter_title
+from curator.app.screens.review.browser_return import ReturnsToItem
 from curator.app.screens.review.labelling import LabellingMixin, RecentBuckets
 from curator.app.screens.review.verdicts import FilterVerdictKeys
 from curator.app.widgets.check_marks import model_graded_summary
@@ -32,7 +33,9 @@ from curator.review.runs import resolve_run
 from curator.storage.buckets import BucketRow
 
 
-class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdictKeys, LabellingMixin, Screen):
+class BrowserScreen(
+    ReturnsToItem, FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdictKeys, LabellingMixin, Screen
+):
     """Every item of a run that the filter lets through; enter shows one in detail."""
 
     CSS_PATH = "../../styles/app.tcss"
@@ -70,13 +73,6 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
     class FilterFailed(Message):
         error: str
         bucket_names: dict[int, str]
-
-    @dataclass
-    class RowFound(Message):
-        """Where an item stands in the filter shown (read in a worker, for the cursor)."""
-
-        items: FilteredItems
-        row: int
 
     @dataclass
     class FilterLabelled(Message):
@@ -237,20 +233,6 @@ class BrowserScreen(FilterKeys, TickedItems, ReportsWorkerFailures, FilterVerdic
     def _selected(self, event: ItemTable.Selected) -> None:
         event.stop()
         self.action_open_item()
-
-    def _back_from_item(self, item_key: int | None) -> None:
-        if item_key is not None and self.items is not None:
-            self._find_row(self.items, item_key)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="find-row")
-    def _find_row(self, items: FilteredItems, item_key: int) -> None:
-        """The row of the item the detail screen was left on (a query over the filter)."""
-        self.post_message(self.RowFound(items, items.index_of(item_key)))
-
-    @on(RowFound)
-    def _row_found(self, message: RowFound) -> None:
-        if message.items is self.items:
-            self.query_one(ItemTable).cursor_row = message.row
 
 
 registry.register_screen("browser", "Item browser", BrowserScreen)
