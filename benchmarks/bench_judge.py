@@ -137,8 +137,12 @@ def agreement(scores: list[float], reference: list[float]) -> dict:
     import numpy as np
 
     a, b = np.asarray(scores), np.asarray(reference)
+    flipped = b[(a >= 0.5) != (b >= 0.5)]
     return {
         "learned_fp32_verdict_agreement": round(float(np.mean((a >= 0.5) == (b >= 0.5))), 5),
+        "learned_fp32_flipped_p_range": [round(float(flipped.min()), 3), round(float(flipped.max()), 3)]
+        if len(flipped)
+        else None,
         "learned_fp32_max_p_diff": round(float(np.abs(a - b).max()), 4),
         "learned_fp32_mean_p_diff": round(float(np.abs(a - b).mean()), 5),
     }

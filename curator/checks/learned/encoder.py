@@ -57,7 +57,7 @@ class TextEncoder:
         process's share of the cores."""
         model = self._load()
         if not texts:
-            return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
+            return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
         with encoding_threads():
             return model.encode(
                 list(texts),
