@@ -140,12 +140,13 @@ def per_check(ws, new_run, loop1_run) -> dict:
 def stored_loop1(ws):
     """Loop 1's succeeded SFT job and its re-eval run in a kept workspace (for --resume)."""
     from curator.errors import CuratorError
+    from curator.jobs.training import get_job
     from curator.storage import jobs as job_queries
     from curator.storage.runs import get_run
 
     for job in job_queries.list_jobs(ws.db):
         if job.config.get("dataset", "").startswith("weather-fix-loop1") and job.produced_run_id:
-            return job, get_run(ws.db, job.produced_run_id)
+            return get_job(ws, job.job_id), get_run(ws.db, job.produced_run_id)  # paths made absolute
     raise CuratorError("no loop-1 job with a re-eval run in this workspace: run without --resume")
 
 
@@ -190,7 +191,8 @@ def measure(ws, state, args) -> dict:
         report["finding"] = f"only {report['pairs']['total']} pairs (< {MIN_PAIRS}): nothing trained"
         return report
     report["methods"] = {}
-    for method, loss_type in METHODS.items():
+    for method in args.methods.split(","):
+        loss_type = METHODS[method]
         log(f"{method} ({loss_type}) from the loop-1 adapter")
         new_run, train_s, eval_s = train_from_loop1(ws, state, adapter, dataset, loss_type)
         report["methods"][method] = {
@@ -209,10 +211,13 @@ def main() -> None:
     parser.add_argument("--dtype", default="auto", help="auto, bfloat16 or float32 for the evals.")
     parser.add_argument("--max-new-tokens", type=int, default=128, help="The reviser's tokens per answer.")
     parser.add_argument("--workspace", help="Keep the workspace here (default: a temporary folder).")
+    parser.add_argument("--methods", default="dpo,apo", help="Comma-separated: dpo (sigmoid), apo (apo_zero).")
     parser.add_argument("--resume", action="store_true", help="Reuse --workspace's loop 1 and revisions.")
     args = parser.parse_args()
     if args.resume and not args.workspace:
         parser.error("--resume needs --workspace")
+    if not set(args.methods.split(",")) <= set(METHODS):
+        parser.error(f"--methods takes {', '.join(METHODS)}, comma-separated (got {args.methods})")
 
     from curator.demo.setup import prepare_demo
     from curator.workspace import Workspace
