@@ -175,8 +175,7 @@ def _pair_features(ws: Workspace, inputs: list[str], outputs: list[str], embedde
 
 def _default_embedder(model: str | None = None):
     """The embedder a fit names, or for a new fit the configured model (the packaged one with int8 layers)."""
-    from curator.checks.learned.encoder import DEFAULT_MODEL, LEARNED_MODEL, load_encoder
-    from curator.checks.learned.int8 import split_name
+    from curator.checks.learned.encoder import DEFAULT_MODEL, LEARNED_MODEL, load_encoder, split_name
     from curator.patterns.embeddings import configured_model, load_embedder
 
     if model is None:

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from curator.checks.learned.encoder import DEFAULT_MODEL, LEARNED_MODEL, load_encoder
-from curator.checks.learned.int8 import RowInt8Linear, quantise_linear_layers, split_name
+from curator.checks.learned.encoder import DEFAULT_MODEL, LEARNED_MODEL, load_encoder, split_name
+from curator.checks.learned.int8 import RowInt8Linear, quantise_linear_layers
 from curator.checks.learned.threads import encoding_threads
 
 
