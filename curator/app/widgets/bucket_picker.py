@@ -6,15 +6,19 @@ together with its labels (so a declined confirmation leaves no empty bucket).
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from curator.app.widgets.literal import literal_text
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.review import buckets as bucket_domain
 from curator.review.buckets import NewBucket
@@ -23,8 +27,22 @@ from curator.storage.buckets import BucketRow
 CREATE_ID = "__create__"
 
 
-class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
-    """Fuzzy search over buckets; the last option creates a bucket named as typed."""
+class BucketPicker(ReportsWorkerFailures, ModalScreen[BucketRow | NewBucket | None]):
+    """Fuzzy search over buckets; the last option creates a bucket named as typed. The buckets are read, and a new
+    one created, in workers (never on the UI thread)."""
+
+    @dataclass
+    class BucketsRead(Message):
+        """The buckets to choose from, read in a worker."""
+
+        buckets: list[BucketRow]
+
+    @dataclass
+    class BucketCreated(Message):
+        """The new bucket was stored (`bucket`), or refused with a one-line reason (`error`)."""
+
+        bucket: BucketRow | None
+        error: str | None = None
 
     CSS_PATH = "../styles/dialogs.tcss"
     DEFAULT_CSS = """
@@ -51,7 +69,8 @@ class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
         self.defer_create = defer_create
         self.create_only = create_only
         self.exclude = exclude
-        self._buckets: list[BucketRow] = []
+        self._buckets: list[BucketRow] | None = None
+        """The buckets to choose from; None until the worker has read them."""
         self._new_name: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -63,15 +82,27 @@ class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
             yield Label("", id="picker-error")
 
     def on_mount(self) -> None:
-        self._buckets = [b for b in bucket_domain.list_buckets(self.app.workspace) if b.bucket_id != self.exclude]
         self.query_one("#picker-description").display = False
-        self._refresh_options("")
+        self._error("reading buckets…")
+        self._read_buckets()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="buckets")
+    def _read_buckets(self) -> None:
+        buckets = bucket_domain.list_buckets(self.app.workspace)
+        self.post_message(self.BucketsRead([b for b in buckets if b.bucket_id != self.exclude]))
+
+    @on(BucketsRead)
+    def _buckets_read(self, message: BucketsRead) -> None:
+        self._buckets = message.buckets
+        self._refresh_options(self.query_one("#picker-query", Input).value)
 
     @on(Input.Changed, "#picker-query")
     def _query_changed(self, event: Input.Changed) -> None:
         self._refresh_options(event.value)
 
     def _refresh_options(self, query: str) -> None:
+        if self._buckets is None:  # shown once the worker has read them
+            return
         self._error("")
         scored = [] if self.create_only else [(bucket_domain.fuzzy_score(query, b.name), b) for b in self._buckets]
         matches = sorted(((s, b) for s, b in scored if s is not None), key=lambda sb: (-sb[0], sb[1].name))
@@ -97,6 +128,8 @@ class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
         option_list = self.query_one(OptionList)
         if option_list.highlighted is not None:
             self._choose(option_list.get_option_at_index(option_list.highlighted).id)
+        elif self._buckets is None:
+            self._error("reading buckets…")
         elif not event.value.strip():
             self._error("type a bucket name first" if self.allow_create else "type part of a bucket's name")
         elif self.create_only:
@@ -119,7 +152,7 @@ class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
             description.display = True
             description.focus()
             return
-        bucket = next((b for b in self._buckets if str(b.bucket_id) == option_id), None)
+        bucket = next((b for b in self._buckets or [] if str(b.bucket_id) == option_id), None)
         if bucket is not None:
             self.dismiss(bucket)
 
@@ -129,12 +162,30 @@ class BucketPicker(ModalScreen[BucketRow | NewBucket | None]):
         if self.defer_create:
             self.dismiss(NewBucket(self._new_name or "", event.value))
             return
+        self._error("creating the bucket…")
+        self._create_bucket(self._new_name or "", event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="create")
+    def _create_bucket(self, name: str, description: str) -> None:
         try:
-            bucket = bucket_domain.create_bucket(self.app.workspace, self._new_name or "", event.value)
-        except CuratorError as error:
-            self._error(str(error))
+            bucket = bucket_domain.create_bucket(self.app.workspace, name, description)
+        except CuratorError as error:  # bad input: one line on the picker, nothing stored
+            self.post_message(self.BucketCreated(None, str(error)))
             return
-        self.dismiss(bucket)
+        self.post_message(self.BucketCreated(bucket))
+
+    @on(BucketCreated)
+    def _bucket_created(self, message: BucketCreated) -> None:
+        if message.bucket is None:
+            self._error(message.error or "")
+        else:
+            self.dismiss(message.bucket)
+
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        """A worker crashed (the app showed and logged it): say so on the picker instead of "reading…"."""
+        what = "reading buckets" if message.group == "buckets" else "creating the bucket"
+        self._error(f"{what} failed: {message.error}")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
