@@ -101,6 +101,7 @@ async def test_template_errors_show_inline_and_the_editor_keeps_working(workspac
     create_template(workspace, spec_from_dict(WEATHER_TEMPLATE), bucket="weather", source_run_id=run.run_id)
     app = FixApp(lambda: TemplateEditorScreen(workspace, "weather"))
     async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)  # the stored template is read in a worker
         target = app.screen.query_one("#template-target", TextArea)
         target.load_text("{{ wether }}")
         await pilot.pause(0.5)

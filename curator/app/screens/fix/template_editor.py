@@ -19,6 +19,7 @@ from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.screens.fix.slot_editing import SlotEditing, hint_text
 from curator.app.screens.fix.slot_expanding import SlotExpanding
+from curator.app.screens.fix.template_loading import READING, TemplateLoading
 from curator.app.screens.fix.template_storing import StoringKeys
 from curator.app.screens.fix.template_text import (
     DEFAULT_GENERATE,
@@ -26,21 +27,20 @@ from curator.app.screens.fix.template_text import (
     PREVIEW_LIMIT_S,
     SlotTextArea,
     preview_text,
-    with_controls_written_out,
 )
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix.generation import GenerationReport, generate
-from curator.fix.templates import library as template_domain
 from curator.fix.templates.spec import TemplateSpec
 from curator.sandbox.deadline import render_deadline
 from curator.workspace import Workspace
 
 
-class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, ReportsWorkerFailures, Screen):
-    """Edit a template (stored, or started from a failing item); the preview follows every keystroke."""
+class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, TemplateLoading, ReportsWorkerFailures, Screen):
+    """Edit a template (stored, or started from a failing item, read in a worker); the preview follows every
+    keystroke."""
 
     CSS_PATH = "fix.tcss"
     BINDINGS = registry.bindings("fix.template")
@@ -74,13 +74,11 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, ReportsWorke
         self.bucket = bucket
         self.source = (run_id, item_key)
         self.stored = template_name is not None
-        if template_name is not None:
-            self.spec = template_domain.get_template(workspace, template_name).spec
-        elif run_id is not None and item_key is not None:
-            self.spec = template_domain.draft_from_item(workspace, run_id, item_key)
-        else:
+        self.template_name = template_name
+        if template_name is None and (run_id is None or item_key is None):
             raise CuratorError("the template editor needs a template name or a source item")
-        self.spec, self.controls_written_out = with_controls_written_out(self.spec)
+        self.spec = self.placeholder_spec()
+        self.controls_written_out = False
         self.saved_spec: TemplateSpec = self.spec
         """The spec as stored (or as drafted): leaving with other text asks first."""
         self._preview_timer: Timer | None = None
@@ -91,13 +89,13 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, ReportsWorke
         """Spans waiting to become paired slots (name -> span), in the order z added them."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"template {one_line(self.spec.name)}"), id="editor-title", classes="fix-title")
+        yield Static(Text(f"template {one_line(self.spec.name)} ({READING})"), id="editor-title", classes="fix-title")
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-texts"):
                 yield Label("Input", classes="field-label")
-                yield SlotTextArea(self.spec.input, id="template-input", soft_wrap=True)
+                yield SlotTextArea("", id="template-input", soft_wrap=True, read_only=True)
                 yield Label("Target", classes="field-label")
-                yield SlotTextArea(self.spec.target, id="template-target", soft_wrap=True)
+                yield SlotTextArea("", id="template-target", soft_wrap=True, read_only=True)
             with Vertical(id="editor-side"):
                 yield DataTable(id="slot-table", cursor_type="row")
                 with Horizontal(id="slot-form"):
@@ -119,11 +117,8 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, ReportsWorke
         ):
             self.query_one(field_id, Input).border_title = title
         self.query_one("#slot-table", DataTable).add_columns("slot", "values", "perturb")
-        self._fill_slot_table()
-        self.refresh_preview()
         self.query_one("#template-input", SlotTextArea).focus()  # where the hint says to select
-        if self.controls_written_out:
-            self.notify("control characters in the template are shown written out (\\x1b…); saving keeps them so")
+        self._read_spec()
 
     def current_spec(self) -> TemplateSpec:
         """The spec as the analyst sees it now: stored slots with the text areas' current text."""
@@ -148,6 +143,8 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, ReportsWorke
 
     @on(SlotTextArea.SlotRequested)
     def _slot_requested(self, message: SlotTextArea.SlotRequested) -> None:
+        if not self.loaded:
+            return
         self._selection = (message.text_area.id or self._last_text_area, message.span)
         if message.paired:
             self.action_pair_span()
