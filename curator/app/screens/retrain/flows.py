@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from curator.app.screens.retrain import CompareScreen, RetrainForm, TrainingScreen
+from curator.app.screens.retrain import TrainingScreen
 from curator.app.screens.retrain import palette as _loop_palette  # noqa: F401  (registers the loop palette commands)
 from curator.app.screens.retrain.follower import (
     FINAL_STATUSES,
@@ -20,10 +20,10 @@ from curator.app.screens.retrain.follower import (
     TrainingProgressed,
     request_stop,
 )
+from curator.app.screens.retrain.opening import RetrainOpening
 from curator.errors import CuratorError
 from curator.jobs import training as job_domain
 from curator.recipes import library as recipe_domain
-from curator.review import runs as run_domain
 from curator.storage.buckets import BucketRow
 
 
@@ -36,7 +36,15 @@ class BucketDatasetFound(Message):
     dataset: str | None
 
 
-class RetrainFlowsMixin:
+@dataclass
+class JobStatusRead(Message):
+    """A training job's stored status, read in a worker before the app follows it."""
+
+    job_id: int
+    status: str
+
+
+class RetrainFlowsMixin(RetrainOpening):
     """Opens the loop screens for the app's current run, bucket or dataset version, and follows training jobs."""
 
     training_launcher = "python"
@@ -68,25 +76,6 @@ class RetrainFlowsMixin:
             return
         self.open_retrain(message.dataset, message.run_id)
 
-    def open_retrain(self, dataset: str, run_id: int | None) -> None:
-        """The retrain form with the one set of defaults (by model and device), the run for early stopping."""
-        try:
-            run = run_domain.resolve_run(self.workspace, run_id) if run_id is not None else None
-            base_model = job_domain.default_base_model(self.workspace, run_id)
-        except CuratorError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        lora, trainer = job_domain.default_settings(self.workspace, base_model)
-        form = RetrainForm(
-            self.workspace,
-            dataset,
-            base_model=base_model,
-            source_run=run.name if run else None,
-            lora=lora,
-            trainer=trainer,
-        )
-        self.push_screen(form, callback=self._follow_new_job)
-
     def _follow_new_job(self, job_id: int | None) -> None:
         if job_id is not None:
             self.open_training(job_id)
@@ -108,11 +97,32 @@ class RetrainFlowsMixin:
         self.follow_training(job_id)
         self.push_screen(TrainingScreen(self.workspace, job_id))
 
-    def follow_training(self, job_id: int) -> JobWatch:
-        """Start a queued job in an app worker (once); returns what the app knows of the job."""
+    def follow_training(self, job_id: int) -> None:
+        """Start a queued job in an app worker (once); a job the app does not know yet is read in a worker first."""
         watch = self.training_watches.get(job_id)
         if watch is None:
-            watch = self.training_watches[job_id] = JobWatch(job_id, job_domain.get_job(self.workspace, job_id).status)
+            self.run_worker(
+                partial(self._read_job_status, job_id),
+                name=f"read training job {job_id}",
+                group=f"job-status-{job_id}",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+            return
+        self._start_if_queued(watch)
+
+    def _read_job_status(self, job_id: int) -> None:
+        self.post_message(JobStatusRead(job_id, job_domain.get_job(self.workspace, job_id).status))
+
+    def on_job_status_read(self, message: JobStatusRead) -> None:
+        watch = self.training_watches.get(message.job_id)
+        if watch is None:
+            watch = self.training_watches[message.job_id] = JobWatch(message.job_id, message.status)
+        self._start_if_queued(watch)
+
+    def _start_if_queued(self, watch: JobWatch) -> None:
+        job_id = watch.job_id
         if watch.status == "queued" and not watch.following:
             watch.following = True
             self.run_worker(
@@ -122,7 +132,8 @@ class RetrainFlowsMixin:
                 thread=True,
                 exit_on_error=False,
             )
-        return watch
+            for screen in self._training_screens(job_id):
+                screen.refresh_bindings()
 
     def _run_training(self, job_id: int) -> None:
         """Worker: start the child and pass its events on; the outcome is recorded by the domain."""
@@ -197,16 +208,3 @@ class RetrainFlowsMixin:
             lines = [line]
         for line in lines:
             line.show(running)
-
-    def compare_with_parent(self, run_id: int) -> None:
-        """The compare screen of the run against its parent run."""
-        run = run_domain.resolve_run(self.workspace, run_id)
-        if run.parent_run_id is None:
-            self.notify(f"run '{run.name}' has no parent run to compare with", severity="warning", markup=False)
-            return
-        try:
-            screen = CompareScreen(self.workspace, run.run_id)
-        except CuratorError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.push_screen(screen)
