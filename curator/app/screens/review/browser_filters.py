@@ -3,8 +3,12 @@ of a filter) and its ticked items."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual import work
+from textual.message import Message
 
 from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
@@ -37,6 +41,15 @@ def filter_title(run_name: str, description: str, count: int, run_items: int, fa
 class FilterKeys:
     """Keys that change the browser's filter (the browser supplies `item_filter`, `items`, `check_names`,
     `failures_per_check`, `parent_run_id`, `apply_filter` and the FilterLabelled / FilterLabelFailed messages)."""
+
+    @dataclass
+    class BucketNamesRead(Message):
+        """The bucket names the "label every item" question describes its filter with, read in a worker."""
+
+        names: dict[int, str]
+        bucket: BucketRow | NewBucket
+        items: Any
+        """The browser's items when the bucket was chosen: the filter that gets labelled."""
 
     def action_search(self) -> None:
         current = self.item_filter.search or ""
@@ -102,13 +115,21 @@ class FilterKeys:
     def _confirm_label_filter(self, bucket: BucketRow | NewBucket | None) -> None:
         if bucket is None or self.items is None:
             return
+        self._read_bucket_names(bucket, self.items)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="label-filter-names")
+    def _read_bucket_names(self, bucket: BucketRow | NewBucket, items) -> None:
         names = {b.bucket_id: b.name for b in bucket_domain.list_buckets(self.app.workspace)}
+        self.post_message(self.BucketNamesRead(names, bucket, items))
+
+    # (Named handlers, not `@on`: decorators on a mixin are not collected by Textual.)
+    def on_filter_keys_bucket_names_read(self, message: BucketNamesRead) -> None:
+        bucket, items = message.bucket, message.items
         where = f"the new bucket '{bucket.name}'" if isinstance(bucket, NewBucket) else f"bucket '{bucket.name}'"
         question = (
-            f"Put all {self.items.count:,} items matching {describe_filter(self.item_filter, names)} "
+            f"Put all {items.count:,} items matching {describe_filter(items.filter, message.names)} "
             f"in {where}? (u undoes it)"
         )
-        items = self.items
         self.app.push_screen(
             ConfirmDialog(question, yes_label="Label all"),
             callback=lambda yes: yes and self._label_filter(items.filter, bucket),
@@ -123,7 +144,6 @@ class FilterKeys:
             return
         self.post_message(self.FilterLabelled(bucket.name, added))
 
-    # (Named handlers, not `@on`: decorators on a mixin are not collected by Textual.)
     def on_browser_screen_filter_labelled(self, message) -> None:
         self.notify(f"{message.added:,} items added to bucket {message.bucket_name}", timeout=3, markup=False)
         self.load_recent_buckets()
