@@ -97,6 +97,7 @@ async def test_failing_item_to_template_to_examples_to_a_built_dataset(workspace
         assert isinstance(app.screen, ExampleReviewScreen)
         assert "5 proposed" in screen_text(app)
         await pilot.press("a", "a", "a", "a", "r")
+        await settle(pilot)  # stored in the screen's worker queue, in the order pressed
         assert "4 accepted" in screen_text(app) and "1 rejected" in screen_text(app)
 
         await back_to(pilot, OverviewScreen)

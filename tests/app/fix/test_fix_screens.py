@@ -74,6 +74,7 @@ async def test_from_failing_item_to_a_built_dataset(workspace):
         for _ in range(4):
             await pilot.press("a")
         await pilot.press("r")
+        await settle(pilot)  # stored in the screen's worker queue, in the order pressed
         assert "4 accepted" in shown(app, "#review-summary") and "1 rejected" in shown(app, "#review-summary")
 
         app.push_screen(MixerScreen(workspace, "weather-fix"))
@@ -137,6 +138,7 @@ async def test_review_shows_refusals_edits_and_accept_all(workspace):
     report = generate(workspace, "rome", n=3, seed=0)
     app = FixApp(lambda: ExampleReviewScreen(workspace, batch_id=report.batch_id))
     async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)  # the examples are read in a worker
         assert "1 contaminated" in shown(app, "#review-summary") and "2 proposed" in shown(app, "#review-summary")
         table = app.screen.query_one("#example-table", DataTable)
         refused = next(i for i, r in enumerate(app.screen.rows) if r.status == "contaminated")
@@ -148,10 +150,12 @@ async def test_review_shows_refusals_edits_and_accept_all(workspace):
         await pilot.press("e")
         app.screen.query_one("#edit-target", TextArea).load_text("<display_weather>☁</display_weather>")
         await pilot.press("ctrl+s")
+        await settle(pilot)  # edits are stored in a worker
         assert "check 'emoji'" in shown(app, "#review-error")
         app.screen.query_one("#edit-target", TextArea).load_text("<display_weather>☀</display_weather> Sunny!")
         await pilot.press("ctrl+s")
         await pilot.press("A")
+        await settle(pilot)
         assert "2 accepted" in shown(app, "#review-summary")
     accepted = example_domain.list_examples(workspace, batch_id=report.batch_id, statuses=("accepted",))
     assert any(e.target.endswith("Sunny!") for e in accepted)

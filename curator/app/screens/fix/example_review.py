@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -10,11 +12,10 @@ from textual.widgets import DataTable, Label, Static, TextArea
 
 from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
+from curator.app.screens.fix.example_writes import ExamplesCounted, ExamplesRead, QueuedExampleWrites
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
-from curator.errors import CuratorError
-from curator.fix import examples as example_domain
-from curator.fix.run_examples import run_examples
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.storage.examples import ExampleRow
 from curator.workspace import Workspace
 
@@ -38,8 +39,9 @@ def summary_text(rows: list[ExampleRow]) -> Text:
     return text
 
 
-class ExampleReviewScreen(Screen):
-    """The examples of one batch (or template), each with its status, lineage and reason."""
+class ExampleReviewScreen(QueuedExampleWrites, ReportsWorkerFailures, Screen):
+    """The examples of one batch (or template), each with its status, lineage and reason; read and written in a
+    worker queue, a key's outcome shown at once."""
 
     CSS_PATH = "fix.tcss"
     BINDINGS = registry.bindings("fix.examples")
@@ -58,6 +60,7 @@ class ExampleReviewScreen(Screen):
         self.batch_id, self.template_id, self.run_id = batch_id, template_id, run_id
         self.rows: list[ExampleRow] = []
         self.editing: int | None = None
+        self.leaving = False
 
     def compose(self) -> ComposeResult:
         if self.batch_id is not None:
@@ -84,13 +87,23 @@ class ExampleReviewScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        """Read the examples again (in the worker queue, after any write still going)."""
+        self.queue_read()
+
+    def on_examples_read(self, message: ExamplesRead) -> None:
+        if message.error is not None:
+            self._error(message.error)
+        elif message.edited:
+            self._close_edit()
+            self._error("")
+        if message.note:
+            self.notify(message.note, timeout=2)
+        self.show_rows(message.rows)
+
+    def show_rows(self, rows: list[ExampleRow]) -> None:
         table = self.query_one("#example-table", DataTable)
         row_before = table.cursor_row
-        if self.batch_id is None and self.template_id is None:
-            self.rows = run_examples(self.workspace, self.run_id)
-        else:
-            scope = {"batch_id": self.batch_id, "template_id": self.template_id}
-            self.rows = example_domain.list_examples(self.workspace, **scope)
+        self.rows = rows
         table.clear()
         for e in self.rows:
             source = f"run {e.source_run_id} item {e.source_item_key}"
@@ -123,9 +136,10 @@ class ExampleReviewScreen(Screen):
         if row.status not in ("proposed", "accepted", "rejected"):
             self._error(f"example {row.example_id} was refused: {row.reason}")
             return
-        (example_domain.accept if accept else example_domain.reject)(self.workspace, [row.example_id])
+        self.queue_status([row.example_id], accept)
         self._error("")
-        self.reload()
+        status = "accepted" if accept else "rejected"  # shown at once; the stored rows follow from the worker
+        self.show_rows([dataclasses.replace(r, status=status) if r is row else r for r in self.rows])
         table = self.query_one("#example-table", DataTable)
         table.move_cursor(row=min(table.cursor_row + 1, len(self.rows) - 1))
 
@@ -137,10 +151,7 @@ class ExampleReviewScreen(Screen):
 
     def action_accept_all(self) -> None:
         if self.editing is None:
-            ids = [r.example_id for r in self.rows if r.status == "proposed"]
-            moved = example_domain.accept(self.workspace, ids) if ids else 0
-            self.notify(f"accepted {moved} example(s)", timeout=2)
-            self.reload()
+            self.queue_accept_all([r.example_id for r in self.rows if r.status == "proposed"])
 
     def action_edit(self) -> None:
         row = self.highlighted()
@@ -155,19 +166,11 @@ class ExampleReviewScreen(Screen):
     def action_save_edit(self) -> None:
         if self.editing is None:
             return
-        try:
-            example_domain.edit(
-                self.workspace,
-                self.editing,
-                self.query_one("#edit-input", TextArea).text,
-                self.query_one("#edit-target", TextArea).text,
-            )
-        except CuratorError as problem:
-            self._error(str(problem))
-            return
-        self._close_edit()
-        self._error("")
-        self.reload()
+        self.queue_edit(
+            self.editing,
+            self.query_one("#edit-input", TextArea).text,
+            self.query_one("#edit-target", TextArea).text,
+        )
 
     def _close_edit(self) -> None:
         self.editing = None
@@ -178,7 +181,17 @@ class ExampleReviewScreen(Screen):
         if self.editing is not None:
             self._close_edit()
             return
-        self.dismiss(example_domain.status_counts(self.workspace, self.batch_id))
+        if not self.leaving:
+            self.leaving = True
+            self.queue_counts()
+
+    def on_examples_counted(self, message: ExamplesCounted) -> None:
+        self.dismiss(message.counts)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """The queue's worker crashed (the app showed and logged it): say so here; the keys work again."""
+        self.leaving = False
+        self._error(f"reading or writing the examples failed: {message.error}")
 
 
 registry.register_screen("example_review", "Generated examples", ExampleReviewScreen)
