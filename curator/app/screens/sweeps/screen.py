@@ -20,6 +20,7 @@ from curator.app import registry
 from curator.app.screens.sweeps import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.screens.sweeps import cells
 from curator.app.screens.sweeps.messages import ReportLoaded, SweepProgressed, SweepsListed, SweepStopped, progress_line
+from curator.app.screens.sweeps.runner_watch import RunnerWatch
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, literal_text
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
@@ -32,7 +33,7 @@ from curator.workspace import Workspace
 RESUMABLE = ("queued", "cancelled", "failed")
 
 
-class SweepsScreen(ReportsWorkerFailures, Screen):
+class SweepsScreen(RunnerWatch, ReportsWorkerFailures, Screen):
     """The sweeps of the workspace (of `recipe` when given); the highlighted one's figures below the list."""
 
     CSS_PATH = "sweeps.tcss"
@@ -89,6 +90,7 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
         keep = self.highlighted
         table.clear()
         self.sweeps = {sweep.name: (sweep, done, total) for sweep, done, total in message.rows}
+        self.check_runners()
         for sweep, done, total in message.rows:
             table.add_row(*(literal_text(c) for c in cells.list_row(sweep, done, total)), key=sweep.name)
         if not message.rows:
@@ -160,7 +162,7 @@ class SweepsScreen(ReportsWorkerFailures, Screen):
         if action == "cancel_sweep":
             return bool(listed) and listed[0].status not in ("finished", "cancelled")
         if action == "resume_sweep":
-            stopped = listed and (listed[0].status in RESUMABLE or not sweep_domain.runner_alive(listed[0]))
+            stopped = listed and (listed[0].status in RESUMABLE or not self.runner_alive(listed[0]))
             return bool(stopped) and listed[0].status != "finished" and self.running is None
         return True
 
