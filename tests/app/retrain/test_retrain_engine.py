@@ -10,12 +10,17 @@ from textual.widgets import Input, Label
 
 from curator.app.screens.retrain import RetrainForm
 from curator.jobs import training as job_domain
+from curator.jobs.run_settings import default_engine
 
 
 def _form(workspace, tmp_path, source_run=None) -> FormApp:
     (tmp_path / "model").mkdir(exist_ok=True)
     dataset = write_train_file(tmp_path / "fix.jsonl")
-    return FormApp(RetrainForm(workspace, str(dataset), base_model=str(tmp_path / "model"), source_run=source_run))
+    engine = default_engine(workspace, source_run)  # what the app's opener reads in its worker
+    form = RetrainForm(
+        workspace, str(dataset), base_model=str(tmp_path / "model"), source_run=source_run, engine=engine
+    )
+    return FormApp(form)
 
 
 async def test_the_runs_engine_options_are_shown_and_a_typed_value_reaches_the_job(workspace, tmp_path):

@@ -9,7 +9,9 @@ from textual.message import Message
 
 from curator.app.screens.retrain import CompareScreen, RetrainForm
 from curator.errors import CuratorError
+from curator.inference.engine_settings import EngineSettings
 from curator.jobs import training as job_domain
+from curator.jobs.run_settings import default_engine
 from curator.review import runs as run_domain
 from curator.training.job import LoraSettings, TrainerSettings
 
@@ -23,6 +25,7 @@ class RetrainDefaultsRead(Message):
     base_model: str | None = None
     lora: LoraSettings | None = None
     trainer: TrainerSettings | None = None
+    engine: EngineSettings | None = None
     error: str | None = None
 
 
@@ -59,8 +62,9 @@ class RetrainOpening:
             self.post_message(RetrainDefaultsRead(dataset, error=str(error)))
             return
         lora, trainer = job_domain.default_settings(self.workspace, base_model)
+        engine = default_engine(self.workspace, run.run_id if run else None)
         source_run = run.name if run else None
-        self.post_message(RetrainDefaultsRead(dataset, source_run, base_model, lora, trainer))
+        self.post_message(RetrainDefaultsRead(dataset, source_run, base_model, lora, trainer, engine))
 
     def on_retrain_defaults_read(self, message: RetrainDefaultsRead) -> None:
         """(Named, not `@on`: decorators on a mixin are not collected by Textual.)"""
@@ -74,6 +78,7 @@ class RetrainOpening:
             source_run=message.source_run,
             lora=message.lora,
             trainer=message.trainer,
+            engine=message.engine,
         )
         self.push_screen(form, callback=self._follow_new_job)
 

@@ -26,7 +26,6 @@ from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.inference.engine_settings import EngineSettings
 from curator.jobs import training as job_domain
-from curator.jobs.run_settings import default_engine
 from curator.training.defaults import METHOD_RATE_SCALE, learning_rate_for
 from curator.training.job import LoraSettings, TrainerSettings
 from curator.workspace import Workspace
@@ -113,7 +112,8 @@ class RetrainForm(ReportsWorkerFailures, ModalScreen[int | None]):
         self.settings = {
             "lora": lora or LoraSettings(),
             "trainer": trainer or TrainerSettings(),
-            "engine": engine or default_engine(workspace, source_run),  # the source run's, as its re-eval uses
+            "engine": engine
+            or EngineSettings(),  # the opener reads the source run's (in a worker), as its re-eval uses
         }
         self.generation = generation
         given = self.settings["trainer"]
