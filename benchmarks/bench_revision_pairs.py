@@ -93,8 +93,8 @@ def pair_dataset(ws, run) -> tuple[str | None, dict]:
 
 
 def train_from_loop1(ws, state, parent_adapter: str, dataset: str, loss_type: str):
-    """A DPO job with `loss_type` continuing loop 1's adapter, then the base run re-evaluated. Budget: loop 1's
-    6 epochs (its 36 steps are 6 epochs of its 48 rows), so a few pairs are not seen 30 times over."""
+    """A DPO job with `loss_type` continuing loop 1's adapter, then the base run re-evaluated. Budget: the demo
+    trainer's 6 epochs without its 36-step cap (36 steps of a few pairs would show each one many times over)."""
     from curator.demo.retrain import DEMO_LORA, DEMO_TRAINER
     from curator.demo.setup import DEMO_GENERATION, DEMO_THREADS
     from curator.errors import CuratorError
