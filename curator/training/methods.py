@@ -129,6 +129,7 @@ def method_trainer(job: JobSpec, model, tokenizer, dataset, device: str, precisi
         specs = specs_from_dicts(job.checks)
         reward = checks_reward(specs, job.rewards, child_judges(specs))
         return trl.GRPOTrainer(reward_funcs=[reward], **kwargs)
-    # DPO and KTO compare against the base model: with LoRA that is the model with the adapter switched off
+    # DPO and KTO compare against where the job starts: a new adapter's base (the adapter switched off), or a frozen
+    # copy of the parent adapter when the job continues one (TRL's `ref` adapter)
     kind = {"sft": trl.SFTTrainer, "dpo": trl.DPOTrainer, "kto": trl.KTOTrainer}[method]
     return kind(**kwargs)
