@@ -77,6 +77,21 @@ ITEM_FILTER = typer.Option(
 )
 
 
+def _move_items(name: str, run: str, item_ids: list[str], item_filter: str | None, by_filter, by_keys) -> tuple:
+    """Items of a run, by ids or by a filter (one of them), moved into or out of a bucket by the domain's call;
+    (how many, the run, the bucket)."""
+    if bool(item_ids) == (item_filter is not None):
+        raise CuratorError("give item ids or --filter (one of them)")
+    with open_workspace() as ws:
+        bucket = _bucket(ws, name)
+        target = resolve_run(ws, run)
+        if item_filter is not None:
+            moved = by_filter(ws, parse_filter(ws, target.run_id, item_filter), bucket)
+        else:
+            moved = by_keys(ws, target.run_id, _item_keys(ws, target, item_ids), bucket)
+    return moved, target, bucket
+
+
 @bucket_app.command("add")
 def add(
     name: str = typer.Argument(..., help="Bucket name."),
@@ -85,15 +100,9 @@ def add(
     item_filter: str = ITEM_FILTER,
 ) -> None:
     """Put items of a run in a bucket (one undoable action, as in the app); items already in it stay."""
-    if bool(item_ids) == (item_filter is not None):
-        raise CuratorError("give item ids or --filter (one of them)")
-    with open_workspace() as ws:
-        bucket = _bucket(ws, name)
-        target = resolve_run(ws, run)
-        if item_filter is not None:
-            added = bucket_domain.label_filter(ws, parse_filter(ws, target.run_id, item_filter), bucket)
-        else:
-            added = bucket_domain.label_items(ws, target.run_id, _item_keys(ws, target, item_ids), bucket)
+    added, target, bucket = _move_items(
+        name, run, item_ids, item_filter, bucket_domain.label_filter, bucket_domain.label_items
+    )
     console.print(f"{added:,} item(s) of run '{target.name}' put in bucket '{bucket.name}'.", highlight=False)
 
 
@@ -105,15 +114,9 @@ def remove_items(
     item_filter: str = ITEM_FILTER,
 ) -> None:
     """Take items of a run out of a bucket (all or nothing); the items, their notes and the bucket stay."""
-    if bool(item_ids) == (item_filter is not None):
-        raise CuratorError("give item ids or --filter (one of them)")
-    with open_workspace() as ws:
-        bucket = _bucket(ws, name)
-        target = resolve_run(ws, run)
-        if item_filter is not None:
-            removed = bucket_domain.unlabel_filter(ws, parse_filter(ws, target.run_id, item_filter), bucket)
-        else:
-            removed = bucket_domain.unlabel_items(ws, target.run_id, _item_keys(ws, target, item_ids), bucket)
+    removed, target, bucket = _move_items(
+        name, run, item_ids, item_filter, bucket_domain.unlabel_filter, bucket_domain.unlabel_items
+    )
     console.print(f"{removed:,} item(s) of run '{target.name}' taken out of bucket '{bucket.name}'.", highlight=False)
 
 
