@@ -95,37 +95,13 @@ def pair_dataset(ws, run) -> tuple[str | None, dict]:
 def train_from_loop1(ws, state, parent_adapter: str, dataset: str, loss_type: str):
     """A DPO job with `loss_type` continuing loop 1's adapter, then the base run re-evaluated. Budget: the demo
     trainer's 6 epochs without its 36-step cap (36 steps of a few pairs would show each one many times over)."""
-    from curator.demo.retrain import DEMO_LORA, DEMO_TRAINER
-    from curator.demo.setup import DEMO_GENERATION, DEMO_THREADS
-    from curator.errors import CuratorError
-    from curator.jobs import training as job_domain
+    from curator.demo.retrain import DEMO_LORA, DEMO_TRAINER, retrain_and_compare
 
-    run = state.base_run
     trainer = dataclasses.replace(DEMO_TRAINER, method="dpo", loss_type=loss_type, max_steps=-1)
-    started = time.monotonic()
-    request = job_domain.TrainingRequest(
-        dataset=dataset,
-        base_model=str(state.model_path),
-        source_run=run.name,
-        parent_adapter=parent_adapter,
-        lora=DEMO_LORA,
-        trainer=trainer,
-        generation=DEMO_GENERATION.as_dict(),
+    _, new_run, train_s, eval_s = retrain_and_compare(
+        ws, state, dataset, lambda stage, event: None, DEMO_LORA, trainer, parent_adapter=parent_adapter
     )
-    job = job_domain.run_job(ws, request)
-    train_s = time.monotonic() - started
-    if job.status != "succeeded":
-        raise CuratorError(f"training job {job.job_id} ({loss_type}) {job.status}: {job.error}")
-    started = time.monotonic()
-    new_run = job_domain.reeval_with_adapter(
-        ws,
-        job.job_id,
-        run.run_id,
-        cpu_threads=DEMO_THREADS,
-        dtype=(run.settings or {}).get("dtype") or state.dtype,
-        generation=DEMO_GENERATION,
-    )
-    return new_run, train_s, time.monotonic() - started
+    return new_run, train_s, eval_s
 
 
 def per_check(ws, new_run, loop1_run) -> dict:

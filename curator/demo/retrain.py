@@ -68,15 +68,23 @@ def build_dataset(ws: Workspace, run: RunRow, name: str, buckets: list[str]) -> 
 
 
 def retrain_and_compare(
-    ws: Workspace, state: DemoState, dataset: str, on_event: EventCallback, lora, trainer
+    ws: Workspace,
+    state: DemoState,
+    dataset: str,
+    on_event: EventCallback,
+    lora,
+    trainer,
+    parent_adapter: str | None = None,
 ) -> tuple[JobRow, RunRow, float, float]:
-    """A LoRA retrain from the base model on `dataset`, then the base run's items re-evaluated with it."""
+    """A LoRA retrain on `dataset` from the base model (or continuing `parent_adapter`), then the base run's items
+    re-evaluated with it; (the job, the new run, train seconds, eval seconds)."""
     run = state.base_run
     started = time.monotonic()
     request = job_domain.TrainingRequest(
         dataset=dataset,
         base_model=str(state.model_path),
         source_run=run.name,
+        parent_adapter=parent_adapter,
         lora=lora,
         trainer=trainer,
         generation=DEMO_GENERATION.as_dict(),
