@@ -7,7 +7,7 @@ import pytest
 from fixwork import weather_run
 from review_support import settle
 from test_fix_screens import FixApp
-from test_slot_expansion import FORECAST, PROPOSALS
+from test_slot_expansion_form import FORECAST, PROPOSALS
 
 from curator.app.screens.fix.slot_proposals import SlotProposalsScreen
 from curator.fix.slot_expansion import plan_expansion, store_expansion

@@ -55,6 +55,7 @@ def stored_sky(workspace) -> list:
 
 async def open_form_on_sky(app, pilot) -> SlotExpansionDialog:
     """Highlight slot `sky` (the second row) and press the key."""
+    await until(pilot, lambda: app.screen.loaded)  # the template is read in a worker
     table = app.screen.query_one("#slot-table", DataTable)
     table.focus()
     await pilot.press("down", "ctrl+o")
@@ -157,6 +158,7 @@ async def test_paired_slots_or_variants_are_not_expanded(workspace):
     create_template(workspace, spec_from_dict(spec), source_run_id=run.run_id)
     app = EditorApp(workspace)
     async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: app.screen.loaded)  # the template is read in a worker
         app.screen.query_one("#slot-table", DataTable).focus()
         await pilot.press("down", "ctrl+o")
         await pilot.pause()
