@@ -151,7 +151,8 @@ def test_ctrl_c_stops_a_grading_loop_over_catastrophic_patterns_at_once():
     import sys
 
     code = (
-        "import sys\n"
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # a shell's background job starts ignoring it
         "from curator.checks import CheckSpec, grade\n"
         "spec = CheckSpec('c', 'regex', {'pattern': '(a+)+$'})\n"
         "print('ready', flush=True)\n"

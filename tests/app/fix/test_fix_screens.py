@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 
 from fixwork import WEATHER_TEMPLATE, weather_run
-from review_support import screen_text
+from review_support import screen_text, until
 from textual.app import App
 from textual.widgets import DataTable, Input, Static, TextArea
 from textual.widgets.text_area import Selection
@@ -30,6 +31,14 @@ class FixApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.screen_factory())
+
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs):
+        """As App.run_test, once a screen that reads its data in a worker (the template editor) has read it."""
+        async with super().run_test(*args, **kwargs) as pilot:
+            await pilot.pause()
+            await until(pilot, lambda: getattr(self.screen, "loaded", True))
+            yield pilot
 
 
 def shown(app: App, selector: str) -> str:
