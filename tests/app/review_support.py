@@ -50,6 +50,7 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    await pilot.pause(0.1)  # a DataTable measures its columns when idle: let it, before a test reads the screen
 
 
 async def until(pilot, condition, deadline_s: float = 60.0, detail: Callable[[], object] | None = None) -> None:

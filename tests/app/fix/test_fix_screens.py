@@ -36,8 +36,9 @@ class FixApp(App):
     async def run_test(self, *args, **kwargs):
         """As App.run_test, once a screen that reads its data in a worker (the template editor) has read it."""
         async with super().run_test(*args, **kwargs) as pilot:
-            await pilot.pause()
-            await until(pilot, lambda: getattr(self.screen, "loaded", True))
+            pushed = lambda: len(self.screen_stack) > 1  # noqa: E731  (the factory's screen is on top)
+            await until(pilot, lambda: pushed() and getattr(self.screen, "loaded", True))
+            await settle(pilot)  # and what loading started (the preview) has finished
             yield pilot
 
 

@@ -12,7 +12,7 @@ import pytest
 from chat_endpoint import chat_endpoint
 from fixwork import weather_records, weather_run
 from review_support import screen_text, until
-from test_fix_screens import FixApp, shown
+from test_fix_screens import FixApp, settle, shown
 from textual.widgets import DataTable, Input
 
 from curator.app.screens.fix.slot_expansion_dialog import SlotExpansionDialog
@@ -158,9 +158,10 @@ async def test_paired_slots_or_variants_are_not_expanded(workspace):
     create_template(workspace, spec_from_dict(spec), source_run_id=run.run_id)
     app = EditorApp(workspace)
     async with app.run_test(size=(160, 45)) as pilot:
-        await until(pilot, lambda: app.screen.loaded)  # the template is read in a worker
         app.screen.query_one("#slot-table", DataTable).focus()
-        await pilot.press("down", "ctrl+o")
+        await pilot.press("down")
+        await settle(pilot)  # the highlighted row's fields and preview are shown
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, TemplateEditorScreen)
         assert "highlight a slot in the slot table (not paired slots or a variant)" in shown(app, "#template-error")

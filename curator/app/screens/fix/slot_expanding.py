@@ -27,7 +27,7 @@ class SlotExpanding:
         row = self.query_one("#slot-table", DataTable).cursor_row
         if not 0 <= row < len(self.spec.slots):
             self._show_error(
-                "highlight a slot in the slot table (not paired slots or a variant) to ask for more values"
+                "highlight a slot in the slot table (not paired slots or a variant) to ask for more values", keep=True
             )
             return
         slot = self.spec.slots[row].name

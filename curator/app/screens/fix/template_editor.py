@@ -72,6 +72,7 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, TemplateLoad
         super().__init__()
         self.workspace = workspace
         self.bucket = bucket
+        self._preview_error = False  # the error line is about the template's text (the next good preview clears it)
         self.source = (run_id, item_key)
         self.stored = template_name is not None
         self.template_name = template_name
@@ -174,13 +175,19 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, TemplateLoad
         error, preview = self.query_one("#template-error", Static), self.query_one("#template-preview", Static)
         if message.preview is None:
             error.update(Text(literal(message.problem)))
+            self._preview_error = True
             preview.update(Text("(no preview until the template renders)", style="dim"))
             return
-        error.update("")
+        if self._preview_error:  # never a key's refusal (kept until the next key)
+            error.update("")
+            self._preview_error = False
         preview.update(message.preview)
 
-    def _show_error(self, problem: CuratorError | str) -> None:
+    def _show_error(self, problem: CuratorError | str, keep: bool = False) -> None:
+        """The error line; `keep`: a key's refusal that the next good preview must not wipe (it is not about the
+        template's text)."""
         self.query_one("#template-error", Static).update(Text(literal(str(problem))))
+        self._preview_error = not keep
 
     @on(DataTable.RowSelected, "#slot-table")
     def _slot_chosen(self, event: DataTable.RowSelected) -> None:

@@ -104,8 +104,7 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#buckets-empty").display = False
-        self.load_overview()
+        self.query_one("#buckets-empty").display = False  # the first ScreenResume loads the overview
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
