@@ -66,7 +66,7 @@ async def test_G_opens_every_batch_generated_from_the_runs_templates(workspace):
     second = generate(workspace, "weather", n=2)
     assert first.batch_id != second.batch_id
     app = noting_app(workspace)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(330, 40)) as pilot:  # wide enough for the lineage column after a long reason
         await settle(pilot)
         app.open_run(run.run_id)
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen) and app.screen.overview is not None, 20)
@@ -76,9 +76,9 @@ async def test_G_opens_every_batch_generated_from_the_runs_templates(workspace):
         assert isinstance(review, ExampleReviewScreen)
         assert len(review.rows) == 5
         assert {r.batch_id for r in review.rows} == {first.batch_id, second.batch_id}
-        shown = screen_text(app)
-        assert "every batch of this run's templates" in shown
-        assert f"batch {first.batch_id}" in shown and f"batch {second.batch_id}" in shown
+        wanted = ("every batch of this run's templates", f"batch {first.batch_id}", f"batch {second.batch_id}")
+        # the lineage column is the table's last: measured (and shown) once the table is idle
+        await until(pilot, lambda: all(text in screen_text(app) for text in wanted), 20, lambda: screen_text(app))
 
 
 async def test_G_without_generated_examples_says_how_to_make_some(workspace):
