@@ -66,7 +66,8 @@ def test_a_second_selection_asks_the_model_only_for_new_samples(workspace):
         store(workspace, plan, {0: ["good day Ann"], 1: ["bad Bob"]})
         before = len(prompts)
         again = store(workspace, plan, {0: ["good day Ann", "good day, Ann!"], 1: ["bad Bob"]})
-        assert prompts[before:] == ["Reply: good day, Ann!" + prompts[0].split("Reply: hey", 1)[1]]
+        hey = next(p for p in prompts[:before] if "Reply: hey" in p)  # the run's outputs are judged in any order
+        assert prompts[before:] == ["Reply: good day, Ann!" + hey.split("Reply: hey", 1)[1]]
     passed = [r.passed for r in rollout_domain.rollouts(workspace, again.sample_set_id)]
     assert passed == [True, True, False]
 
