@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
 from collections.abc import Callable
 
@@ -87,3 +88,17 @@ def noting_app(workspace, **kwargs):
 
     app.notify = notify
     return app
+
+
+def held_back(monkeypatch, module, name):
+    """Replace `module.name` by a version that waits for the returned event; the threads it ran on are listed."""
+    release, threads = threading.Event(), []
+    real = getattr(module, name)
+
+    def waiting(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, waiting)
+    return release, threads

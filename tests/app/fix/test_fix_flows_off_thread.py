@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 from fixwork import WEATHER_TEMPLATE, weather_run
-from review_support import noting_app, screen_text, settle, until
+from review_support import held_back, noting_app, screen_text, settle, until
 
 from curator.app.screens.fix import flows as flows_module
 from curator.app.screens.fix.mixer import MixerScreen
@@ -18,20 +18,6 @@ from curator.recipes import library as recipes
 from curator.recipes.spec import spec_from_dict as recipe_spec
 
 SIZE = (140, 45)
-
-
-def held_back(monkeypatch, module, name):
-    """Replace `module.name` by a version that waits for the returned event; the threads it ran on are listed."""
-    release, threads = threading.Event(), []
-    real = getattr(module, name)
-
-    def waiting(*args, **kwargs):
-        threads.append(threading.current_thread())
-        release.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, waiting)
-    return release, threads
 
 
 async def test_t_offers_the_items_templates_once_they_are_read(workspace, monkeypatch):

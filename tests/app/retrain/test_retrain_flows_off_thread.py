@@ -7,26 +7,12 @@ from __future__ import annotations
 import threading
 
 from loopwork import weather_run, write_train_file
-from review_support import noting_app, screen_text, settle, until
+from review_support import held_back, noting_app, screen_text, settle, until
 
 from curator.app.screens.retrain import RetrainForm, TrainingScreen
 from curator.app.screens.retrain import flows as flows_module
 from curator.app.screens.retrain import opening as opening_module
 from curator.storage import jobs as job_queries
-
-
-def held_back(monkeypatch, module, name):
-    """Replace `module.name` by a version that waits for the returned event; the threads it ran on are listed."""
-    release, threads = threading.Event(), []
-    real = getattr(module, name)
-
-    def waiting(*args, **kwargs):
-        threads.append(threading.current_thread())
-        release.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, waiting)
-    return release, threads
 
 
 async def test_the_retrain_form_opens_once_its_defaults_are_read(workspace, tmp_path, monkeypatch):
