@@ -112,12 +112,12 @@ def learned_figures(tmp: Path, items: int = 10_000, labels: int = 300, model: st
 def bare_encoder(model: str | None, texts: int = 2_000) -> dict:
     """Texts/s of the learned grader's encoder alone on `texts` new distinct texts of the bench's kind (model
     loaded already), on the threads it chooses, with the load average beside it."""
-    from curator.checks.learned.encoder import LEARNED_MODEL, load_encoder
+    from curator.checks.learned.encoder import learned_model, load_encoder
     from curator.checks.learned.threads import encoding_threads
 
     rows = learned_rows(texts // 2)
     sample = [f"{r['input']} (bare)" for r in rows] + [f"{r['output']} (bare)" for r in rows]
-    encoder = load_encoder(model or LEARNED_MODEL)
+    encoder = load_encoder(model or learned_model())
     with encoding_threads() as threads:
         pass
     started, cpu_started = time.perf_counter(), time.process_time()

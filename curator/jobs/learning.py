@@ -174,14 +174,14 @@ def _pair_features(ws: Workspace, inputs: list[str], outputs: list[str], embedde
 
 
 def _default_embedder(model: str | None = None):
-    """The embedder a fit names, or for a new fit the configured model (the packaged one with int8 layers)."""
-    from curator.checks.learned.encoder import DEFAULT_MODEL, LEARNED_MODEL, load_encoder, split_name
+    """The embedder a fit names, or for a new fit the configured model (the packaged one in bf16 or int8)."""
+    from curator.checks.learned.encoder import DEFAULT_MODEL, learned_model, load_encoder, split_name
     from curator.patterns.embeddings import configured_model, load_embedder
 
     if model is None:
         model = configured_model()
-        model = LEARNED_MODEL if model == DEFAULT_MODEL else model
-    return load_encoder(model) if split_name(model)[1] else load_embedder(model)
+        model = learned_model() if model == DEFAULT_MODEL else model
+    return load_encoder(model) if split_name(model)[1] != "fp32" else load_embedder(model)
 
 
 def _store(ws: Workspace, run_id: int, spec: CheckSpec, keys: list[int], grades: list[Grade]) -> None:

@@ -3,7 +3,7 @@ nothing on a second pass (the cached vectors are reused); the child's path witho
 
 from curator.checks import CheckSpec, grade_outputs, stored_checks
 from curator.checks.graders import Case
-from curator.checks.learned.encoder import LEARNED_MODEL, load_encoder
+from curator.checks.learned.encoder import learned_model, load_encoder
 from curator.jobs.learning import run_learned
 from curator.review.labels import set_label
 from curator.review.runs import create_run_from_records
@@ -16,7 +16,7 @@ class CountingEncoder:
     """The learned grader's real encoder, remembering every text it was asked to encode."""
 
     def __init__(self):
-        self.inner = load_encoder(LEARNED_MODEL)
+        self.inner = load_encoder(learned_model())
         self.name = self.inner.name
         self.seen: list[str] = []
 
@@ -54,7 +54,7 @@ def test_each_distinct_text_is_encoded_once_and_a_second_pass_encodes_nothing(wo
     assert again.graded == 24 and not again.refitted and encoder.seen == []
 
 
-def test_a_new_fit_embeds_with_the_int8_encoder_and_the_child_grades_alike(workspace):
+def test_a_new_fit_embeds_with_this_cpus_learned_encoder_and_the_child_grades_alike(workspace):
     run = create_run_from_records(workspace, "shared-inputs", records())
     spec = CheckSpec("helpful", "learned")
     run_learned(workspace, run.run_id, [spec])
@@ -64,6 +64,6 @@ def test_a_new_fit_embeds_with_the_int8_encoder_and_the_child_grades_alike(works
     assert outcome.passed == 12
     [stored] = [s for s in stored_checks(workspace, run.run_id) if s.name == "helpful"]
     row = workspace.db.fetchone("SELECT embedding_model FROM learned_fits WHERE run_id = ?", [run.run_id])
-    assert row == (LEARNED_MODEL,)
+    assert row == (learned_model(),)
     grades = grade_outputs([stored], [Case(r["input"], None, r["output"]) for r in records()])
     assert [g["helpful"].passed for g in grades] == [r["item_id"].startswith("good") for r in records()]
