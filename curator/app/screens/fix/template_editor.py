@@ -207,8 +207,12 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, TemplateLoad
 
     @on(WorkFailed)
     def _work_failed(self, message: WorkFailed) -> None:
-        """A worker crashed (the app showed and logged it): say so here instead of "generating…"."""
+        """A worker crashed (the app showed and logged it): say so here instead of "generating…" (a save that
+        crashed stored nothing: the preview stays and saving may be tried again)."""
         self._show_error(f"{message.group.removeprefix('fix-')} failed: {message.error}")
+        if message.group == "fix-save":
+            self.saving = self.leave_when_saved = False
+            return
         self.query_one("#template-preview", Static).update(Text("(no preview)", style="dim"))
 
     @on(ExamplesGenerated)

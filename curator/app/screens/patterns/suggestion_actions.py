@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import work
+from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, SelectionList
 
 from curator.app.widgets.dialogs import TextPrompt
 from curator.app.widgets.literal import one_line
 from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
-from curator.patterns.suggestions import Suggestion
+from curator.patterns.suggestions import Accepted, Suggestion
+
+CHANGE_GROUP = "patterns-change"
+"""The worker group of accept, rename, split and dismiss: one change at a time."""
 
 
 class SuggestionActions:
     """Key actions of the patterns screen (which supplies `workspace`, `run_id`, `suggestions`, `_status`,
-    `load_suggestions`, `cluster_failures` and the `SuggestionAccepted` message)."""
+    `load_suggestions`, `cluster_failures` and the `SuggestionAccepted` message). Changes are stored in a worker;
+    what they did is shown on the UI thread."""
 
     def highlighted(self) -> Suggestion | None:
         row = self.query_one("#suggestion-table", DataTable).cursor_row
@@ -41,24 +50,54 @@ class SuggestionActions:
         self.workers.cancel_group(self, "patterns-cluster")
         self._status("Cancelling after the current batch…")
 
-    def _attempt(self, change) -> tuple[bool, object]:
-        """Run a domain change and reload; a CuratorError is shown, not raised."""
+    @dataclass
+    class ChangeApplied(Message):
+        """A suggestion change was stored (in a worker); `then` shows what it did."""
+
+        result: object
+        then: Callable[[object], None]
+
+    @dataclass
+    class ChangeRefused(Message):
+        """The domain refused a change (one line saying why)."""
+
+        problem: str
+
+    def _attempt(self, change: Callable[[], object], then: Callable[[object], None] = lambda _: None) -> None:
+        """Run a domain change in a worker, then reload and `then(result)`; a CuratorError is shown, not raised.
+        One change at a time: a key pressed while one is stored is refused (it was chosen from the list as it
+        was before that change)."""
+        if any(w.group == CHANGE_GROUP and w.is_running for w in self.workers):
+            self.notify("Still storing the last change: press the key again in a moment.", severity="warning")
+            return
+        self._apply_change(change, then)
+
+    @work(thread=True, exit_on_error=False, group=CHANGE_GROUP)
+    def _apply_change(self, change: Callable[[], object], then: Callable[[object], None]) -> None:
         try:
             result = change()
         except CuratorError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return False, None
+            self.post_message(self.ChangeRefused(str(error)))
+            return
+        self.post_message(self.ChangeApplied(result, then))
+
+    def on_suggestion_actions_change_applied(self, message: ChangeApplied) -> None:
         self.load_suggestions()
-        return True, result
+        message.then(message.result)
+
+    def on_suggestion_actions_change_refused(self, message: ChangeRefused) -> None:
+        self.notify(message.problem, severity="error", markup=False)
 
     def action_accept(self) -> None:
         s = self._open_highlighted()
-        if s is None:
-            return
-        ok, accepted = self._attempt(lambda: suggestion_domain.accept_suggestion(self.workspace, self.run_id, s.number))
-        if ok:
-            self._status(f"Bucket '{one_line(accepted.bucket.name)}': {accepted.labelled:,} items labelled.")
-            self.post_message(self.SuggestionAccepted(self.run_id, accepted.bucket.name, accepted.labelled))
+        if s is not None:
+            self._attempt(
+                lambda: suggestion_domain.accept_suggestion(self.workspace, self.run_id, s.number), self._accepted
+            )
+
+    def _accepted(self, accepted: Accepted) -> None:
+        self._status(f"Bucket '{one_line(accepted.bucket.name)}': {accepted.labelled:,} items labelled.")
+        self.post_message(self.SuggestionAccepted(self.run_id, accepted.bucket.name, accepted.labelled))
 
     def action_rename(self) -> None:
         s = self._open_highlighted()
@@ -79,16 +118,17 @@ class SuggestionActions:
         if not ticked:
             self.notify("Tick the items to split off (space) first.", severity="warning")
             return
-        ok, number = self._attempt(
-            lambda: suggestion_domain.split_suggestion(self.workspace, self.run_id, s.number, ticked)
+        self._attempt(
+            lambda: suggestion_domain.split_suggestion(self.workspace, self.run_id, s.number, ticked),
+            lambda number: self._status(
+                f"Split {len(ticked)} item{'' if len(ticked) == 1 else 's'} off into suggestion {number}."
+            ),
         )
-        if ok:
-            self._status(f"Split {len(ticked)} item{'' if len(ticked) == 1 else 's'} off into suggestion {number}.")
 
     def action_dismiss_suggestion(self) -> None:
         s = self._open_highlighted()
-        if (
-            s is not None
-            and self._attempt(lambda: suggestion_domain.dismiss_suggestion(self.workspace, self.run_id, s.number))[0]
-        ):
-            self._status(f"Dismissed suggestion {s.number}.")
+        if s is not None:
+            self._attempt(
+                lambda: suggestion_domain.dismiss_suggestion(self.workspace, self.run_id, s.number),
+                lambda _: self._status(f"Dismissed suggestion {s.number}."),
+            )
