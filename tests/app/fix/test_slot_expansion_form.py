@@ -11,10 +11,11 @@ from contextlib import contextmanager
 import pytest
 from chat_endpoint import chat_endpoint
 from fixwork import weather_records, weather_run
-from review_support import screen_text, until
+from review_support import held_back, screen_text, until
 from test_fix_screens import FixApp, settle, shown
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
+from curator.app.screens.fix import template_storing
 from curator.app.screens.fix.slot_expansion_dialog import SlotExpansionDialog
 from curator.app.screens.fix.slot_proposals import SlotProposalsScreen
 from curator.app.screens.fix.template_editor import TemplateEditorScreen
@@ -242,3 +243,19 @@ async def test_proposals_left_waiting_are_listed_again_without_asking(editor):
             await pilot.pause()
             assert "2 waiting for you, 3 in all" in screen_text(editor)
             assert len(prompts) == 1  # the model was asked once
+
+
+async def test_an_unsaved_template_is_stored_off_the_ui_thread_before_the_form_opens(editor, workspace, monkeypatch):
+    async with editor.run_test(size=(140, 45)) as pilot:
+        await until(pilot, lambda: editor.screen.loaded)
+        editor.screen.query_one("#template-input", TextArea).load_text("<api> Weather in {{ city }} today: {{ sky }}")
+        release, threads = held_back(monkeypatch, template_storing.template_domain, "save_template")
+        table = editor.screen.query_one("#slot-table", DataTable)
+        table.focus()
+        await pilot.press("down", "ctrl+o")
+        await until(pilot, lambda: threads)
+        assert isinstance(editor.screen, TemplateEditorScreen)  # the form waits for the save
+        release.set()
+        await until(pilot, lambda: isinstance(editor.screen, SlotExpansionDialog))
+    assert threads[0] is not threading.main_thread()
+    assert get_template(workspace, "forecast").spec.input == "<api> Weather in {{ city }} today: {{ sky }}"

@@ -31,8 +31,12 @@ class SlotExpanding:
             )
             return
         slot = self.spec.slots[row].name
-        if (not self.stored or self.unsaved) and not self.save():
+        if not self.stored or self.unsaved:
+            self.save_then(lambda: self._open_expansion(slot))
             return
+        self._open_expansion(slot)
+
+    def _open_expansion(self, slot: str) -> None:
         self._show_error("")
         self.app.push_screen(
             SlotExpansionDialog(self.workspace, self.spec.name, slot), callback=lambda rows: self._proposed(slot, rows)

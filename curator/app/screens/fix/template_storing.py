@@ -85,22 +85,6 @@ class StoringKeys:
         self.saving = self.leave_when_saved = False
         self._show_error(message.problem)
 
-    def save(self) -> bool:
-        """Store the template as shown, on the calling thread (the UI thread): only the "more values" key (ctrl+o)
-        still saves this way; an error is shown and False returned."""
-        if self.saving:
-            self.notify(STILL_SAVING, timeout=2, markup=False)
-            return False
-        spec = self.current_spec()
-        try:
-            store(self.workspace, spec, self.stored, self.bucket, self.source)
-        except CuratorError as problem:
-            self._show_error(problem)
-            return False
-        self.stored = True
-        self.spec = self.saved_spec = spec
-        return True
-
     def action_save(self) -> None:
         self.save_then(lambda: self.notify(f"template '{self.spec.name}' saved", timeout=2, markup=False))
 
