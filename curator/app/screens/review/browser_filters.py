@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.message import Message
+from textual.worker import Worker, get_current_worker
 
 from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
@@ -50,6 +51,16 @@ class FilterKeys:
         bucket: BucketRow | NewBucket
         items: Any
         """The browser's items when the bucket was chosen: the filter that gets labelled."""
+
+    @dataclass
+    class BucketKeysRead(Message):
+        """The keys of a bucket's items here or in a parent run, read in a worker for the bucket filter."""
+
+        keys: tuple[int, ...]
+        bucket: BucketRow
+        base: ItemFilter
+        """The filter shown when the bucket was chosen: a filter changed since then wins over this one."""
+        worker: Worker
 
     def action_search(self) -> None:
         current = self.item_filter.search or ""
@@ -101,9 +112,21 @@ class FilterKeys:
         if self.parent_run_id is None:
             self.apply_filter(with_changes(self.item_filter, bucket_id=bucket.bucket_id))
             return
+        self._read_bucket_keys(bucket, self.item_filter)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bucket-filter-keys")
+    def _read_bucket_keys(self, bucket: BucketRow, base: ItemFilter) -> None:
         keys = inherited_bucket_keys(self.app.workspace, self.run_id, bucket.bucket_id)
-        label = f"bucket {bucket.name} (here or in a parent run)"
-        self.apply_filter(with_changes(self.item_filter, item_keys=keys, keys_label=label, similar_to=None))
+        self.post_message(self.BucketKeysRead(keys, bucket, base, get_current_worker()))
+
+    def on_filter_keys_bucket_keys_read(self, message: BucketKeysRead) -> None:
+        """Apply the bucket filter, unless a later bucket was chosen (its worker cancelled this one) or the filter
+        changed while the keys were read."""
+        if message.worker.is_cancelled or message.base != self.item_filter:
+            return
+        label = f"bucket {message.bucket.name} (here or in a parent run)"
+        changes = {"item_keys": message.keys, "keys_label": label, "similar_to": None}
+        self.apply_filter(with_changes(self.item_filter, **changes))
 
     def action_label_filter(self) -> None:
         if self.items is None or not self.items.count:

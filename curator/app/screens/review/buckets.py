@@ -19,7 +19,7 @@ from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
-from curator.app.worker_errors import ReportsWorkerFailures
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.review import buckets as bucket_domain
 from curator.storage.buckets import BucketCount, BucketItem, BucketRow
@@ -40,6 +40,12 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
     class BucketItemsLoaded(Message):
         bucket: BucketRow
         items: list[BucketItem]
+
+    @dataclass
+    class BucketChanged(Message):
+        """A rename, description, merge or delete was written (in a worker), or refused with `error`."""
+
+        error: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,13 +115,30 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
         row = table.cursor_row
         return self.counts[row].bucket if self.counts and 0 <= row < len(self.counts) else None
 
-    def _guarded(self, change: Callable[[], object]) -> None:
-        """Apply a bucket change, show its error as a notification, reload the table."""
+    def _guarded(self, change: Callable[..., object], *args: object) -> None:
+        """Apply `change(workspace, *args)` in a worker; its refusal shows as a notification, the table reloads."""
+        self._apply_change(change, args)
+
+    @work(thread=True, exit_on_error=False, group="bucket-change")
+    def _apply_change(self, change: Callable[..., object], args: tuple) -> None:
         try:
-            change()
+            change(self.app.workspace, *args)
         except CuratorError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.post_message(self.BucketChanged(str(error)))
+            return
+        self.post_message(self.BucketChanged())
+
+    @on(BucketChanged)
+    def _bucket_changed(self, message: BucketChanged) -> None:
+        if message.error is not None:
+            self.notify(message.error, severity="error", markup=False)
         self.load_buckets()
+
+    @on(WorkFailed)
+    def _change_failed(self, message: WorkFailed) -> None:
+        """A change that crashed (shown and logged by the app) may have been partly seen: show what is stored."""
+        if message.group == "bucket-change":
+            self.load_buckets()
 
     def action_retrain(self) -> None:
         bucket = self.highlighted_bucket()
@@ -137,7 +160,7 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
 
     def _rename(self, bucket: BucketRow, name: str | None) -> None:
         if name is not None:
-            self._guarded(lambda: bucket_domain.rename_bucket(self.app.workspace, bucket, name))
+            self._guarded(bucket_domain.rename_bucket, bucket, name)
 
     def action_describe(self) -> None:
         bucket = self.highlighted_bucket()
@@ -149,7 +172,7 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
 
     def _describe(self, bucket: BucketRow, text: str | None) -> None:
         if text is not None:
-            self._guarded(lambda: bucket_domain.set_description(self.app.workspace, bucket, text))
+            self._guarded(bucket_domain.set_description, bucket, text)
 
     def action_merge(self) -> None:
         source = self.highlighted_bucket()
@@ -165,9 +188,7 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
         )
         self.app.push_screen(
             ConfirmDialog(question, yes_label="Merge"),
-            callback=lambda yes: (
-                yes and self._guarded(lambda: bucket_domain.merge_buckets(self.app.workspace, source, target))
-            ),
+            callback=lambda yes: yes and self._guarded(bucket_domain.merge_buckets, source, target),
         )
 
     def action_delete(self) -> None:
@@ -176,9 +197,7 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
             question = f"Delete bucket '{bucket.name}' and its labels? Items and notes stay."
             self.app.push_screen(
                 ConfirmDialog(question, yes_label="Delete"),
-                callback=lambda yes: (
-                    yes and self._guarded(lambda: bucket_domain.delete_bucket(self.app.workspace, bucket))
-                ),
+                callback=lambda yes: yes and self._guarded(bucket_domain.delete_bucket, bucket),
             )
 
 

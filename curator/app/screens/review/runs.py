@@ -17,7 +17,8 @@ from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
 from curator.app.widgets.paths import fitted_end
-from curator.app.worker_errors import ReportsWorkerFailures
+from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
+from curator.errors import CuratorError
 from curator.review import runs as run_domain
 from curator.storage.runs import RunRow
 
@@ -38,6 +39,13 @@ class RunsScreen(ReportsWorkerFailures, Screen):
     @dataclass
     class RunsLoaded(Message):
         runs: list[RunRow]
+
+    @dataclass
+    class RunDeleted(Message):
+        """A run was deleted (in a worker), or refused with `error`."""
+
+        name: str
+        error: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -122,8 +130,29 @@ class RunsScreen(ReportsWorkerFailures, Screen):
 
     def _delete(self, run: RunRow, confirmed: bool | None) -> None:
         if confirmed:
+            self._delete_run(run)
+
+    @work(thread=True, exit_on_error=False, group="delete-run")
+    def _delete_run(self, run: RunRow) -> None:
+        try:
             run_domain.delete_run(self.app.workspace, run.run_id)
-            self.notify(f"deleted run {run.name}", timeout=2, markup=False)
+        except CuratorError as error:
+            self.post_message(self.RunDeleted(run.name, str(error)))
+            return
+        self.post_message(self.RunDeleted(run.name))
+
+    @on(RunDeleted)
+    def _run_deleted(self, message: RunDeleted) -> None:
+        if message.error is None:
+            self.notify(f"deleted run {message.name}", timeout=2, markup=False)
+        else:
+            self.notify(message.error, severity="error", markup=False)
+        self.load_runs()
+
+    @on(WorkFailed)
+    def _delete_failed(self, message: WorkFailed) -> None:
+        """A delete that crashed (shown and logged by the app): show the runs as stored."""
+        if message.group == "delete-run":
             self.load_runs()
 
 
