@@ -85,7 +85,7 @@ class SlotEditing:
                 name = name or slot_name_for(span)
                 spec, done = make_slot(spec, span, name, split_list(values), perturb), f"slot '{name}' made"
         except CuratorError as problem:
-            self._show_error(problem)
+            self._show_error(problem, keep=True)
             return
         self._apply(spec)
         self._clear_fields()
@@ -104,7 +104,7 @@ class SlotEditing:
         """Hold the selection to become one of several paired slots (their values go together row by row)."""
         span = self._selected_span()
         if not span.strip():
-            self._show_error("select the text to pair first (in the input or the target)")
+            self._show_error("select the text to pair first (in the input or the target)", keep=True)
             return
         taken = set(self.current_spec().slot_names()) | set(self.pairing)
         name = self.query_one("#slot-name", Input).value.strip() or slot_name_for(span)
@@ -154,7 +154,7 @@ class SlotEditing:
         table = self.query_one("#slot-table", DataTable)
         index = table.cursor_row - len(self.spec.slots) - len(self.spec.zipped)
         if not self.spec.variants or not 0 <= index < len(self.spec.variants):
-            self._show_error("highlight a variant in the slot table to delete it")
+            self._show_error("highlight a variant in the slot table to delete it", keep=True)
             return
         spec = self.current_spec()
         kind = spec.variants[index].kind
@@ -166,6 +166,8 @@ class SlotEditing:
         self.notify("no-tag variant added", timeout=2)
 
     def _apply(self, spec: TemplateSpec) -> None:
+        """Show a changed template; a key's refusal shown before is over."""
+        self._show_error("")
         self.spec = spec
         self.query_one("#template-input", TextArea).load_text(spec.input)
         self.query_one("#template-target", TextArea).load_text(spec.target)
