@@ -92,10 +92,24 @@ def fill_samples(table: DataTable, samples: list[RolloutRow]) -> None:
         )
 
 
-def form_request(
-    screen, workspace: Workspace, run_id: int, item_filter: ItemFilter | None
-) -> sampling_jobs.SampleRequest:
-    """The rollout form as a request; CuratorError names a field that does not hold a usable value."""
+def scope_text(scope: tuple[str | None, str | None] | None) -> str:
+    """What a filter samples, as the title says it: `bucket weather`, `failing emoji`, or every dev item."""
+    if scope is None:
+        return "every dev item"
+    bucket, failing = scope
+    return f"bucket {bucket}" if bucket else f"failing {failing}"
+
+
+def read_scope(workspace: Workspace, run_id: int, item_filter: ItemFilter | None) -> tuple[str | None, str | None]:
+    """The (bucket name, failing check) a filter samples by (reads DuckDB: call it in a worker)."""
+    if item_filter is None:
+        return None, None
+    return rollout_domain.item_filter_of(workspace, run_id, item_filter)
+
+
+def form_request(screen, run_id: int) -> sampling_jobs.SampleRequest:
+    """The rollout form as a request, without its bucket or failing check (the sampling worker reads them);
+    CuratorError names a field that does not hold a usable value."""
     values = {}
     for name, kind in (("k", int), ("temperature", float), ("max-tokens", int)):
         raw = screen.query_one(f"#rollout-{name}", Input).value.strip()
@@ -103,14 +117,9 @@ def form_request(
             values[name] = kind(raw)
         except ValueError:
             raise CuratorError(f"{name} must be a number, not {raw!r}") from None
-    bucket, failing = (None, None)
-    if item_filter is not None:
-        bucket, failing = rollout_domain.item_filter_of(workspace, run_id, item_filter)
     request = sampling_jobs.SampleRequest(
         run=run_id,
         model=screen.query_one("#rollout-model", Input).value.strip(),
-        bucket=bucket,
-        failing=failing,
         k=values["k"],
         temperature=values["temperature"],
         max_new_tokens=values["max-tokens"],

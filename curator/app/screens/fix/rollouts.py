@@ -3,7 +3,7 @@ side by side with the target; accept the best, make pairs, or open the item."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on, work
@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from curator.app import registry
-from curator.app.screens.fix.rollout_set import PAIRS_PER_INPUT, WholeSetKeys
-from curator.app.screens.fix.rollout_view import agreement_text, fill_inputs, fill_samples, form_request
+from curator.app.screens.fix.rollout_set import InputKeys, SampleSetView, WholeSetKeys
+from curator.app.screens.fix.rollout_view import form_request, read_scope, scope_text
 from curator.app.widgets.literal import literal
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
@@ -27,9 +27,20 @@ from curator.storage.browse import ItemFilter
 from curator.storage.rollouts import InputSummary, RolloutRow
 from curator.workspace import Workspace
 
+FAILURES = {
+    "rollouts-sample": "sampling failed",
+    "rollouts-scope": "reading the filter failed",
+    "rollouts-set": "reading the sample set failed",
+    "rollouts-input": "reading the samples failed",
+    "rollouts-write": "storing failed",
+    "rollouts-follow-up": "whole set failed",
+}
+"""The status line's head when a worker of that group fails (the app shows the error and logs the traceback)."""
 
-class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
-    """Sample k outputs per input of a filter (in a worker, with progress), then review them input by input."""
+
+class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, InputKeys, SampleSetView, Screen):
+    """Sample k outputs per input of a filter (in a worker, with progress), then review them input by input;
+    DuckDB is read and written in workers only."""
 
     CSS_PATH = ["fix.tcss", "rollouts.tcss"]
     BINDINGS = registry.bindings("fix.rollouts")
@@ -54,6 +65,12 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
     class SamplingStopped(Message):
         reason: str
 
+    @dataclass
+    class ScopeRead(Message):
+        """The title's scope (`bucket weather`), read from the filter."""
+
+        text: str
+
     def __init__(
         self,
         workspace: Workspace,
@@ -62,6 +79,7 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
         *,
         model: str = "",
         sample_set_id: int | None = None,
+        scope: tuple[str | None, str | None] | None = None,
         k: int = 8,
         temperature: float = 0.8,
         max_new_tokens: int = 128,
@@ -71,6 +89,8 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
         self.item_filter = item_filter
         self.model, self.k, self.temperature, self.max_new_tokens = model, k, temperature, max_new_tokens
         self.sample_set_id = sample_set_id
+        self.scope = scope
+        """(bucket, failing check) of `item_filter` when the opener read it; else the screen reads it."""
         self.inputs: list[InputSummary] = []
         self.samples: list[RolloutRow] = []
 
@@ -100,19 +120,29 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
     def on_mount(self) -> None:
         self.query_one("#rollout-inputs", DataTable).add_columns("item", "passed", "mean reward", "signal", "input")
         self.query_one("#rollout-samples", DataTable).add_columns("#", "checks", "reward", "output")
+        if self.item_filter is not None and self.scope is None:
+            self._read_scope()
         if self.sample_set_id is not None:
             self._show_set(self.sample_set_id)
         else:
             self._status("ctrl+r samples k outputs per input of this filter; held-out items are never sampled.")
 
     def _scope(self) -> str:
-        if self.item_filter is None:
-            return "every dev item"
+        if self.item_filter is not None and self.scope is None:
+            return "…"
+        return scope_text(self.scope)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rollouts-scope")
+    def _read_scope(self) -> None:
         try:
-            bucket, failing = rollout_domain.item_filter_of(self.workspace, self.run_id, self.item_filter)
+            scope = read_scope(self.workspace, self.run_id, self.item_filter)
         except CuratorError:
-            return "every dev item"
-        return f"bucket {bucket}" if bucket else f"failing {failing}"
+            scope = None
+        self.post_message(self.ScopeRead(scope_text(scope)))
+
+    @on(ScopeRead)
+    def _scope_read(self, message: ScopeRead) -> None:
+        self.query_one("#rollout-title", Static).update(Text(f"Sample fixes · {message.text}"))
 
     def _status(self, text: str) -> None:
         self.query_one("#rollout-status", Static).update(Text(literal(text)))
@@ -120,8 +150,9 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
     # Sampling (worker) and its messages.
 
     def request(self) -> sampling_jobs.SampleRequest:
-        """The form as a request; CuratorError names a field that does not hold a usable value."""
-        return form_request(self, self.workspace, self.run_id, self.item_filter)
+        """The form as a request (its bucket or failing check are read by the sampling worker); CuratorError names
+        a field that does not hold a usable value."""
+        return form_request(self, self.run_id)
 
     def action_sample(self) -> None:
         try:
@@ -142,8 +173,12 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
                 self.post_message(self.SamplingProgressed(done, event.get("total", 0), event.get("backend", "")))
 
         try:
+            bucket, failing = read_scope(self.workspace, self.run_id, self.item_filter)
             sample_set = sampling_jobs.run_sampling(
-                self.workspace, request, on_event=progressed, should_cancel=lambda: worker.is_cancelled
+                self.workspace,
+                replace(request, bucket=bucket, failing=failing),
+                on_event=progressed,
+                should_cancel=lambda: worker.is_cancelled,
             )
         except CuratorError as problem:
             self.post_message(self.SamplingStopped(str(problem)))
@@ -161,57 +196,26 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, Screen):
 
     @on(WorkFailed)
     def _failed(self, message: WorkFailed) -> None:
-        self._status(f"sampling failed: {message.error}")
+        if message.group == "rollouts-write":
+            self.writing = False
+        self._status(f"{FAILURES.get(message.group, 'failed')}: {message.error}")
 
     @on(RolloutsSampled)
     def _sampled(self, message: RolloutsSampled) -> None:
         self._show_set(message.sample_set_id)
 
-    # Showing a sample set.
-
-    def _show_set(self, sample_set_id: int) -> None:
-        self.sample_set_id = sample_set_id
-        self.inputs = rollout_domain.summaries(self.workspace, sample_set_id)
-        table = self.query_one("#rollout-inputs", DataTable)
-        fill_inputs(table, self.inputs)
-        mixed = sum(s.signal == "mixed" for s in self.inputs)
-        self._status(f"Sample set {sample_set_id}: {len(self.inputs)} inputs, {mixed} with signal.")
-        if self.inputs:
-            self._show_input(self.inputs[0])
-            table.focus()
+    # Showing a sample set (SampleSetView reads it in workers).
 
     @on(DataTable.RowHighlighted, "#rollout-inputs")
     def _input_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.inputs):
             self._show_input(self.inputs[event.cursor_row])
 
-    def _show_input(self, summary: InputSummary) -> None:
-        self.samples = rollout_domain.rollouts(self.workspace, self.sample_set_id, summary.item_key)
-        fill_samples(self.query_one("#rollout-samples", DataTable), self.samples)
-        target = Text.assemble(("input: ", "dim"), literal(summary.input), "\n\n", ("target: ", "dim"))
-        target.append(literal(summary.target) if summary.target is not None else "—")
-        self.query_one("#rollout-target", Static).update(target)
-        self.query_one("#rollout-agreement", Static).update(agreement_text(self.samples))
-
     def highlighted_input(self) -> InputSummary | None:
         table = self.query_one("#rollout-inputs", DataTable)
         return self.inputs[table.cursor_row] if self.inputs and 0 <= table.cursor_row < len(self.inputs) else None
 
-    # Keys on the highlighted input.
-
-    def action_accept_best(self) -> None:
-        current = self.highlighted_input()
-        if current is None:
-            return
-        status, reason = rollout_domain.accept_best(self.workspace, self.sample_set_id, current.item_key)
-        self._status(f"{current.item_id}: best sample {status}" + (f" ({reason})" if reason else ""))
-
-    def action_make_pairs(self) -> None:
-        current = self.highlighted_input()
-        if current is None:
-            return
-        made = rollout_domain.make_pairs(self.workspace, self.sample_set_id, PAIRS_PER_INPUT, [current.item_key])
-        self._status(f"{current.item_id}: {made} new preference pair(s)")
+    # Keys on the highlighted input (`a` and `p`: InputKeys).
 
     def action_open_item(self) -> None:
         current = self.highlighted_input()
@@ -232,7 +236,9 @@ registry.register_screen("rollouts", "Rollouts", RolloutScreen)
 
 
 def sample_fixes_command(app):
-    """The palette entry "Sample fixes", offered while the browser filters one bucket or one failing check."""
+    """The palette entry "Sample fixes", offered while the browser filters one bucket or one failing check. The
+    palette lists its entries in a thread worker, so what the screen needs (the filter's scope, the base model) is
+    read there, and choosing the entry only pushes the screen."""
     item_filter, run_id = getattr(app, "current_filter", None), getattr(app, "current_run_id", None)
     if item_filter is None or run_id is None:
         return
@@ -240,9 +246,9 @@ def sample_fixes_command(app):
         bucket, failing = rollout_domain.item_filter_of(app.workspace, run_id, item_filter)
     except CuratorError:
         return
-    model = default_base_model(app.workspace, run_id)
+    model, scope = default_base_model(app.workspace, run_id), (bucket, failing)
     yield registry.PaletteCommand(
-        f"Sample fixes: {'bucket ' + bucket if bucket else 'failing ' + failing}",
+        f"Sample fixes: {scope_text(scope)}",
         "k samples per input (k, temperature), graded by the checks: accept the best, make pairs",
-        lambda app: app.push_screen(RolloutScreen(app.workspace, run_id, item_filter, model=model)),
+        lambda app: app.push_screen(RolloutScreen(app.workspace, run_id, item_filter, model=model, scope=scope)),
     )
