@@ -37,6 +37,12 @@ def cell(table: DataTable, row: int, column: int) -> str:
     return str(table.get_row_at(row)[column])
 
 
+async def settled(pilot) -> None:
+    """Let the screen's workers (its DuckDB reads and writes) finish and their messages be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def stored(workspace):
     run = weather_run(workspace)
@@ -50,6 +56,7 @@ async def test_rollout_view_shows_samples_with_marks_beside_the_target(stored):
     ws, run, sample_set = stored
     app = RolloutApp(lambda: RolloutScreen(ws, run.run_id, sample_set_id=sample_set.sample_set_id))
     async with app.run_test(size=(160, 45)) as pilot:
+        await settled(pilot)
         inputs = app.screen.query_one("#rollout-inputs", DataTable)
         samples = app.screen.query_one("#rollout-samples", DataTable)
         assert inputs.row_count == 2 and cell(inputs, 0, 1) == "1/4" and cell(inputs, 0, 3) == "mixed"
@@ -60,11 +67,13 @@ async def test_rollout_view_shows_samples_with_marks_beside_the_target(stored):
         assert "1 of 4 samples pass" in shown(app, "#rollout-agreement")
 
         await pilot.press("a")
+        await settled(pilot)
         assert "best sample accepted" in shown(app, "#rollout-status")
         (example,) = example_domain.list_examples(ws, statuses=("accepted",))
         assert example.target == GOOD and example.rollout_id is not None
 
         await pilot.press("p")
+        await settled(pilot)
         assert "2 new preference pair(s)" in shown(app, "#rollout-status")
         assert {p.rejected for p in list_pairs(ws.db, sample_set_id=sample_set.sample_set_id)} == {
             "It is sunny.",
@@ -72,10 +81,11 @@ async def test_rollout_view_shows_samples_with_marks_beside_the_target(stored):
         }
 
         await pilot.press("down")
-        await pilot.pause()
+        await settled(pilot)
         assert "All 4 samples pass: no signal for pairs or GRPO" in shown(app, "#rollout-agreement")
         assert "all pass emoji" in shown(app, "#rollout-agreement")
         await pilot.press("a")
+        await settled(pilot)
         assert "best sample accepted" in shown(app, "#rollout-status")
 
 
@@ -83,6 +93,7 @@ async def test_a_bad_form_value_is_shown_and_nothing_starts(stored):
     ws, run, _ = stored
     app = RolloutApp(lambda: RolloutScreen(ws, run.run_id, ItemFilter(run.run_id, failing_check="weather_tag")))
     async with app.run_test(size=(160, 45)) as pilot:
+        await settled(pilot)
         assert "failing weather_tag" in shown(app, "#rollout-title")
         app.screen.query_one("#rollout-model", Input).value = "no/such/model"
         await pilot.press("ctrl+r")
@@ -118,6 +129,7 @@ async def test_sampling_from_the_screen_runs_in_a_worker_and_shows_the_rollouts(
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await settled(pilot)  # the sample set is read in a worker the sampling's end starts
         assert "Sample set 1: 1 inputs" in shown(app, "#rollout-status")
         assert app.screen.query_one("#rollout-samples", DataTable).row_count == 3
     (sample_set,) = rollout_domain.list_sample_sets(workspace)

@@ -4,7 +4,7 @@ where `a` and `p` act only on the highlighted input."""
 from __future__ import annotations
 
 from fixwork import GOOD, weather_run
-from review_support import until
+from review_support import settle, until
 from textual.app import App
 from textual.widgets import Static
 
@@ -37,7 +37,7 @@ async def test_A_proposes_and_pairs_every_input_of_the_set(workspace):
     sample_set = rollout_domain.store_rollouts(workspace, plan, "models/base", None, {"k": 4}, samples)
     app = RolloutApp(RolloutScreen(workspace, run.run_id, sample_set_id=sample_set.sample_set_id))
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # the set and its first input are read in workers
         assert app.screen.highlighted_input().item_key == 0
         await pilot.press("A")
         await until(pilot, lambda: status(app).startswith("whole set:"))
