@@ -6,7 +6,7 @@ import json
 import re
 
 from fixwork import weather_run
-from review_support import noting_app, screen_text, settle
+from review_support import noting_app, screen_text, settle, until
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Selection
 
@@ -209,4 +209,4 @@ async def test_reopening_the_mixer_shows_the_recipe_left_there(workspace):
         reopened = app.screen
         assert isinstance(reopened, MixerScreen) and reopened.recipe_name == "mix" and reopened.total == 4
         assert [(s.kind, s.buckets, s.share) for s in reopened.sources] == [("fixes", ["weather"], 1.0)]
-        assert "weather" in screen_text(app)
+        await until(pilot, lambda: "weather" in screen_text(app), detail=lambda: screen_text(app))  # table measured

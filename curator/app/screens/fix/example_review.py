@@ -15,6 +15,7 @@ from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares
 from curator.app.screens.fix.example_writes import ExamplesCounted, ExamplesRead, QueuedExampleWrites
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.storage.examples import ExampleRow
 from curator.workspace import Workspace
@@ -71,7 +72,7 @@ class ExampleReviewScreen(QueuedExampleWrites, ReportsWorkerFailures, Screen):
             scope = "every batch of this run's templates"
         yield Static(Text(f"generated examples · {scope}"), id="review-title", classes="fix-title")
         yield Static("", id="review-summary", classes="summary")
-        yield DataTable(id="example-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="example-table", cursor_type="row", zebra_stripes=True)
         with Vertical(id="edit-form"):
             yield Label("Input", classes="field-label")
             yield TextArea(id="edit-input", soft_wrap=True)

@@ -25,6 +25,7 @@ from curator.app.screens.retrain import actions as _loop_actions  # noqa: F401  
 from curator.app.screens.sweeps.screen import SweepsScreen  # also declares the sweeps binding read below
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.recipes import library as recipe_domain
@@ -65,7 +66,7 @@ class MixerScreen(StoredRecipe, ReportsWorkerFailures, Screen):
             yield Input(self.recipe_name, placeholder="recipe name", id="recipe-name")
             yield Input(str(self.total), placeholder="total rows", id="recipe-total", type="integer")
             yield Input(str(self.seed), placeholder="seed", id="recipe-seed", type="integer")
-        yield DataTable(id="source-table", cursor_type="row")
+        yield MeasuredTable(id="source-table", cursor_type="row")
         with Horizontal(id="source-form"):
             yield Select([(k, k) for k in SOURCE_KINDS], value="fixes", allow_blank=False, id="source-kind")
             yield Input(placeholder=ARGUMENT_HINTS["fixes"], id="source-argument")

@@ -18,6 +18,7 @@ from curator.app import registry
 from curator.app.screens.fix.rollout_set import InputKeys, SampleSetView, WholeSetKeys
 from curator.app.screens.fix.rollout_view import form_request, read_scope, scope_text
 from curator.app.widgets.literal import literal
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix import rollouts as rollout_domain
@@ -108,13 +109,13 @@ class RolloutScreen(ReportsWorkerFailures, WholeSetKeys, InputKeys, SampleSetVie
         with Horizontal(id="rollout-progress-row"):
             yield ProgressBar(id="rollout-progress", show_eta=False)
             yield Static("", id="rollout-status")
-        yield DataTable(id="rollout-inputs", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="rollout-inputs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="rollout-agreement", classes="summary")
         with Horizontal(id="rollout-body"):
             with Vertical(id="rollout-target-side"):
                 yield Label("Input and target", classes="field-label")
                 yield Static("", id="rollout-target")
-            yield DataTable(id="rollout-samples", cursor_type="row", zebra_stripes=True)
+            yield MeasuredTable(id="rollout-samples", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

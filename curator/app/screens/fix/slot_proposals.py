@@ -18,6 +18,7 @@ from curator.app import registry
 from curator.app.screens.fix import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal_text, one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.fix import slot_expansion
 from curator.storage.slot_proposals import SlotProposalRow
@@ -53,7 +54,7 @@ class SlotProposalsScreen(ReportsWorkerFailures, ModalScreen[list[str]]):
         with Vertical(id="proposals-box"):
             yield Label(Text.assemble("Proposed values for slot ", (one_line(self.slot), "bold")))
             yield Static(literal_text(self.note or "loading…", "dim"), id="proposals-status")
-            yield DataTable(id="proposals-table", cursor_type="row")
+            yield MeasuredTable(id="proposals-table", cursor_type="row")
             yield Static("", id="proposal-detail")
             yield FittingFooter()
 

@@ -30,6 +30,7 @@ from curator.app.screens.fix.template_text import (
 )
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.fix.generation import GenerationReport, generate
@@ -98,7 +99,7 @@ class TemplateEditorScreen(SlotEditing, SlotExpanding, StoringKeys, TemplateLoad
                 yield Label("Target", classes="field-label")
                 yield SlotTextArea("", id="template-target", soft_wrap=True, read_only=True)
             with Vertical(id="editor-side"):
-                yield DataTable(id="slot-table", cursor_type="row")
+                yield MeasuredTable(id="slot-table", cursor_type="row")
                 with Horizontal(id="slot-form"):
                     yield Input(placeholder="slot name", id="slot-name")
                     yield Input(placeholder="more values, a, b", id="slot-values")

@@ -19,6 +19,7 @@ from curator.app.screens.patterns import actions as _actions  # noqa: F401  (dec
 from curator.app.screens.patterns.suggestion_actions import SuggestionActions
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.errors import CuratorError
 from curator.patterns import suggestions as suggestion_domain
@@ -92,7 +93,7 @@ class PatternsScreen(SuggestionActions, ReportsWorkerFailures, Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text("Suggested buckets", style="bold"), id="patterns-title")
         with Horizontal(id="patterns-body"):
-            yield DataTable(id="suggestion-table", cursor_type="row", zebra_stripes=True)
+            yield MeasuredTable(id="suggestion-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="suggestion-side"):
                 yield Static("", id="suggestion-summary")
                 yield SelectionList[int](id="suggestion-members")

@@ -12,6 +12,7 @@ from curator.app import registry
 from curator.app.screens.patterns import actions as _actions  # noqa: F401  (declares the bindings read below)
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal_text, one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.patterns.similar import Neighbour
 from curator.review.browse import ItemFilter
 
@@ -42,7 +43,7 @@ class SimilarScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="similar-title")
-        yield DataTable(id="similar-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="similar-table", cursor_type="row", zebra_stripes=True)
         yield FittingFooter()
 
     def on_mount(self) -> None:

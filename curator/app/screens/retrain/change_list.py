@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
 
 from curator.app.widgets.literal import literal_text
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.compare.comparison import ItemChange
 
 PAGE_ROWS = 100
 
 
-class ChangeList(DataTable):
+class ChangeList(MeasuredTable):
     """Items fixed or regressed, `PAGE_ROWS` at a time: which checks moved and the item's buckets in the earlier
     run. Row keys are positions in the whole list, so enter opens the right item on any page."""
 

@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from curator.app.widgets.check_marks import MODEL_MARK, calibration_text, model_graded
 from curator.app.widgets.literal import literal_text, one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.compare.comparison import (
     VERDICT_SPLIT,
     CheckComparison,
@@ -61,7 +62,7 @@ def split_table(
     """A split's checks: rates, the flip counts (cells that open their items) and on held-out the verdict; a check
     graded by a model is marked, and its calibration shown beside the verdict."""
     standings = standings or {}
-    table = DataTable(id=f"compare-{split.replace('_', '-')}", cursor_type="cell", zebra_stripes=True)
+    table = MeasuredTable(id=f"compare-{split.replace('_', '-')}", cursor_type="cell", zebra_stripes=True)
     columns = split_columns(split, narrow)
     for key in columns:
         width = NAME_WIDTH if key == "name" and narrow else None
@@ -106,7 +107,7 @@ def _check_cells(
 
 def bucket_table(rows: list[RowComparison], narrow: bool) -> DataTable:
     """Item pass rate per bucket, before and after (held-out only when narrow)."""
-    table = DataTable(id="compare-buckets", cursor_type="row", zebra_stripes=True)
+    table = MeasuredTable(id="compare-buckets", cursor_type="row", zebra_stripes=True)
     table.add_column("bucket", key="name")
     splits = ("held_out",) if narrow else ("held_out", "dev")
     for split in splits:

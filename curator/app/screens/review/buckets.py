@@ -19,6 +19,7 @@ from curator.app.widgets.bucket_picker import BucketPicker
 from curator.app.widgets.dialogs import ConfirmDialog, TextPrompt
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.review import buckets as bucket_domain
@@ -54,10 +55,10 @@ class BucketsScreen(ReportsWorkerFailures, Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text("Buckets", style="bold"), classes="screen-title")
         with Horizontal(id="buckets-body"):
-            yield DataTable(id="bucket-list", cursor_type="row", zebra_stripes=True)
+            yield MeasuredTable(id="bucket-list", cursor_type="row", zebra_stripes=True)
             with Vertical(id="bucket-side"):
                 yield Static("", id="bucket-description")
-                yield DataTable(id="bucket-items", cursor_type="row")
+                yield MeasuredTable(id="bucket-items", cursor_type="row")
         yield FittingFooter()
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from curator.app.widgets.check_marks import calibration_text, model_graded, not_
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal_text, one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures
 from curator.review import browse
 from curator.review.browse import ItemFilter, RunOverview
@@ -97,9 +98,9 @@ class OverviewScreen(ReportsWorkerFailures, Screen):
     def compose(self) -> ComposeResult:
         yield Static("", id="overview-title", classes="screen-title")
         yield Static(Text("Checks", style="bold"), classes="section-title")
-        yield DataTable(id="checks-table", cursor_type="row")
+        yield MeasuredTable(id="checks-table", cursor_type="row")
         yield Static(Text("Buckets (most failures first)", style="bold"), classes="section-title")
-        yield DataTable(id="buckets-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="buckets-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(NO_BUCKETS_HINT), id="buckets-empty")
         yield FittingFooter()
 

@@ -16,6 +16,7 @@ from curator.app import registry
 from curator.app.widgets.dialogs import ConfirmDialog
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import one_line
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.widgets.paths import fitted_end
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
@@ -53,7 +54,7 @@ class RunsScreen(ReportsWorkerFailures, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Runs", style="bold"), id="runs-title", classes="screen-title")
-        yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="runs-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="runs-empty")
         yield FittingFooter()
 

@@ -23,6 +23,7 @@ from curator.app.screens.sweeps.messages import ReportLoaded, SweepProgressed, S
 from curator.app.screens.sweeps.runner_watch import RunnerWatch
 from curator.app.widgets.fitting_footer import FittingFooter
 from curator.app.widgets.literal import literal, literal_text
+from curator.app.widgets.measured_table import MeasuredTable
 from curator.app.worker_errors import ReportsWorkerFailures, WorkFailed
 from curator.errors import CuratorError
 from curator.storage import sweeps as sweep_queries
@@ -52,10 +53,10 @@ class SweepsScreen(RunnerWatch, ReportsWorkerFailures, Screen):
     def compose(self) -> ComposeResult:
         title = f"sweeps of recipe {self.recipe}" if self.recipe else "sweeps"
         yield Static(literal_text(title), id="sweeps-title")
-        yield DataTable(id="sweep-list", cursor_type="row")
+        yield MeasuredTable(id="sweep-list", cursor_type="row")
         yield Static("reading the sweeps…", id="sweep-summary")
-        yield DataTable(id="sweep-figures", cursor_type="row")
-        yield DataTable(id="sweep-buckets", cursor_type="row")
+        yield MeasuredTable(id="sweep-figures", cursor_type="row")
+        yield MeasuredTable(id="sweep-buckets", cursor_type="row")
         yield PlotextPlot(id="sweep-curve")
         yield Static("", id="sweep-front")
         yield Static("", id="sweep-recommendation")
