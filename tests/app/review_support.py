@@ -8,6 +8,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from textual.app import App
+
 from curator.storage.browse import store_check_results
 
 WEATHER = ["sunny", "cloudy", "rainy", "bright sunshine", "clear skies", "overcast"]
@@ -88,6 +90,21 @@ def noting_app(workspace, **kwargs):
 
     app.notify = notify
     return app
+
+
+class ScreenApp(App):
+    """A bare app that opens one screen and keeps the text of every notification it shows in `notes`."""
+
+    def __init__(self, screen_factory):
+        super().__init__()
+        self.screen_factory, self.notes = screen_factory, []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+    def notify(self, message, **kwargs) -> None:
+        self.notes.append(message)
+        super().notify(message, **kwargs)
 
 
 def held_back(monkeypatch, module, name):

@@ -7,8 +7,7 @@ from __future__ import annotations
 import threading
 
 from fixwork import WEATHER_TEMPLATE, weather_run
-from review_support import screen_text, until
-from textual.app import App
+from review_support import ScreenApp, screen_text, until
 from textual.widgets import TextArea
 
 from curator.app.screens.fix import template_loading
@@ -17,19 +16,6 @@ from curator.fix.templates import spec_from_dict
 from curator.fix.templates.library import create_template
 
 SIZE = (140, 45)
-
-
-class EditorApp(App):
-    def __init__(self, screen_factory):
-        super().__init__()
-        self.screen_factory, self.notes = screen_factory, []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.screen_factory())
-
-    def notify(self, message, **kwargs) -> None:
-        self.notes.append(message)
-        super().notify(message, **kwargs)
 
 
 async def test_the_editor_opens_while_its_template_is_read(workspace, monkeypatch):
@@ -44,7 +30,7 @@ async def test_the_editor_opens_while_its_template_is_read(workspace, monkeypatc
         return real(ws, name)
 
     monkeypatch.setattr(template_loading.template_domain, "get_template", held_back)
-    app = EditorApp(lambda: TemplateEditorScreen(workspace, "weather"))
+    app = ScreenApp(lambda: TemplateEditorScreen(workspace, "weather"))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: threads)
         await pilot.press("x", "ctrl+s")  # neither types nor saves an empty template meanwhile
@@ -61,7 +47,7 @@ async def test_the_editor_opens_while_its_template_is_read(workspace, monkeypatc
 
 async def test_an_item_that_cannot_be_drafted_is_refused_in_one_line(workspace):
     run = weather_run(workspace)
-    app = EditorApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=9999, bucket="weather"))
+    app = ScreenApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=9999, bucket="weather"))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.notes)
         await until(pilot, lambda: not isinstance(app.screen, TemplateEditorScreen))

@@ -7,8 +7,7 @@ from __future__ import annotations
 import threading
 
 from fixwork import WEATHER_TEMPLATE, weather_run
-from review_support import held_back, until
-from textual.app import App
+from review_support import ScreenApp, held_back, settle, until
 from textual.widgets import Static, TextArea
 
 from curator.app.screens.fix import template_storing
@@ -22,20 +21,7 @@ SIZE = (140, 45)
 EDITED = "<display_weather>{{ emoji }}</display_weather> Enjoy!"
 
 
-class EditorApp(App):
-    def __init__(self, screen_factory):
-        super().__init__()
-        self.screen_factory, self.notes = screen_factory, []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.screen_factory())
-
-    def notify(self, message, **kwargs) -> None:
-        self.notes.append(message)
-        super().notify(message, **kwargs)
-
-
-async def opened(pilot, app: EditorApp) -> TemplateEditorScreen:
+async def opened(pilot, app: ScreenApp) -> TemplateEditorScreen:
     await until(pilot, lambda: isinstance(app.screen, TemplateEditorScreen) and app.screen.loaded)
     return app.screen
 
@@ -47,7 +33,7 @@ def stored_weather(workspace) -> None:
 
 async def test_a_save_is_stored_in_a_worker_while_the_editor_answers(workspace, monkeypatch):
     stored_weather(workspace)
-    app = EditorApp(lambda: TemplateEditorScreen(workspace, "weather"))
+    app = ScreenApp(lambda: TemplateEditorScreen(workspace, "weather"))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot, app)
         target = editor.query_one("#template-target", TextArea)
@@ -73,7 +59,7 @@ async def test_a_save_is_stored_in_a_worker_while_the_editor_answers(workspace, 
 
 async def test_escape_while_a_draft_is_stored_leaves_once_it_is_stored(workspace, monkeypatch):
     run = weather_run(workspace)
-    app = EditorApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=0, bucket="weather"))
+    app = ScreenApp(lambda: TemplateEditorScreen(workspace, run_id=run.run_id, item_key=0, bucket="weather"))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot, app)
         release, threads = held_back(monkeypatch, template_storing.template_domain, "create_template")
@@ -91,10 +77,12 @@ async def test_escape_while_a_draft_is_stored_leaves_once_it_is_stored(workspace
 
 async def test_a_refused_save_shows_why_and_marks_nothing_saved(workspace, monkeypatch):
     stored_weather(workspace)
-    app = EditorApp(lambda: TemplateEditorScreen(workspace, "weather"))
+    app = ScreenApp(lambda: TemplateEditorScreen(workspace, "weather"))
     async with app.run_test(size=SIZE) as pilot:
         editor = await opened(pilot, app)
         editor.query_one("#template-target", TextArea).load_text(EDITED)
+        await pilot.pause(0.5)
+        await settle(pilot)  # the edit's preview has rendered (a later one would clear a save's error line)
 
         def refused(*args, **kwargs):
             raise CuratorError("template 'weather' could not be [b]stored[/b]")
